@@ -1,0 +1,153 @@
+"""The LLM backend: an OpenAI-compatible model finds claims and drives the calculator tools.
+
+The LLM proposes, the calculator disposes: the model picks out claims (each quote must be a
+verbatim span of the article) and decides which tools to call; every number in a verdict comes
+from a tool, and the supported/refuted label from ``compare_claim``. Works against any server
+that speaks Chat Completions with tools (OpenAI, DeepSeek, vLLM, Ollama, llama.cpp server).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import openai
+
+from flopcheck.errors import BackendError
+from flopcheck.plugin._llm_extract import Extractor, FoundClaim
+from flopcheck.plugin._llm_session import BudgetExhaustedError, Session
+from flopcheck.plugin._llm_verify import ClaimVerifier
+from flopcheck.plugin.models import Claim, Report
+from flopcheck.plugin.tokens import counter_for, split_text
+
+log = logging.getLogger("flopcheck.agent")
+
+# A current small model that supports strict structured output, tools, temperature and seed.
+DEFAULT_MODEL = "gpt-4.1-mini"
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_TURNS = 8
+# A claim takes ~5-15k tokens (the tool schemas and the chunk, resent each turn), so this
+# covers a long article's dozen claims while capping what a runaway loop can spend.
+DEFAULT_TOKEN_BUDGET = 300_000
+# Small chunks keep extraction thorough and each verification's context cheap.
+DEFAULT_CHUNK_TOKENS = 2_000
+DEFAULT_SEED = 7
+# Local servers ignore the key, but the SDK refuses to start without one.
+_PLACEHOLDER_KEY = "flopcheck-local"
+
+
+def default_model() -> str:
+    """Return the model to use when none is given: ``FLOPCHECK_MODEL``, else DEFAULT_MODEL."""
+    return os.environ.get("FLOPCHECK_MODEL") or DEFAULT_MODEL
+
+
+def is_configured(base_url: str | None = None, api_key: str | None = None) -> bool:
+    """Return whether an LLM endpoint is configured (what ``--backend auto`` checks).
+
+    Args:
+        base_url: an explicit base URL, if given.
+        api_key: an explicit API key, if given.
+    """
+    return bool(base_url or api_key or os.environ.get("OPENAI_BASE_URL")
+                or os.environ.get("OPENAI_API_KEY"))
+
+
+def check_with_openai(
+    text: str,
+    *,
+    source: str = "<text>",
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    max_turns_per_claim: int = DEFAULT_MAX_TURNS,
+    token_budget: int = DEFAULT_TOKEN_BUDGET,
+    chunk_tokens: int = DEFAULT_CHUNK_TOKENS,
+    seed: int = DEFAULT_SEED,
+) -> Report:
+    """Check an article with an LLM that extracts claims and verifies them through the tools.
+
+    Args:
+        text: the article (untrusted data: instructions inside it change nothing).
+        source: a name for the Report, e.g. the file path.
+        model: the model name; default ``FLOPCHECK_MODEL`` or DEFAULT_MODEL.
+        base_url: the server's base URL (".../v1"); default ``OPENAI_BASE_URL`` or OpenAI.
+        api_key: the API key; default ``OPENAI_API_KEY`` (a placeholder for local servers).
+        timeout: seconds to wait for each HTTP request.
+        max_retries: retries with backoff on 408/409/429/5xx, timeouts and connection errors.
+        max_turns_per_claim: model replies one claim may take before it becomes unverifiable.
+        token_budget: prompt + completion tokens for the whole article; a claim reached after
+            it is spent becomes unverifiable.
+        chunk_tokens: the largest piece of the article sent to the model at once.
+        seed: the sampling seed, for servers that honour one.
+    """
+    _check_options(timeout, max_retries, max_turns_per_claim, token_budget, chunk_tokens)
+    model = model or default_model()
+    with _client(base_url, api_key, timeout, max_retries) as client:
+        session = Session(client=client, model=model, counter=counter_for(model),
+                          token_budget=token_budget, seed=seed)
+        found = _extract(session, text, chunk_tokens)
+        verifier = ClaimVerifier(session, text, max_turns_per_claim)
+        claims = []
+        for number, (claim, chunk) in enumerate(found, start=1):
+            claim_id = f"c{number}"
+            claims.append(Claim(
+                id=claim_id, quote=text[claim.start:claim.end], start=claim.start,
+                end=claim.end, kind=claim.kind, claimed=claim.claimed,
+                verdict=verifier.verify(claim_id, claim, chunk),
+            ))
+    return Report(source=source, backend="openai", claims=claims, usage=session.usage)
+
+
+def _check_options(timeout: float, max_retries: int, max_turns: int, token_budget: int,
+                   chunk_tokens: int) -> None:
+    problems = [
+        f"{name} must be {rule}, got {value}"
+        for name, value, ok, rule in (
+            ("timeout", timeout, timeout > 0, "> 0 seconds"),
+            ("max_retries", max_retries, max_retries >= 0, ">= 0"),
+            ("max_turns_per_claim", max_turns, max_turns >= 1, ">= 1"),
+            ("token_budget", token_budget, token_budget >= 1, ">= 1"),
+            ("chunk_tokens", chunk_tokens, chunk_tokens >= 64, ">= 64"),
+        )
+        if not ok
+    ]
+    if problems:
+        raise BackendError("; ".join(problems))
+
+
+def _client(base_url: str | None, api_key: str | None, timeout: float,
+            max_retries: int) -> openai.OpenAI:
+    """Return the SDK client; its retries (with backoff) are the run's retries."""
+    base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
+    key = api_key or os.environ.get("OPENAI_API_KEY")
+    if not key:
+        if base_url is None:
+            raise BackendError(
+                "no API key for the openai backend: set OPENAI_API_KEY, or point --base-url "
+                "at a local OpenAI-compatible server (Ollama, vLLM, llama.cpp)")
+        key = _PLACEHOLDER_KEY
+    try:
+        return openai.OpenAI(api_key=key, base_url=base_url, timeout=timeout,
+                             max_retries=max_retries)
+    except openai.OpenAIError as exc:
+        raise BackendError(f"cannot configure the OpenAI client: {exc}") from exc
+
+
+def _extract(session: Session, text: str,
+             chunk_tokens: int) -> list[tuple[FoundClaim, tuple[int, int]]]:
+    """Return every anchored claim with its chunk, in text order, without duplicate spans."""
+    extractor = Extractor(session, text)
+    found: dict[tuple[int, int], tuple[FoundClaim, tuple[int, int]]] = {}
+    for chunk in split_text(text, session.model, chunk_tokens):
+        if not text[chunk[0]:chunk[1]].strip():
+            continue
+        try:
+            claims = extractor.claims(chunk)
+        except BudgetExhaustedError as exc:
+            raise BackendError(f"claim extraction stopped: {exc}; raise the token budget") from exc
+        for claim in claims:
+            found.setdefault((claim.start, claim.end), (claim, chunk))
+    return [found[span] for span in sorted(found)]

@@ -1,0 +1,139 @@
+"""The ``flopcheck`` command line: a thin layer over the checker and the tool registry.
+
+Exit codes: 0 success, 2 usage or input error (one line on stderr), 3 backend failure.
+Heavy modules are imported inside the commands so that ``flopcheck tool`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from flopcheck import __version__
+from flopcheck.errors import BackendError, FlopcheckError
+
+EXAMPLE = "flopcheck/plugin/examples/deepseek_costs.txt"
+
+_DESCRIPTION = """\
+Check the compute numbers in writing about AI. flopcheck finds claims such as "trained for
+$5.5M on 2,048 H800s", recomputes them against a hardware model (accelerator specs, FLOP
+formulas, prices, power) and prints a verdict per claim with its derivation.
+
+examples:
+  flopcheck check article.txt                 verdict table for an article
+  flopcheck check - --format json < a.txt     the Report as JSON, from stdin
+  flopcheck tools                             the tool schemas (OpenAI strict format)
+  flopcheck tool training_cost '{"gpu_hours": 2788000, "price_usd_per_gpu_hour": 2}'
+"""
+
+
+def _cmd_tools(args: argparse.Namespace) -> int:
+    from flopcheck.tools import openai_tools
+
+    _write(json.dumps(openai_tools(), indent=2), args.output)
+    return 0
+
+
+def _cmd_tool(args: argparse.Namespace) -> int:
+    from flopcheck.tools import call
+
+    result = call(args.name, args.arguments)
+    if "error" in result:
+        hint = f" (try: {', '.join(result['suggestions'][:5])})" if result["suggestions"] else ""
+        print(f"flopcheck: {result['error']}{hint}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from flopcheck.plugin.checker import check
+    from flopcheck.plugin.inputs import read_input
+    from flopcheck.plugin.render import render
+
+    document = read_input(args.file)
+    for warning in document.warnings:
+        print(f"flopcheck: warning: {warning}", file=sys.stderr)
+    report = check(document.text, backend=args.backend, source=document.source)
+    _write(render(report, args.format, document.text), args.output)
+    return 0
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise FlopcheckError(f"cannot write {output}: {exc.strerror}") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``flopcheck`` command."""
+    parser = argparse.ArgumentParser(
+        prog="flopcheck", description=_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"flopcheck {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = sub.add_parser(
+        "check", help="check the claims in one article",
+        description="Find the compute claims in an article, recompute them, print verdicts.",
+    )
+    check.add_argument("file", metavar="FILE", help="article text file, or - for stdin")
+    check.add_argument(
+        "--format", choices=["text", "json", "markdown"], default="text",
+        help="text: a readable table (default); json: the Report; markdown: a table",
+    )
+    check.add_argument(
+        "--backend", choices=["auto", "rules"], default="auto",
+        help="rules: offline and deterministic (what auto picks when no LLM is configured)",
+    )
+    check.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
+    check.set_defaults(func=_cmd_check)
+
+    tools_cmd = sub.add_parser(
+        "tools", help="print every tool's JSON schema",
+        description="Print the tools as OpenAI function tools with strict JSON schemas.",
+    )
+    tools_cmd.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
+    tools_cmd.set_defaults(func=_cmd_tools)
+
+    tool = sub.add_parser(
+        "tool", help="run one tool and print its JSON result",
+        description="Run one calculator. Errors print one line on stderr and exit 2.",
+        epilog="example: flopcheck tool compare_accelerators '{\"a\": \"H100\", \"b\": \"A100\"}'",
+    )
+    tool.add_argument("name", help="tool name (see `flopcheck tools`)")
+    tool.add_argument("arguments", nargs="?", default="{}", help="arguments as a JSON object")
+    tool.set_defaults(func=_cmd_tool)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code.
+
+    Args:
+        argv: arguments without the program name; default ``sys.argv[1:]``.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except BackendError as exc:
+        print(f"flopcheck: {exc}", file=sys.stderr)
+        return 3
+    except FlopcheckError as exc:
+        print(f"flopcheck: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("flopcheck: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,241 @@
+"""A local OpenAI-protocol server for tests, CI and demos (standard library only).
+
+``FakeLLM`` serves ``POST /v1/chat/completions`` (and ``/chat/completions``) on 127.0.0.1 at an
+ephemeral port, from a thread. Each request is answered by the next scripted :class:`Reply` in
+its queue (a body, a status code, headers, a delay), or, once the queue is empty and
+``model=True``, by a deterministic scripted model that answers like an LLM would by running
+flopcheck's rules backend (see ``_fake_model``). Every request body is kept in ``requests``.
+
+Serve the scripted model for ``flopcheck check --backend openai --base-url URL``::
+
+    python -m flopcheck.plugin.fake_llm --port 8011
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import threading
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+PATHS = ("/v1/chat/completions", "/chat/completions")
+
+
+@dataclass
+class Reply:
+    """One scripted HTTP reply: a JSON body (dict) or raw text (str), status, headers, delay."""
+
+    body: dict[str, Any] | str
+    status: int = 200
+    delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json"
+
+
+def tool_call(name: str, arguments: dict[str, Any] | str, call_id: str) -> dict[str, Any]:
+    """Return a tool call as it appears in an assistant message.
+
+    Args:
+        name: the function name.
+        arguments: the arguments; a dict is sent as JSON, a str as is (malformed on purpose).
+        call_id: the call's id.
+    """
+    raw = arguments if isinstance(arguments, str) else json.dumps(arguments)
+    return {"id": call_id, "type": "function", "function": {"name": name, "arguments": raw}}
+
+
+def completion(content: str | None = None, *, tool_calls: list[dict[str, Any]] | None = None,
+               finish_reason: str | None = None, refusal: str | None = None,
+               prompt_tokens: int = 100, completion_tokens: int = 20) -> dict[str, Any]:
+    """Return a chat completion body with one choice.
+
+    Args:
+        content: the assistant's text.
+        tool_calls: its tool calls (see :func:`tool_call`).
+        finish_reason: default "tool_calls" when there are tool calls, else "stop".
+        refusal: a refusal message, as structured-output models send it.
+        prompt_tokens: reported prompt tokens.
+        completion_tokens: reported completion tokens.
+    """
+    message: dict[str, Any] = {"role": "assistant", "content": content, "refusal": refusal}
+    if tool_calls:
+        message["tool_calls"] = tool_calls
+    return {
+        "id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": "fake",
+        "choices": [{"index": 0, "message": message, "logprobs": None,
+                     "finish_reason": finish_reason or ("tool_calls" if tool_calls else "stop")}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                  "total_tokens": prompt_tokens + completion_tokens},
+    }
+
+
+def error_reply(status: int, message: str, *, retry_after_ms: int | None = None) -> Reply:
+    """Return an OpenAI-style error reply.
+
+    Args:
+        status: the HTTP status, e.g. 429 or 500.
+        message: the error message.
+        retry_after_ms: a ``retry-after-ms`` header, which the SDK honours (keeps tests fast).
+    """
+    headers = {} if retry_after_ms is None else {"retry-after-ms": str(retry_after_ms)}
+    body = {"error": {"message": message, "type": "fake_error", "param": None, "code": None}}
+    return Reply(body=body, status=status, headers=headers)
+
+
+class FakeLLM:
+    """A local Chat Completions server answering from a script, then from a scripted model."""
+
+    def __init__(self, replies: Iterable[Reply | dict[str, Any]] = (), *, model: bool = False,
+                 json_schema: bool = True, json_object: bool = True,
+                 fence_json: bool = False) -> None:
+        """Configure the server; call :meth:`start` (or use it as a context manager).
+
+        Args:
+            replies: scripted replies, answered in order; a dict is a 200 JSON body.
+            model: answer with the rules-backed scripted model once the script is used up.
+            json_schema: accept ``response_format`` json_schema; False answers it with 400.
+            json_object: accept ``response_format`` json_object; False answers it with 400.
+            fence_json: the scripted model wraps JSON replies in a code fence.
+        """
+        self._queue: deque[Reply] = deque()
+        self.push(*replies)
+        self.requests: list[dict[str, Any]] = []
+        self.formats = {"json_schema": json_schema, "json_object": json_object}
+        self.fence_json = fence_json
+        self.model = model
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def push(self, *replies: Reply | dict[str, Any]) -> None:
+        """Append scripted replies to the queue.
+
+        Args:
+            *replies: replies; a dict is a 200 JSON body.
+        """
+        self._queue.extend(r if isinstance(r, Reply) else Reply(body=r) for r in replies)
+
+    @property
+    def url(self) -> str:
+        """The base URL to give the client, ending in /v1."""
+        if self._server is None:
+            raise RuntimeError("FakeLLM is not started")
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def start(self, port: int = 0) -> FakeLLM:
+        """Start serving on 127.0.0.1 in a daemon thread and return self.
+
+        Args:
+            port: the port; 0 picks a free one.
+        """
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving; replies still waiting out a delay are abandoned."""
+        self.stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeLLM:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def answer(self, body: dict[str, Any]) -> Reply:
+        """Return the reply to one request body (recorded in ``requests``).
+
+        Args:
+            body: the parsed request JSON.
+        """
+        with self._lock:
+            self.requests.append(body)
+            fmt = body.get("response_format")
+            kind = fmt.get("type") if isinstance(fmt, dict) else None
+            if kind in self.formats and not self.formats[kind]:
+                return error_reply(400, f"response_format type {kind!r} is not supported")
+            if self._queue:
+                return self._queue.popleft()
+        if self.model:
+            from flopcheck.plugin._fake_model import answer
+
+            return Reply(body=answer(body, fence_json=self.fence_json))
+        return error_reply(500, "fake_llm: the scripted replies are used up")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeLLM
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        """Stay quiet: tests and the CLI own stderr."""
+
+    def do_POST(self) -> None:  # noqa: N802
+        """Answer a chat completion request."""
+        raw = self.rfile.read(int(self.headers.get("content-length") or 0))
+        if self.path.split("?")[0] not in PATHS:
+            self._send(error_reply(404, f"no route {self.path}"))
+            return
+        try:
+            body = json.loads(raw)
+        except json.JSONDecodeError:
+            self._send(error_reply(400, "request body is not JSON"))
+            return
+        reply = self.fake.answer(body)
+        if reply.delay and self.fake.stopping.wait(reply.delay):
+            return
+        self._send(reply)
+
+    def _send(self, reply: Reply) -> None:
+        data = (reply.body if isinstance(reply.body, str) else json.dumps(reply.body)).encode()
+        try:
+            self.send_response(reply.status)
+            self.send_header("content-type", reply.content_type)
+            self.send_header("content-length", str(len(data)))
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a timeout test): nothing to answer
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve the scripted model until interrupted.
+
+    Args:
+        argv: command-line arguments; default ``sys.argv[1:]``.
+    """
+    parser = argparse.ArgumentParser(prog="python -m flopcheck.plugin.fake_llm",
+                                     description="Serve flopcheck's scripted model locally.")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free)")
+    parser.add_argument("--no-json-schema", action="store_true",
+                        help="answer response_format json_schema with 400, like some servers")
+    args = parser.parse_args(argv)
+    fake = FakeLLM(model=True, json_schema=not args.no_json_schema).start(args.port)
+    print(f"serving the scripted model at {fake.url} (Ctrl-C stops)", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        fake.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

