@@ -15,10 +15,16 @@ CASES = Path(flopcheck.__file__).parent / "evals" / "data" / "calculator_cases.j
 
 
 def predict(case: dict[str, Any]) -> dict[str, float]:
-    flop = call("training_compute", {"active_params": case["active_params"], "tokens": case["tokens"]})
+    flop = call(
+        "training_compute", {"active_params": case["active_params"], "tokens": case["tokens"]}
+    )
     hours = call(
         "gpu_hours",
-        {"flop": flop["value"]["mid"], "accelerator": case["accelerator"], "precision": case["precision"]},
+        {
+            "flop": flop["value"]["mid"],
+            "accelerator": case["accelerator"],
+            "precision": case["precision"],
+        },
     )
     assert "error" not in hours, hours
     v: dict[str, float] = hours["value"]
@@ -37,13 +43,17 @@ def test_default_range_contains_most_published_runs(capsys: Any) -> None:
         inside += hit
         err = abs(v["mid"] - reported) / reported
         errors.append(err)
-        rows.append(f"{case['id']:<22} {reported:>12,.0f} {v['low']:>12,.0f} {v['mid']:>12,.0f} "
-                    f"{v['high']:>12,.0f} {err:>6.0%} {'in' if hit else 'OUT'}")
+        rows.append(
+            f"{case['id']:<22} {reported:>12,.0f} {v['low']:>12,.0f} {v['mid']:>12,.0f} "
+            f"{v['high']:>12,.0f} {err:>6.0%} {'in' if hit else 'OUT'}"
+        )
     share = inside / len(cases)
     median = statistics.median(errors)
     with capsys.disabled():
         print("\nrun                        reported          low          mid         high  error")
         print("\n".join(rows))
-        print(f"inside range: {inside}/{len(cases)} = {share:.0%}; median error of mid: {median:.0%}")
+        print(
+            f"inside range: {inside}/{len(cases)} = {share:.0%}; median error of mid: {median:.0%}"
+        )
     assert share >= 0.80
     assert median <= 0.25

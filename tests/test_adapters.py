@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from pydantic import BaseModel
@@ -97,7 +97,7 @@ class _Handler(BaseHTTPRequestHandler):
         if "tool_calls" in delta:
             delta["tool_calls"] = [dict(tc, index=i) for i, tc in enumerate(delta["tool_calls"])]
         finish = "tool_calls" if "tool_calls" in message else "stop"
-        chunks = [
+        chunks: list[dict[str, Any]] = [
             {"choices": [{"index": 0, "delta": delta, "finish_reason": None}]},
             {"choices": [{"index": 0, "delta": {}, "finish_reason": finish}]},
         ]
@@ -152,9 +152,9 @@ def _assert_tool_ran(server: _FakeServer) -> None:
 def test_execute_tool_calls_on_a_real_openai_response(fake_openai: _FakeServer) -> None:
     from openai import OpenAI
 
-    client = OpenAI()
+    client, schemas = OpenAI(), cast(Any, openai_tools())
     messages: list[Any] = [{"role": "user", "content": "FLOP for 37B x 14.8T?"}]
-    reply = client.chat.completions.create(model="m", messages=messages, tools=openai_tools())
+    reply = client.chat.completions.create(model="m", messages=messages, tools=schemas)
     message = reply.choices[0].message
     tool_messages = execute_tool_calls(message.tool_calls)
     assert [m["role"] for m in tool_messages] == ["tool"]
@@ -162,7 +162,7 @@ def test_execute_tool_calls_on_a_real_openai_response(fake_openai: _FakeServer) 
     assert json.loads(tool_messages[0]["content"])["value"]["mid"] == pytest.approx(3.2856e24)
 
     messages += [message, *tool_messages]
-    final = client.chat.completions.create(model="m", messages=messages, tools=openai_tools())
+    final = client.chat.completions.create(model="m", messages=messages, tools=schemas)
     assert ANSWER in (final.choices[0].message.content or "")
     sent = fake_openai.requests[-1]["messages"][1]
     assert sent["tool_calls"][0]["function"]["name"] == "training_compute"
@@ -173,17 +173,26 @@ def test_execute_tool_calls_turns_errors_into_json_content() -> None:
     calls: list[Any] = [
         {"id": "a", "type": "function", "function": {"name": "nope", "arguments": "{}"}},
         {"id": "b", "type": "function", "function": {"name": "calculate", "arguments": "{oops"}},
-        {"id": "c", "type": "function", "function": {"name": "training_compute",
-                                                      "arguments": '{"active_params": 1}'}},
+        {
+            "id": "c",
+            "type": "function",
+            "function": {"name": "training_compute", "arguments": '{"active_params": 1}'},
+        },
         {"id": "d", "type": "custom", "custom": {"name": "x", "input": ""}},
-        {"id": "e", "type": "function", "function": {"name": "calculate",
-                                                      "arguments": '{"expression": "2 * 3"}'}},
+        {
+            "id": "e",
+            "type": "function",
+            "function": {"name": "calculate", "arguments": '{"expression": "2 * 3"}'},
+        },
     ]
     out = execute_tool_calls(calls)
     assert [m["tool_call_id"] for m in out] == ["a", "b", "c", "d", "e"]
     errors = [json.loads(m["content"]) for m in out[:4]]
     assert [e["error_type"] for e in errors] == [
-        "unknown_tool", "bad_arguments", "bad_arguments", "unknown_tool",
+        "unknown_tool",
+        "bad_arguments",
+        "bad_arguments",
+        "unknown_tool",
     ]
     assert "tokens" in errors[2]["error"]
     assert json.loads(out[4]["content"])["value"]["mid"] == 6
@@ -199,9 +208,7 @@ def test_agents_tools_mirror_the_registry() -> None:
     built = agents_tools()
     assert all(isinstance(t, FunctionTool) and t.strict_json_schema for t in built)
     assert {t.name: set(t.params_json_schema["properties"]) for t in built} == REGISTRY
-    assert {t.name: t.description for t in built} == {
-        n: t.description for n, t in tools().items()
-    }
+    assert {t.name: t.description for t in built} == {n: t.description for n, t in tools().items()}
 
 
 def test_agents_tool_returns_json_text() -> None:
@@ -210,10 +217,14 @@ def test_agents_tool_returns_json_text() -> None:
     tool = next(t for t in agents_tools() if t.name == "cluster_time")
     args = json.dumps({"gpus": 2048, "gpu_hours": 2.788e6, "days": None})
     ctx = ToolContext(context=None, tool_name=tool.name, tool_call_id="1", tool_arguments=args)
-    out = asyncio.run(tool.on_invoke_tool(ctx, args))
+
+    async def invoke(arguments: str) -> Any:
+        return await tool.on_invoke_tool(ctx, arguments)
+
+    out = asyncio.run(invoke(args))
     assert isinstance(out, str)
     assert json.loads(out)["value"]["unit"] == "days"
-    bad = asyncio.run(tool.on_invoke_tool(ctx, '{"gpus": 0}'))
+    bad = asyncio.run(invoke('{"gpus": 0}'))
     assert json.loads(bad)["error_type"] == "bad_arguments"
 
 
@@ -281,6 +292,7 @@ def test_llm_plugin_registers_every_registry_tool() -> None:
         llm.plugins.pm.unregister(name="flopcheck-test")
     assert set(REGISTRY) <= set(registered)
     tool = registered["training_compute"]
+    assert isinstance(tool, llm.Tool)
     assert tool.implementation is not None
     out = tool.implementation(active_params=37e9, tokens=14.8e12)
     assert json.loads(out)["value"]["unit"] == "FLOP"

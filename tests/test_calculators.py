@@ -29,7 +29,9 @@ def test_deepseek_compute_is_six_n_d_with_active_params() -> None:
 
 
 def test_training_compute_notes_moe_overstatement() -> None:
-    result = call("training_compute", {"active_params": 37e9, "tokens": 14.8e12, "total_params": 671e9})
+    result = call(
+        "training_compute", {"active_params": 37e9, "tokens": 14.8e12, "total_params": 671e9}
+    )
     assert any("18.1x" in a for a in result["assumptions"])
 
 
@@ -130,8 +132,12 @@ def test_inference_at_batch_one_is_memory_bound() -> None:
 
 @pytest.mark.parametrize(
     ("claimed", "low", "high", "label"),
-    [(5.5e6, 5.576e6, 5.576e6, "supported"), (0.25, 0.5, 0.5, "refuted"),
-     (0.1, 0.315, 0.315, "refuted"), (2.7e6, 1.8e6, 4.6e6, "supported")],
+    [
+        (5.5e6, 5.576e6, 5.576e6, "supported"),
+        (0.25, 0.5, 0.5, "refuted"),
+        (0.1, 0.315, 0.315, "refuted"),
+        (2.7e6, 1.8e6, 4.6e6, "supported"),
+    ],
 )
 def test_compare_claim_labels(claimed: float, low: float, high: float, label: str) -> None:
     result = call("compare_claim", {"claimed": claimed, "low": low, "high": high})
@@ -140,7 +146,9 @@ def test_compare_claim_labels(claimed: float, low: float, high: float, label: st
 
 
 def test_compare_claim_accepts_a_claimed_range() -> None:
-    result = call("compare_claim", {"claimed": 0.05, "claimed_high": 0.10, "low": 0.055, "high": 0.055})
+    result = call(
+        "compare_claim", {"claimed": 0.05, "claimed_high": 0.10, "low": 0.055, "high": 0.055}
+    )
     assert result["label"] == "supported"
 
 
@@ -152,7 +160,10 @@ def test_accelerator_names_resolve_forgivingly(name: str) -> None:
     assert "error" not in call("lookup_accelerator", {"name": name})
 
 
-@pytest.mark.parametrize(("generation", "flagship"), [("Hopper", "H100 SXM"), ("Ampere", "A100 SXM 80GB"), ("Blackwell", "B200")])
+@pytest.mark.parametrize(
+    ("generation", "flagship"),
+    [("Hopper", "H100 SXM"), ("Ampere", "A100 SXM 80GB"), ("Blackwell", "B200")],
+)
 def test_generation_names_resolve_to_flagship_with_a_note(generation: str, flagship: str) -> None:
     result = call("lookup_accelerator", {"name": generation})
     assert result["accelerator"]["id"] == flagship
@@ -203,7 +214,9 @@ def test_arguments_may_be_a_json_string() -> None:
 
 
 def test_null_arguments_mean_defaults() -> None:
-    result = call("gpu_hours", {"flop": 1e24, "accelerator": "H100", "precision": None, "mfu": None})
+    result = call(
+        "gpu_hours", {"flop": 1e24, "accelerator": "H100", "precision": None, "mfu": None}
+    )
     assert result["precision"] == "bf16"
 
 

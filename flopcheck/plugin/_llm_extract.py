@@ -74,6 +74,10 @@ class FoundClaim:
     kind: Kind
     claimed: Amount
 
+    def key(self) -> tuple[int, int, str, str]:
+        """Identify the claim: one sentence may hold several claims, each counted once."""
+        return self.start, self.end, self.kind, self.claimed.model_dump_json()
+
 
 class _BadReplyError(Exception):
     """The reply does not hold claims in the requested shape."""
@@ -105,6 +109,7 @@ class Extractor:
         self.session = session
         self.text = text
         self.mode = 0
+        self.taken: set[tuple[int, int, str, str]] = set()
 
     def claims(self, span: tuple[int, int], depth: int = 0) -> list[FoundClaim]:
         """Return the anchored claims of ``text[span]``, splitting it if replies get truncated.
@@ -125,7 +130,23 @@ class Extractor:
                     "token limit; use a model with a larger output limit or smaller chunks"
                 ) from None
             return [c for a, b in halves for c in self.claims((start + a, start + b), depth + 1)]
-        return [found for c in proposed if (found := _anchor(self.text, c, span)) is not None]
+        return [found for c in proposed if (found := self._anchor(c, span)) is not None]
+
+    def _anchor(self, claim: ExtractedClaim, span: tuple[int, int]) -> FoundClaim | None:
+        """Place a claim at the first occurrence of its quote that the same claim does not hold.
+
+        A figure repeated later in the text is a second claim; several figures in one sentence
+        share its span.
+        """
+        for start, end in find_spans(self.text, claim.quote, span):
+            found = FoundClaim(start=start, end=end, kind=claim.kind,
+                               claimed=to_amount(claim.claimed))
+            if found.key() not in self.taken:
+                self.taken.add(found.key())
+                return found
+        log.info("dropping a claim whose quote is not in the article (or repeats one): %.80r",
+                 claim.quote)
+        return None
 
     def _ask(self, chunk: str) -> list[ExtractedClaim]:
         prompt = load_prompt("extract_claims", article=fence_article(chunk),
@@ -201,11 +222,11 @@ def parse_claims(raw: str) -> list[ExtractedClaim]:
     return claims
 
 
-def find_span(text: str, quote: str, span: tuple[int, int]) -> tuple[int, int] | None:
-    """Return where ``quote`` occurs in ``text`` within ``span``, or None.
+def find_spans(text: str, quote: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """Return every place ``quote`` occurs in ``text`` within ``span``, in text order.
 
-    An exact match wins; otherwise runs of whitespace in the quote may match any run of
-    whitespace in the text (models re-wrap lines), and the span found is what is quoted.
+    Exact matches win; when there are none, runs of whitespace in the quote may match any run
+    of whitespace in the text (models re-wrap lines), and the spans found are what is quoted.
 
     Args:
         text: the article.
@@ -214,13 +235,16 @@ def find_span(text: str, quote: str, span: tuple[int, int]) -> tuple[int, int] |
     """
     start, end = span
     if not quote.strip():
-        return None
+        return []
+    found = []
     at = text.find(quote, start, end)
-    if at >= 0:
-        return at, at + len(quote)
-    pattern = r"\s+".join(re.escape(word) for word in quote.split())
-    match = re.compile(pattern).search(text, start, end)
-    return (match.start(), match.end()) if match else None
+    while at >= 0:
+        found.append((at, at + len(quote)))
+        at = text.find(quote, at + 1, end)
+    if found:
+        return found
+    pattern = re.compile(r"\s+".join(re.escape(word) for word in quote.split()))
+    return [(m.start(), m.end()) for m in pattern.finditer(text, start, end)]
 
 
 def to_amount(claimed: ExtractedAmount) -> Amount:
@@ -230,11 +254,3 @@ def to_amount(claimed: ExtractedAmount) -> Amount:
         claimed: the figure as extracted.
     """
     return Amount(value=claimed.value, low=claimed.low, high=claimed.high, unit=claimed.unit)
-
-
-def _anchor(text: str, claim: ExtractedClaim, span: tuple[int, int]) -> FoundClaim | None:
-    where = find_span(text, claim.quote, span)
-    if where is None:
-        log.info("dropping a claim whose quote is not in the article: %.80r", claim.quote)
-        return None
-    return FoundClaim(start=where[0], end=where[1], kind=claim.kind, claimed=to_amount(claim.claimed))

@@ -85,12 +85,12 @@ class Session:
                 f"the next request needs ~{estimate})"
             )
         while True:
-            sampling = {"temperature": 0.0, "seed": self.seed}
-            for name in self._dropped:
-                sampling.pop(name)
             try:
                 completion = self.client.chat.completions.create(
-                    model=self.model, messages=messages, **sampling, **request
+                    model=self.model, messages=messages,
+                    temperature=openai.omit if "temperature" in self._dropped else 0.0,
+                    seed=openai.omit if "seed" in self._dropped else self.seed,
+                    **request,
                 )
             except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
                 rejected = _rejected_param(exc)
@@ -154,7 +154,7 @@ class Session:
 
     def _describe(self, exc: openai.OpenAIError) -> str:
         base, retries = self._base(), self.client.max_retries
-        after = f" after {retries} retr{'y' if retries == 1 else 'ies'}"
+        after = f" after {retries} retr{'y' if retries == 1 else 'ies'}" if retries else ""
         if isinstance(exc, openai.APITimeoutError):
             timeout = self.client.timeout
             seconds = getattr(timeout, "read", timeout)

@@ -72,7 +72,7 @@ def submit_verdict_tool() -> dict[str, Any]:
     }}
 
 
-class _Rejected(Exception):
+class _RejectedError(Exception):
     """A submit_verdict the model must fix; the message says how."""
 
 
@@ -169,7 +169,7 @@ class ClaimVerifier:
                 try:
                     verdict = self._adjudicate(call, claim, trail)
                     payload = {"accepted": True, "label": verdict.label}
-                except _Rejected as exc:
+                except _RejectedError as exc:
                     payload = _error(str(exc), "bad_verdict")
             errors += "error" in payload
             messages.append(tool_message(call.id, payload))
@@ -201,17 +201,17 @@ class ClaimVerifier:
         return result
 
     def _adjudicate(self, call: ToolCall, claim: FoundClaim, trail: _Trail) -> Verdict:
-        """Turn a submit_verdict call into a Verdict, or raise _Rejected with what to fix."""
+        """Turn a submit_verdict call into a Verdict, or raise _RejectedError with what to fix."""
         try:
             args = SubmitVerdictArgs.model_validate_json(call.arguments or "{}")
         except ValidationError as exc:
             detail = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}"
                                for e in exc.errors(include_url=False)[:3])
-            raise _Rejected(f"invalid submit_verdict arguments: {detail}") from None
+            raise _RejectedError(f"invalid submit_verdict arguments: {detail}") from None
         reason = (args.reason or "").strip()
         caveats = [c.strip() for c in args.caveats if c.strip()][:_MAX_CAVEATS]
         if args.label in ("misleading", "unverifiable") and not reason:
-            raise _Rejected(f"label {args.label!r} needs a reason")
+            raise _RejectedError(f"label {args.label!r} needs a reason")
         if args.label == "unverifiable":
             return _verdict(trail, "unverifiable", f"Unverifiable: {reason}", caveats=caveats)
         computed, formula = self._computed(args, trail)
@@ -224,7 +224,7 @@ class ClaimVerifier:
         self.session.usage.tool_calls += 1
         trail.record(f"compare_{len(trail.steps) + 1}", "compare_claim", comparison, result)
         if "error" in result:
-            raise _Rejected(f"the comparison failed: {result['error']}")
+            raise _RejectedError(f"the comparison failed: {result['error']}")
         label: Label = result["label"]
         explanation = f"{formula}; {result['formula']}"
         if args.label == "misleading":
@@ -240,16 +240,16 @@ class ClaimVerifier:
     def _computed(self, args: SubmitVerdictArgs, trail: _Trail) -> tuple[Amount, str]:
         """Return the cited computed figure as an Amount, and the formula that produced it."""
         if args.computed_call_id is None:
-            raise _Rejected("cite computed_call_id (the tool call that computed the figure), "
+            raise _RejectedError("cite computed_call_id (the tool call that computed the figure), "
                             "or label the claim unverifiable with a reason")
         cited = trail.results.get(args.computed_call_id)
         if cited is None:
             ids = ", ".join(trail.results) or "none yet"
-            raise _Rejected(f"no tool call {args.computed_call_id!r} in this conversation "
+            raise _RejectedError(f"no tool call {args.computed_call_id!r} in this conversation "
                             f"(calls: {ids})")
         tool, _, result = cited
         if "error" in result:
-            raise _Rejected(f"call {args.computed_call_id} failed; cite a successful call")
+            raise _RejectedError(f"call {args.computed_call_id} failed; cite a successful call")
         path = args.computed_field or "value"
         node: Any = result
         for part in path.split("."):
@@ -258,31 +258,52 @@ class ClaimVerifier:
             elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
                 node = node[int(part)]
             else:
-                raise _Rejected(f"the result of {args.computed_call_id} has no field {path!r}")
+                raise _RejectedError(f"the result of {args.computed_call_id} has no field {path!r}")
         amount = _as_amount(node)
         if amount is None:
-            raise _Rejected(f"field {path!r} of {args.computed_call_id} is not a figure")
+            raise _RejectedError(f"field {path!r} of {args.computed_call_id} is not a figure")
         return amount, f"{tool}: {result.get('formula') or path}"
 
     def _claimed(self, args: SubmitVerdictArgs, claim: FoundClaim,
                  trail: _Trail) -> tuple[float, float | None]:
-        """Return the claimed figure after checking it is the claim's, or converted from it."""
+        """Return the claimed figure after checking it is the claim's, or converted from it.
+
+        The claim was fixed at extraction, before any result was seen; here the model may only
+        restate it: a figure of the claim, a number that rounds to one ("405B" covers
+        404.5B-405.5B), or a ``convert_units`` result of one.
+        """
         own = [x for x in (claim.claimed.value, claim.claimed.low, claim.claimed.high)
                if x is not None]
-        allowed = list(own)
+        converted = []
         for tool, call_args, result in trail.results.values():
             value = result.get("value")
             if (tool == "convert_units" and isinstance(value, dict)
                     and any(_same(call_args.get("value"), x) for x in own)):
-                allowed += [v for k, v in value.items() if k in ("low", "mid", "high")]
+                converted += [v for k, v in value.items() if k in ("low", "mid", "high")]
         if args.claimed_value is None:
-            raise _Rejected("give claimed_value, the claim's figure")
+            raise _RejectedError("give claimed_value, the claim's figure")
         for x in (args.claimed_value, args.claimed_high):
-            if x is not None and not any(_same(x, a) for a in allowed):
-                raise _Rejected(
+            if x is None or any(_same(x, c) for c in converted):
+                continue
+            if not any(abs(x - o) <= rounding_halfwidth(o) * (1 + 1e-9) for o in own):
+                raise _RejectedError(
                     f"claimed figure {x:g} is neither the claim's ({', '.join(map(str, own))}) "
                     "nor a convert_units result of it")
         return args.claimed_value, args.claimed_high
+
+
+def rounding_halfwidth(x: float) -> float:
+    """Return half a unit of the last significant digit of ``x``: how far a rounded figure
+    may be from what it stands for (0.5B for 405B, 0.005 for 0.07).
+
+    Args:
+        x: a figure as stated.
+    """
+    if x == 0 or not math.isfinite(x):
+        return 0.0
+    mantissa, exponent = f"{abs(x):.12e}".split("e")
+    digits = mantissa.replace(".", "").rstrip("0")
+    return 0.5 * 10.0 ** (int(exponent) - (len(digits) - 1))
 
 
 def _same(a: object, b: object) -> bool:
@@ -303,13 +324,12 @@ def _as_amount(node: Any) -> Amount | None:
     unit = node["unit"] if isinstance(node.get("unit"), str) else ""
     low, high, mid = num(node.get("low")), num(node.get("high")), num(node.get("mid"))
     value = num(node.get("value"))
-    if value is None and (low is None or high is None):
-        return None
     low = value if low is None else low
     high = value if high is None else high
-    mid = mid if mid is not None else value if value is not None else (low + high) / 2
     if low is None or high is None or not low <= high:
         return None
+    if mid is None:
+        mid = value if value is not None else (low + high) / 2
     return Amount(value=mid, low=low, high=high, unit=unit)
 
 

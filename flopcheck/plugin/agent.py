@@ -138,16 +138,14 @@ def _client(base_url: str | None, api_key: str | None, timeout: float,
 
 def _extract(session: Session, text: str,
              chunk_tokens: int) -> list[tuple[FoundClaim, tuple[int, int]]]:
-    """Return every anchored claim with its chunk, in text order, without duplicate spans."""
+    """Return every anchored claim with its chunk, in text order."""
     extractor = Extractor(session, text)
-    found: dict[tuple[int, int], tuple[FoundClaim, tuple[int, int]]] = {}
+    found: list[tuple[FoundClaim, tuple[int, int]]] = []
     for chunk in split_text(text, session.model, chunk_tokens):
         if not text[chunk[0]:chunk[1]].strip():
             continue
         try:
-            claims = extractor.claims(chunk)
+            found += [(claim, chunk) for claim in extractor.claims(chunk)]
         except BudgetExhaustedError as exc:
             raise BackendError(f"claim extraction stopped: {exc}; raise the token budget") from exc
-        for claim in claims:
-            found.setdefault((claim.start, claim.end), (claim, chunk))
-    return [found[span] for span in sorted(found)]
+    return sorted(found, key=lambda pair: (pair[0].start, pair[0].end))

@@ -13,11 +13,16 @@ from dataclasses import dataclass
 from flopcheck.plugin.models import Amount, Verdict
 from flopcheck.plugin.verify import Session, Unverifiable, rounding
 from flopcheck.tools import call
-from flopcheck.tools.numbers import NUMBER_RE, literal_value
+from flopcheck.tools.numbers import NUMBER_RE, literal_value, number_pattern
 
+# Inside arithmetic a number may follow an operator with no space ("/3", "x365").
+_OPERAND = re.compile(number_pattern())
 _OP = re.compile(r"\s*([*/×+^]|x(?=\s?\d)|-(?=\s?\d))\s*")
 _UNIT = re.compile(r"\s?([A-Za-z][A-Za-z\-]*(?:\s(?:hours?|hour))?)")
-_EQUALS = re.compile(r"\s*(?:=|\bequals\b|\bis equivalent to\b|\bis\b|\bor\b)\s*", re.I)
+_EQUALS = re.compile(
+    r"\s*(?:=|\bequals\b|\bis equivalent to\b|\bis\b|\bor\b|,? so (?:roughly|about)\b)\s*",
+    re.I,
+)
 _CONVERT_TARGETS = ("J", "Wh", "W", "s", "FLOP", "g", "m", "B")
 
 
@@ -45,7 +50,7 @@ class Arithmetic:
 
 
 def _term_at(text: str, pos: int, limit: int) -> Term | None:
-    m = NUMBER_RE.match(text, pos, limit)
+    m = _OPERAND.match(text, pos, limit)
     if m is None:
         return None
     try:
@@ -104,7 +109,9 @@ def find_arithmetic(text: str, sentence: tuple[int, int]) -> list[Arithmetic]:
         if best is None:
             continue
         if conversion and (
-            len(best) != 1 or best[0][1].unit is None or rhs.unit is None
+            len(best) != 1
+            or best[0][1].unit is None
+            or rhs.unit is None
             or _try_convert(1.0, best[0][1].unit, rhs.unit) is None
         ):
             continue
@@ -146,8 +153,10 @@ def check_arithmetic(session: Session, a: Arithmetic, claimed: Amount) -> Verdic
         left = float(session.call("convert_units", args)["value"]["mid"])
         formula = f"{value:g} {a.lhs_units[0]} = {left:.6g} {a.rhs.unit}"
         return session.judge(
-            Amount(value=a.rhs.value, unit=a.rhs.unit), Amount(value=left, unit=a.rhs.unit),
-            rounding(a.rhs.literal, False), f"unit conversion: {formula}.",
+            Amount(value=a.rhs.value, unit=a.rhs.unit),
+            Amount(value=left, unit=a.rhs.unit),
+            rounding(a.rhs.literal, False),
+            f"unit conversion: {formula}.",
             confidence=0.95,
         )
     left = float(session.call("calculate", {"expression": a.expression})["value"]["mid"])
@@ -167,7 +176,9 @@ def check_arithmetic(session: Session, a: Arithmetic, claimed: Amount) -> Verdic
             )
     spread = rounding(a.rhs.literal, False)
     return session.judge(
-        Amount(value=right, unit=shown or "number"), Amount(value=left, unit=shown or "number"),
-        spread, f"{a.expression} = {left:.6g}" + (f" {shown}" if shown else "") + ".",
+        Amount(value=right, unit=shown or "number"),
+        Amount(value=left, unit=shown or "number"),
+        spread,
+        f"{a.expression} = {left:.6g}" + (f" {shown}" if shown else "") + ".",
         confidence=0.95,
     )

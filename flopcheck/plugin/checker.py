@@ -6,10 +6,10 @@ import os
 from typing import Any
 
 from flopcheck.errors import FlopcheckError
+from flopcheck.plugin.arith import check_arithmetic
 from flopcheck.plugin.entities import build_context
 from flopcheck.plugin.extract import Candidate, extract
 from flopcheck.plugin.models import Amount, Claim, Report, Usage, Verdict
-from flopcheck.plugin.arith import check_arithmetic
 from flopcheck.plugin.plans import PLANS, Claimable
 from flopcheck.plugin.plans_hardware import HARDWARE_PLANS
 from flopcheck.plugin.verify import Session, Unverifiable
@@ -71,8 +71,13 @@ def check_rules(text: str, source: str = "<text>") -> Report:
         tool_calls += len(verdict.steps)
         claims.append(
             Claim(
-                id=f"c{i}", quote=text[cand.start:cand.end], start=cand.start, end=cand.end,
-                kind=cand.kind, claimed=cand.claimed, verdict=verdict,
+                id=f"c{i}",
+                quote=text[cand.start : cand.end],
+                start=cand.start,
+                end=cand.end,
+                kind=cand.kind,
+                claimed=cand.claimed,
+                verdict=verdict,
             )
         )
     return Report(source=source, backend="rules", claims=claims, usage=Usage(tool_calls=tool_calls))

@@ -75,39 +75,47 @@ def _write(text: str, output: str | None) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``flopcheck`` command."""
     parser = argparse.ArgumentParser(
-        prog="flopcheck", description=_DESCRIPTION,
+        prog="flopcheck",
+        description=_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"flopcheck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     check = sub.add_parser(
-        "check", help="check the claims in one article",
+        "check",
+        help="check the claims in one article",
         description="Find the compute claims in an article, recompute them, print verdicts.",
     )
     check.add_argument("file", metavar="FILE", help="article text file, or - for stdin")
     check.add_argument(
-        "--format", choices=["text", "json", "markdown"], default="text",
+        "--format",
+        choices=["text", "json", "markdown"],
+        default="text",
         help="text: a readable table (default); json: the Report; markdown: a table",
     )
     check.add_argument(
-        "--backend", choices=["auto", "rules"], default="auto",
+        "--backend",
+        choices=["auto", "rules"],
+        default="auto",
         help="rules: offline and deterministic (what auto picks when no LLM is configured)",
     )
     check.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
     check.set_defaults(func=_cmd_check)
 
     tools_cmd = sub.add_parser(
-        "tools", help="print every tool's JSON schema",
+        "tools",
+        help="print every tool's JSON schema",
         description="Print the tools as OpenAI function tools with strict JSON schemas.",
     )
     tools_cmd.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
     tools_cmd.set_defaults(func=_cmd_tools)
 
     tool = sub.add_parser(
-        "tool", help="run one tool and print its JSON result",
+        "tool",
+        help="run one tool and print its JSON result",
         description="Run one calculator. Errors print one line on stderr and exit 2.",
-        epilog="example: flopcheck tool compare_accelerators '{\"a\": \"H100\", \"b\": \"A100\"}'",
+        epilog='example: flopcheck tool compare_accelerators \'{"a": "H100", "b": "A100"}\'',
     )
     tool.add_argument("name", help="tool name (see `flopcheck tools`)")
     tool.add_argument("arguments", nargs="?", default="{}", help="arguments as a JSON object")

@@ -153,7 +153,8 @@ class ArticleContext:
             limit: how far back to look.
         """
         return [
-            m for m in reversed(self.mentions)
+            m
+            for m in reversed(self.mentions)
             if m.kind == kind and m.end <= pos and pos - m.end <= limit
         ]
 

@@ -15,7 +15,10 @@ from flopcheck.plugin.entities import ArticleContext, build_context
 from flopcheck.plugin.models import Amount, Kind
 from flopcheck.plugin.quantities import Quantity, find_quantities
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(‘]?[A-Z0-9$~])|\n+")
+_SENTENCE_END = re.compile(
+    r"(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bapprox\.)(?<!U\.S\.)(?<=[.!?])[\"”’)]*\s+"
+    r"(?=[\"“(‘]?[A-Z0-9$~])|\n+"
+)
 # Clause separators inside a sentence; a claim's quote never crosses one that has another
 # claim's quantity on its other side.
 _CLAUSE_SEP = re.compile(r"\s*(?:[;:()\u2013\u2014]|,\s|\s-\s|\sand\s|\s\.\.\.?\s|…)\s*")
@@ -24,15 +27,30 @@ _ARITH = re.compile(r"=|\bis equivalent to\b|\bequals\b")
 _CUES: dict[str, re.Pattern[str]] = {
     "cost": re.compile(r"\bcost|\bspen[dt]|\bbudget|\bpaid|\bcapex|\bpric|\bcheap|\bexpens", re.I),
     "train": re.compile(r"\btrain|\bpre-?train", re.I),
-    "run": re.compile(r"\bto run\b|\binference|\bserv(?:e|ing)\b|\bAPI\b|\bper (?:million|M) tokens", re.I),
-    "compute": re.compile(r"\bcompute\b|\bFLOP|\bpower\b|\bperformance|\bfaster|\bthroughput", re.I),
-    "experts": re.compile(r"\bexperts?\b|\bactive\b|\bactivat|\bof the (?:overall )?model\b|\bMoE\b|Mixture", re.I),
-    "counterfactual": re.compile(r"\bwould\b|\bcould\b|\bmight\b|\bhad [A-Z]\w+ started|\bif\b", re.I),
+    "run": re.compile(
+        r"\bto run\b|\binference|\bserv(?:e|ing)\b|\bAPI\b|\bper (?:million|M) tokens", re.I
+    ),
+    "compute": re.compile(
+        r"\bcompute\b|\bFLOP|\bpower\b|\bperformance|\bfaster|\bthroughput", re.I
+    ),
+    "experts": re.compile(
+        r"\bexperts?\b|\bactive\b|\bactivat|\bof the (?:overall )?model\b|\bMoE\b|Mixture", re.I
+    ),
+    "counterfactual": re.compile(
+        r"\bwould\b|\bcould\b|\bmight\b|\bhad [A-Z]\w+ started|\bif\b", re.I
+    ),
     "versus": re.compile(
         r"\bthan\b|\bvs\.?|\bversus\b|\bcompared|\binstead of\b|\bbetter\b|\bcheaper\b", re.I
     ),
-    "hedge": re.compile(r"\breput|\brumou?r|\breported(?:ly)?\b|\bestimat|\bpossibly\b|\bsaid\b", re.I),
+    "hedge": re.compile(
+        r"\breput|\brumou?r|\breported(?:ly)?\b|\bestimat|\bpossibly\b|\bsaid\b", re.I
+    ),
     "energy": re.compile(r"\benergy|\bpower|\bwatt|\belectric|\bjoule|kwh|mwh|gwh", re.I),
+    "inactive": re.compile(r"isn[’']t used|not used|\bunused|\binactive|\bidle\b", re.I),
+    "generation": re.compile(r"\bgeneration\b", re.I),
+    "anaphor": re.compile(
+        r"^(?:It|Its|It’s|They|Their|This|The model|The company)\b|\b(?:the model|its)\b"
+    ),
 }
 
 
@@ -46,6 +64,8 @@ class Candidate:
     claimed: Amount
     literal: str = ""
     approx: bool = False
+    qualifier: str | None = None
+    anchor: tuple[int, int] = (0, 0)
     sentence: tuple[int, int] = (0, 0)
     operands: list[Quantity] = field(default_factory=list)
     cues: frozenset[str] = frozenset()
@@ -83,32 +103,41 @@ def cues_of(sentence: str) -> frozenset[str]:
     return frozenset(name for name, pattern in _CUES.items() if pattern.search(sentence))
 
 
-def _kind(q: Quantity, cues: frozenset[str], ctx: ArticleContext, span: tuple[int, int]) -> Kind | None:
-    unit = q.unit
-    if unit == "USD":
+_ENERGY_KINDS = {"energy", "power"}
+
+
+def _kind(
+    q: Quantity, cues: frozenset[str], ctx: ArticleContext, span: tuple[int, int]
+) -> Kind | None:
+    if q.in_name:
+        return None
+    kind = q.kind
+    if kind == "currency":
         return "training_cost" if cues & {"cost", "train"} else None
-    if unit in {"GPU-hours"}:
-        return "gpu_hours"
-    if unit in {"GPUs", "accelerators"}:
+    if kind == "currency_rate" and q.unit == "USD/Mtok":
+        return "price_ratio"
+    if kind in {"gpu_hours", "params", "tokens"}:
+        return "gpu_hours" if kind == "gpu_hours" else kind  # type: ignore[return-value]
+    if kind == "count" and q.unit in {"GPUs", "accelerators"}:
         return "cluster_time"
-    if unit in {"params", "tokens"}:
-        return unit  # type: ignore[return-value]
-    if unit == "FLOP":
+    if kind == "flop":
         return "compute_flops"
-    if unit == "FLOP/s":
+    if kind == "flop_rate":
         return "hardware_ratio"
-    if unit in {"J", "kJ", "MJ", "GJ", "Wh", "kWh", "MWh", "GWh", "TWh", "PWh", "kcal", "W", "kW", "MW"}:
-        return "energy"
-    if unit in {"days", "months", "weeks"}:
-        has_gpus = bool(ctx.within(*span, "accelerator")) or "GPU" in q_text_window(ctx, span)
-        return "cluster_time" if has_gpus else None
-    if unit in {"percent", "ratio", "x"}:
+    if kind in _ENERGY_KINDS:
+        # Energy figures about anything but a model or its hardware (a brain, a country) are
+        # out of scope: flopcheck has nothing to recompute them from.
+        scoped = ctx.within(*span, "model") or ctx.within(*span, "accelerator") or "train" in cues
+        return "energy" if scoped else None
+    if kind == "time" and q.unit in {"days", "weeks", "months"}:
+        return "cluster_time" if ctx.within(*span, "accelerator") or "GPU" in ctx_text(ctx, span) else None
+    if kind in {"percent", "ratio", "multiplier"}:
         return _ratio_kind(cues, ctx, span)
     return None
 
 
-def q_text_window(ctx: ArticleContext, span: tuple[int, int]) -> str:
-    """Return the names of accelerators mentioned in a span, joined (for cue tests).
+def ctx_text(ctx: ArticleContext, span: tuple[int, int]) -> str:
+    """Return the text of the mentions inside a span, joined (for cue tests).
 
     Args:
         ctx: the article context.
@@ -120,16 +149,17 @@ def q_text_window(ctx: ArticleContext, span: tuple[int, int]) -> str:
 def _ratio_kind(cues: frozenset[str], ctx: ArticleContext, span: tuple[int, int]) -> Kind | None:
     if ctx.within(*span, "precision") and cues & {"compute", "cost"}:
         return "precision_speedup"
-    if "experts" in cues:
+    if cues & {"experts", "inactive"}:
         return "params"
+    hardware = ctx.within(*span, "accelerator") or "generation" in cues
+    if hardware and "compute" in cues and len(ctx.within(*span, "model")) < 2:
+        return "hardware_ratio"
     if "run" in cues and "cost" in cues:
         return "price_ratio"
-    if "cost" in cues:
-        return "training_cost"
-    if ctx.within(*span, "accelerator") and "compute" in cues:
-        return "hardware_ratio"
     if "compute" in cues and ctx.within(*span, "model"):
         return "compute_flops"
+    if "cost" in cues:
+        return "training_cost"
     return None
 
 
@@ -146,7 +176,24 @@ def _quote_span(
     return start, end
 
 
-def _amount(q: Quantity) -> Amount:
+def _merge_cluster(claims: list[tuple[Quantity, Kind]]) -> list[tuple[Quantity, Kind]]:
+    """Drop an accelerator count that a duration next to it already checks ("2,048 GPUs for
+    ~2 months" is one claim about the run, not two)."""
+    durations = [q for q, k in claims if k == "cluster_time" and q.kind == "time"]
+    kept = []
+    for q, k in claims:
+        near = any(abs(d.start - q.end) < 60 or abs(q.start - d.end) < 60 for d in durations)
+        if k == "cluster_time" and q.kind == "count" and near:
+            continue
+        kept.append((q, k))
+    return kept
+
+
+def _amount(q: Quantity, text: str) -> Amount:
+    if text[q.end : q.end + 1] == "+":
+        # "90%+" is a lower bound.
+        ceiling = 100.0 if q.unit == "percent" else q.value * 10
+        return Amount(value=q.value, low=q.value, high=ceiling, unit=q.unit)
     return Amount(value=q.value, low=q.low, high=q.high, unit=q.unit)
 
 
@@ -176,29 +223,49 @@ def extract(text: str, ctx: ArticleContext | None = None) -> list[Candidate]:
 def _sentence_candidates(
     text: str, span: tuple[int, int], qs: list[Quantity], ctx: ArticleContext
 ) -> list[Candidate]:
-    sentence = text[span[0]:span[1]]
+    sentence = text[span[0] : span[1]]
     cues = cues_of(sentence)
     out = []
     for a in find_arithmetic(text, span):
         out.append(
             Candidate(
-                kind="arithmetic", start=a.start, end=a.end,
+                kind="arithmetic",
+                start=a.start,
+                end=a.end,
                 claimed=Amount(value=a.rhs.value, unit=a.rhs.unit or "number"),
-                literal=a.rhs.literal, sentence=span, cues=cues, detail={"arithmetic": a},
+                literal=a.rhs.literal,
+                sentence=span,
+                cues=cues,
+                detail={"arithmetic": a},
+                anchor=(a.rhs.start, a.rhs.end),
             )
         )
     # A quantity inside written-out arithmetic is an operand, not a claim of its own.
-    qs = [q for q in qs if not any(c.start <= q.start < c.end for c in out)]
+    everything = qs
+    qs = [
+        q for q in qs
+        if not any(c.start <= q.start < c.end for c in out)
+        and not re.search(r"instead of\s+$", text[max(0, q.start - 12):q.start])
+    ]
     typed = [(q, _kind(q, cues, ctx, span)) for q in qs]
     claims = [(q, k) for q, k in typed if k is not None]
+    claims = _merge_cluster(claims)
     for q, kind in claims:
         others = [o for o, _ in claims if o is not q]
         start, end = _quote_span(text, span, q, others)
         out.append(
             Candidate(
-                kind=kind, start=start, end=end, claimed=_amount(q),
-                literal=text[q.start:q.end], approx=q.approx, sentence=span,
-                operands=[o for o in qs if o is not q], cues=cues,
+                kind=kind,
+                start=start,
+                end=end,
+                claimed=_amount(q, text),
+                literal=text[q.start : q.end],
+                approx=q.approx,
+                sentence=span,
+                qualifier=q.qualifier,
+                anchor=(q.start, q.end),
+                operands=[o for o in everything if o is not q],
+                cues=cues,
             )
         )
     return out

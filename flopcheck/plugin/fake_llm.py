@@ -181,10 +181,10 @@ class _Handler(BaseHTTPRequestHandler):
     fake: FakeLLM
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: tests and the CLI own stderr."""
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         """Answer a chat completion request."""
         raw = self.rfile.read(int(self.headers.get("content-length") or 0))
         if self.path.split("?")[0] not in PATHS:

@@ -9,12 +9,32 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 Label = Literal["supported", "refuted", "misleading", "unverifiable"]
 LABELS: tuple[Label, ...] = ("supported", "refuted", "misleading", "unverifiable")
 Kind = Literal[
-    "training_cost", "gpu_hours", "cluster_time", "compute_flops", "params", "tokens",
-    "hardware_ratio", "precision_speedup", "price_ratio", "energy", "arithmetic", "other",
+    "training_cost",
+    "gpu_hours",
+    "cluster_time",
+    "compute_flops",
+    "params",
+    "tokens",
+    "hardware_ratio",
+    "precision_speedup",
+    "price_ratio",
+    "energy",
+    "arithmetic",
+    "other",
 ]
 KINDS: tuple[Kind, ...] = (
-    "training_cost", "gpu_hours", "cluster_time", "compute_flops", "params", "tokens",
-    "hardware_ratio", "precision_speedup", "price_ratio", "energy", "arithmetic", "other",
+    "training_cost",
+    "gpu_hours",
+    "cluster_time",
+    "compute_flops",
+    "params",
+    "tokens",
+    "hardware_ratio",
+    "precision_speedup",
+    "price_ratio",
+    "energy",
+    "arithmetic",
+    "other",
 )
 
 
@@ -90,7 +110,7 @@ class Report(_Model):
 
     def label_counts(self) -> dict[str, int]:
         """Return the number of claims per label, every label present."""
-        counts = dict.fromkeys(LABELS, 0)
+        counts: dict[str, int] = dict.fromkeys(LABELS, 0)
         for claim in self.claims:
             counts[claim.verdict.label] += 1
         return counts

@@ -7,6 +7,7 @@ article gives nothing to recompute; the dispatcher turns that into an ``unverifi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,10 @@ from flopcheck.plugin.extract import Candidate
 from flopcheck.plugin.models import Amount, Verdict
 from flopcheck.plugin.verify import Session, Unverifiable, amount, misleading, rounding
 
+_ANAPHOR = re.compile(r"\b(?:[Ii]t|[Ii]ts|[Ii]t’s|[Tt]hey|[Tt]heir|[Tt]he model)\b")
+_GENERIC = re.compile(r"\ba (?:model|company|lab|frontier)\b|\bany\b|\btypical\b", re.I)
+_SEGMENT_SEP = re.compile(r"\s*(?:[;:()\u2013\u2014]|,\s|\s-\s|\sand\s)\s*")
+_HEDGE = re.compile(r"\brumou?red\b|\breportedly\b|\bsaid\b|\bclaim|\bpossibly\b", re.I)
 _TIME_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.44, "years": 365.25, "hours": 1 / 24}
 
 
@@ -31,12 +36,17 @@ class Claimable:
     @property
     def sentence(self) -> str:
         """The sentence holding the claim."""
-        return self.text[self.cand.sentence[0]:self.cand.sentence[1]]
+        return self.text[self.cand.sentence[0] : self.cand.sentence[1]]
 
     @property
     def spread(self) -> float:
         """The relative rounding of the claimed figure."""
         return rounding(self.cand.literal, self.cand.approx)
+
+    @property
+    def quote(self) -> str:
+        """The claim's own clause."""
+        return self.text[self.cand.start:self.cand.end]
 
     def has(self, *cues: str) -> bool:
         """Return whether the sentence has any of the named cue groups.
@@ -46,23 +56,74 @@ class Claimable:
         """
         return any(c in self.cand.cues for c in cues)
 
-    def models(self) -> list[str]:
-        """Return the runs the sentence names (models, then organisations), in order."""
-        s, e = self.cand.sentence
+    def models(self, start: int | None = None, end: int | None = None) -> list[str]:
+        """Return the runs named in a span (default: the sentence), in order of mention.
+
+        Args:
+            start: span start.
+            end: span end.
+        """
+        s = self.cand.sentence[0] if start is None else start
+        e = self.cand.sentence[1] if end is None else end
         keys: list[str] = []
         for m in self.ctx.mentions:
-            if s <= m.start < e:
-                key = m.key if m.kind == "model" else ORG_DEFAULT_RUN.get(m.key) if m.kind == "org" else None
-                if key and key not in keys:
-                    keys.append(key)
+            if not s <= m.start < e:
+                continue
+            key = m.key if m.kind == "model" else ORG_DEFAULT_RUN.get(m.key, "")
+            if m.kind in ("model", "org") and key and key not in keys:
+                keys.append(key)
         return keys
 
+    def segment(self) -> tuple[int, int]:
+        """Return the clause segment around the claimed figure (between separators)."""
+        start, end = self.cand.sentence
+        a_start, a_end = self.cand.anchor
+        for sep in _SEGMENT_SEP.finditer(self.text, start, end):
+            if sep.end() <= a_start:
+                start = sep.end()
+            elif sep.start() >= a_end:
+                end = sep.start()
+                break
+        return start, end
+
+    def nearest_model(self, start: int, end: int) -> str | None:
+        """Return the run of the last model or organisation named in [start, end).
+
+        Args:
+            start: span start.
+            end: span end.
+        """
+        for m in reversed(self.ctx.mentions):
+            if start <= m.start < end:
+                key = m.key if m.kind == "model" else ORG_DEFAULT_RUN.get(m.key) if m.kind == "org" else None
+                if key:
+                    return key
+        return None
+
     def subject_run(self) -> str:
-        """Return the run the claim is about: the sentence's first model, else the article's."""
-        named = self.models()
+        """Return the run the claim is about.
+
+        The model named next to the figure (same clause segment); else, when the segment
+        refers back ("their costs"), the first model of the sentence or the article's subject;
+        else the nearest model before the figure; else the article's subject, unless the
+        segment speaks of a model in general ("a model with hundreds of billions ...").
+        """
+        seg_start, seg_end = self.segment()
+        a_start = self.cand.anchor[0]
+        named = self.nearest_model(seg_start, a_start) or self.nearest_model(a_start, seg_end)
         if named:
-            return named[0]
-        if self.ctx.subject:
+            return named
+        segment = self.text[seg_start:seg_end]
+        if _ANAPHOR.search(segment):
+            first = self.models(self.cand.sentence[0], seg_start)
+            if first:
+                return first[0]
+            if self.ctx.subject:
+                return self.ctx.subject
+        before = self.nearest_model(self.cand.sentence[0], a_start)
+        if before:
+            return before
+        if self.ctx.subject and not _GENERIC.search(segment):
             return self.ctx.subject
         raise Unverifiable("the claim names no model flopcheck has reported figures for")
 
@@ -82,11 +143,13 @@ def _figure(run: dict[str, Any], key: str) -> float | None:
 
 
 def _hedged(c: Claimable, run: dict[str, Any]) -> None:
-    if run["disclosure"] != "primary" and c.has("hedge"):
+    if run["disclosure"] == "rumour":
         raise Unverifiable(
-            f"{run['id']}'s figures are not disclosed ({run['disclosure']} sources only); "
-            "a rumour cannot be recomputed"
+            f"{run['id']}'s figures are not disclosed; the only ones about are rumours, which "
+            "cannot be recomputed"
         )
+    if _HEDGE.search(c.quote):
+        raise Unverifiable("the article itself presents this figure as a rumour or a claim")
 
 
 def plan_gpu_hours(c: Claimable) -> Verdict:
@@ -96,7 +159,7 @@ def plan_gpu_hours(c: Claimable) -> Verdict:
     stages = {s["stage"]: float(s["accelerator_hours"]) for s in run["accelerator_hours_stages"]}
     total = _figure(run, "accelerator_hours_total")
     claimed = c.cand.claimed.value or 0.0
-    sentence = c.sentence.lower()
+    sentence = c.quote.lower()
     options = dict(stages)
     if total:
         options["total"] = total
@@ -110,7 +173,9 @@ def plan_gpu_hours(c: Claimable) -> Verdict:
         stage = min(options, key=lambda k: abs(options[k] - claimed))
     hours = options[stage]
     return c.session.judge(
-        c.cand.claimed, Amount(value=hours, unit="GPU-hours"), c.spread,
+        c.cand.claimed,
+        Amount(value=hours, unit="GPU-hours"),
+        c.spread,
         f"{run['id']} reported {hours:,.0f} {stage} accelerator-hours.",
     )
 
@@ -127,9 +192,9 @@ def _usd_cost(c: Claimable, run: dict[str, Any]) -> Amount:
     if cost:
         return Amount(value=cost, unit="USD")
     if hours and run.get("accelerator"):
-        return amount(c.session.call(
-            "training_cost", {"gpu_hours": hours, "accelerator": run["accelerator"]}
-        ))
+        return amount(
+            c.session.call("training_cost", {"gpu_hours": hours, "accelerator": run["accelerator"]})
+        )
     raise Unverifiable(f"{run['id']} has no reported cost or accelerator-hours")
 
 
@@ -140,18 +205,22 @@ def plan_training_cost(c: Claimable) -> Verdict:
     if c.cand.claimed.unit in {"percent", "ratio", "x"}:
         return _cost_ratio(c)
     if c.has("counterfactual"):
-        raise Unverifiable("a hypothetical cost; see the hardware and precision claims it rests on")
+        from flopcheck.plugin.plans_hardware import counterfactual_cost
+
+        return counterfactual_cost(c)
     run = c.run(c.subject_run())
-    _hedged(c, run)
+    if _HEDGE.search(c.quote) and run["disclosure"] == "primary":
+        raise Unverifiable("the article itself presents this figure as a rumour or a claim")
     computed = _usd_cost(c, run)
     basis = run.get("cost_basis") or "estimate"
     verdict = c.session.judge(
         c.cand.claimed, computed, c.spread,
         f"{run['id']}: reported {basis}; recomputed ${computed.value or 0:,.0f}.",
-        caveats=[basis] if basis else [],
+        caveats=[basis],
         confidence=0.9 if run["disclosure"] == "primary" else 0.6,
     )
-    if c.has("versus") and len(c.models()) != 1:
+    others = [m for m in c.models() if m != run["id"]]
+    if c.has("versus") and others:
         return misleading(
             verdict, "rental cost of one run vs total spend",
             "the figure is the rental cost of a final training run, compared with other labs' "
@@ -160,19 +229,52 @@ def plan_training_cost(c: Claimable) -> Verdict:
     return verdict
 
 
+def run_cost(c: Claimable, model: str) -> float:
+    """Return a run's cost in USD: reported, or its hours at the market price.
+
+    Args:
+        c: the claim being checked.
+        model: the model name.
+    """
+    return _usd_cost(c, c.run(model)).value or 0.0
+
+
 def _cost_ratio(c: Claimable) -> Verdict:
     models = c.models()
+    subject = c.ctx.subject
+    if subject and subject not in models:
+        models.insert(0, subject)
     if len(models) < 2:
         raise Unverifiable("a cost ratio needs two models with reported figures")
-    costs = []
-    for model in models[:2]:
-        run = c.run(model)
-        costs.append(_compute(c, run))
-    ratio = costs[0] / costs[1]
+    claimed = _as_ratio(c.cand.claimed)
+    base, others = models[0], models[1:]
+    ratios = []
+    for other in others:
+        try:
+            ratios.append((_pair_ratio(c, other, base), other))
+        except Unverifiable:
+            continue
+    if not ratios:
+        raise Unverifiable("none of the compared models has a reported cost")
+    if (claimed.value or 0) < 1:
+        ratios = [(1 / r, m) for r, m in ratios]
+    values = sorted(r for r, _ in ratios)
+    named = ", ".join(f"{m} {r:.3g}x" for r, m in ratios)
     return c.session.judge(
-        _as_ratio(c.cand.claimed), Amount(value=ratio, unit="ratio"), c.spread,
-        f"{models[0]} vs {models[1]}: training compute ratio {ratio:.3g} (cost scales with 6ND).",
+        claimed,
+        Amount(value=values[len(values) // 2], low=values[0], high=values[-1], unit="ratio"),
+        c.spread, f"cost ratios against {base}: {named}.",
+        caveats=["cost taken as proportional to 6ND where both runs disclose parameters and "
+                 "tokens; otherwise final-run rental costs, estimates where undisclosed"],
     )
+
+
+def _pair_ratio(c: Claimable, a: str, b: str) -> float:
+    """Return cost(a) / cost(b): by 6ND when both runs disclose it, else by rental cost."""
+    try:
+        return _compute(c, c.run(a)) / _compute(c, c.run(b))
+    except Unverifiable:
+        return run_cost(c, a) / run_cost(c, b)
 
 
 def _compute(c: Claimable, run: dict[str, Any]) -> float:
@@ -205,17 +307,30 @@ def plan_params(c: Claimable) -> Verdict:
     active = active or total
     if c.cand.claimed.unit in {"percent", "ratio"}:
         share = active / total
+        unused = "inactive" in c.cand.cues
+        if unused:
+            share = 1 - share
         return c.session.judge(
-            _as_ratio(c.cand.claimed), Amount(value=share, unit="ratio"), c.spread,
-            f"{run['id']}: {active:.3g} active of {total:.3g} total parameters = {share:.1%}.",
+            _as_ratio(c.cand.claimed),
+            Amount(value=share, unit="ratio"),
+            c.spread,
+            f"{run['id']}: {active:.3g} active of {total:.3g} total parameters, so "
+            f"{share:.1%} {'sit idle' if unused else 'work'} per token.",
         )
     claimed = c.cand.claimed.value or 0.0
-    sentence = c.sentence.lower()
-    figure = active if "active" in sentence else total if "total" in sentence else min(
-        (active, total), key=lambda x: abs(x - claimed))
+    qualifier = c.cand.qualifier or ""
+    figure = (
+        active
+        if qualifier == "active"
+        else total
+        if qualifier == "total"
+        else min((active, total), key=lambda x: abs(x - claimed))
+    )
     which = "active" if figure == active and active != total else "total"
     return c.session.judge(
-        c.cand.claimed, Amount(value=figure, unit="params"), c.spread,
+        c.cand.claimed,
+        Amount(value=figure, unit="params"),
+        c.spread,
         f"{run['id']} reported {figure:.4g} {which} parameters.",
     )
 
@@ -227,7 +342,9 @@ def plan_tokens(c: Claimable) -> Verdict:
     if not tokens:
         raise Unverifiable(f"{run['id']} did not disclose its training tokens")
     return c.session.judge(
-        c.cand.claimed, Amount(value=tokens, unit="tokens"), c.spread,
+        c.cand.claimed,
+        Amount(value=tokens, unit="tokens"),
+        c.spread,
         f"{run['id']} reported {tokens:.4g} training tokens.",
     )
 
@@ -242,17 +359,23 @@ def plan_cluster(c: Claimable) -> Verdict:
         stages = {s["stage"]: s["accelerator_hours"] for s in run["accelerator_hours_stages"]}
         hours = float(stages.get("pre-training", hours or 0.0))
         if not hours or not count:
-            raise Unverifiable(f"{run['id']} reported no hours and cluster size to derive a duration")
+            raise Unverifiable(
+                f"{run['id']} reported no hours and cluster size to derive a duration"
+            )
         days = c.session.call("cluster_time", {"gpus": count, "gpu_hours": hours})["value"]["mid"]
         per = _TIME_DAYS[c.cand.claimed.unit]
         return c.session.judge(
-            c.cand.claimed, Amount(value=days / per, unit=c.cand.claimed.unit), c.spread,
+            c.cand.claimed,
+            Amount(value=days / per, unit=c.cand.claimed.unit),
+            c.spread,
             f"{hours:,.0f} accelerator-hours / {count:,.0f} accelerators = {days:.1f} days.",
         )
     if not count:
         raise Unverifiable(f"{run['id']} did not report its accelerator count")
     return c.session.judge(
-        c.cand.claimed, Amount(value=count, unit="GPUs"), c.spread,
+        c.cand.claimed,
+        Amount(value=count, unit="GPUs"),
+        c.spread,
         f"{run['id']} reported {count:,.0f} {run.get('accelerator') or 'accelerators'}.",
     )
 

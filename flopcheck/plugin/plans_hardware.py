@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from flopcheck.plugin.models import Amount, Verdict
-from flopcheck.plugin.plans import Claimable, _as_ratio, _compute, _figure, _hedged
+from flopcheck.plugin.plans import Claimable, _as_ratio, _compute, _figure, _hedged, run_cost
 from flopcheck.plugin.verify import Unverifiable, amount
 
 _BITS = {"fp4": 4, "fp8": 8, "int8": 8, "fp16": 16, "bf16": 16, "tf32": 19, "fp32": 32, "fp64": 64}
@@ -26,15 +26,25 @@ _REASONERS = {"o1", "o1-mini", "o3-mini", "DeepSeek-R1"}
 
 
 def _chips(c: Claimable) -> list[str]:
+    """Return the accelerators a claim compares: named in its sentence, else those its models
+    ran on, else the ones named just before it."""
     s, e = c.cand.sentence
     keys: list[str] = []
-    for m in c.ctx.within(s, e, "accelerator") + c.ctx.before(s, "accelerator", limit=400):
-        if m.key not in keys:
-            keys.append(m.key)
-    for model in c.models() + ([c.ctx.subject] if c.ctx.subject else []):
-        run = c.run(model)
-        if run.get("accelerator") and run["accelerator"] not in keys:
-            keys.append(run["accelerator"])
+
+    def add(key: str | None) -> None:
+        if key and key not in keys:
+            keys.append(key)
+
+    for m in c.ctx.within(s, e, "accelerator"):
+        add(m.key)
+    if len(keys) < 2:
+        for model in c.models():
+            add(c.run(model).get("accelerator"))
+    if len(keys) < 2:
+        for m in c.ctx.before(s, "accelerator", limit=400):
+            add(m.key)
+    if len(keys) < 2 and c.ctx.subject:
+        add(c.run(c.ctx.subject).get("accelerator"))
     return keys
 
 
@@ -56,7 +66,9 @@ def plan_hardware_ratio(c: Claimable) -> Verdict:
     result = c.session.call("compare_accelerators", {"a": a, "b": b})
     ratio = result["value"]["mid"]
     return c.session.judge(
-        c.cand.claimed, Amount(value=ratio, unit="ratio"), c.spread,
+        c.cand.claimed,
+        Amount(value=ratio, unit="ratio"),
+        c.spread,
         f"dense BF16 peaks: {result['formula']}.",
         caveats=[x for x in result["assumptions"] if x.startswith("cross-")],
     )
@@ -72,16 +84,20 @@ def _peak_claim(c: Claimable) -> Verdict:
     if dense is None:
         raise Unverifiable(f"{record['id']} has no {precision.upper()} peak")
     verdict = c.session.judge(
-        c.cand.claimed, Amount(value=dense * 1e12, unit="FLOP/s"), c.spread,
+        c.cand.claimed,
+        Amount(value=dense * 1e12, unit="FLOP/s"),
+        c.spread,
         f"{record['id']} dense {precision.upper()} peak is {dense:g} TFLOP/s.",
     )
     sparse = record.get("sparse_multiplier")
     claimed = c.cand.claimed.value or 0
     if verdict.label == "refuted" and sparse and abs(claimed / (dense * 1e12 * sparse) - 1) < 0.1:
-        return verdict.model_copy(update={
-            "explanation": f"sparse figure used as dense: {claimed / 1e12:g} TFLOP/s is the "
-            f"'with sparsity' figure ({sparse:g}x the dense {dense:g}). " + verdict.explanation,
-        })
+        return verdict.model_copy(
+            update={
+                "explanation": f"sparse figure used as dense: {claimed / 1e12:g} TFLOP/s is the "
+                f"'with sparsity' figure ({sparse:g}x the dense {dense:g}). " + verdict.explanation,
+            }
+        )
     return verdict
 
 
@@ -112,15 +128,17 @@ def plan_precision_speedup(c: Claimable) -> Verdict:
     )
     ratio = result["value"]["mid"]
     return c.session.judge(
-        as_ratio, Amount(value=ratio, unit="ratio"), c.spread,
-        f"{result['formula']}: at best {a.upper()} work needs {ratio:.2g}x the {b.upper()} "
-        "time, and only the large matrix multiplies run at low precision.",
+        as_ratio,
+        Amount(value=ratio, unit="ratio"),
+        c.spread,
+        f"{result['formula']}: the ratio of dense peaks; real runs gain less, since only the "
+        "large matrix multiplies run at low precision.",
     )
 
 
 def _api_models(c: Claimable) -> tuple[list[str], list[str]]:
     sentence = c.sentence.lower()
-    around = c.text[max(0, c.cand.sentence[0] - 300):c.cand.sentence[0]].lower()
+    around = c.text[max(0, c.cand.sentence[0] - 300) : c.cand.sentence[0]].lower()
     comparators: list[str] = []
     for word, models in _API_FAMILIES.items():
         if re.search(rf"\b{re.escape(word)}\b", sentence):
@@ -156,7 +174,9 @@ def plan_price_ratio(c: Claimable) -> Verdict:
     mid = sorted(r for r, _ in ratios)[len(ratios) // 2]
     pairs = ", ".join(f"{name} {r:.2g}" for r, name in ratios)
     return c.session.judge(
-        _as_ratio(c.cand.claimed), Amount(value=mid, low=low, high=high, unit="ratio"), c.spread,
+        _as_ratio(c.cand.claimed),
+        Amount(value=mid, low=low, high=high, unit="ratio"),
+        c.spread,
         f"blended list prices (3 input : 1 output tokens): {pairs}.",
         caveats=["list API prices, which need not reflect the cost of running the model"],
     )
@@ -167,6 +187,8 @@ def plan_energy(c: Claimable) -> Verdict:
     claimed = c.cand.claimed
     if claimed.value is None:
         raise Unverifiable("no energy figure to check")
+    if not c.models():
+        raise Unverifiable("the energy figure is not about a model flopcheck has figures for")
     kwh = c.session.call(
         "convert_units", {"value": claimed.value, "from_unit": claimed.unit, "to_unit": "kWh"}
     )["value"]["mid"]
@@ -181,16 +203,19 @@ def plan_energy(c: Claimable) -> Verdict:
     hours = _figure(run, "accelerator_hours_total")
     if not hours or not run.get("accelerator"):
         raise Unverifiable(f"{run['id']} reported neither energy nor accelerator-hours")
-    result = amount(c.session.call(
-        "energy", {"gpu_hours": hours, "accelerator": run["accelerator"]}
-    ))
+    result = amount(
+        c.session.call("energy", {"gpu_hours": hours, "accelerator": run["accelerator"]})
+    )
     computed = Amount(
         value=(result.value or 0) / factor,
         low=None if result.low is None else result.low / factor,
-        high=None if result.high is None else result.high / factor, unit=claimed.unit,
+        high=None if result.high is None else result.high / factor,
+        unit=claimed.unit,
     )
     return c.session.judge(
-        claimed, computed, c.spread,
+        claimed,
+        computed,
+        c.spread,
         f"{run['id']}: {hours:,.0f} accelerator-hours x TDP x overhead x PUE.",
     )
 
@@ -206,15 +231,20 @@ def plan_compute(c: Claimable) -> Verdict:
         flops = [_compute(c, c.run(m)) for m in models[:2]]
         ratio = flops[0] / flops[1]
         return c.session.judge(
-            _as_ratio(c.cand.claimed), Amount(value=ratio, unit="ratio"), c.spread,
-            f"6ND: {models[0]} {flops[0]:.3g} FLOP / {models[1]} {flops[1]:.3g} FLOP = {ratio:.3g}.",
+            _as_ratio(c.cand.claimed),
+            Amount(value=ratio, unit="ratio"),
+            c.spread,
+            f"6ND: {models[0]} {flops[0]:.3g} FLOP / {models[1]} {flops[1]:.3g} FLOP "
+            f"= {ratio:.3g}.",
         )
     run = c.run(c.subject_run())
     _hedged(c, run)
     reported = _figure(run, "training_compute_flop")
     flop = reported or _compute(c, run)
     return c.session.judge(
-        c.cand.claimed, Amount(value=flop, unit="FLOP"), c.spread,
+        c.cand.claimed,
+        Amount(value=flop, unit="FLOP"),
+        c.spread,
         f"{run['id']}: {'reported' if reported else '6ND ='} {flop:.3g} FLOP.",
     )
 
@@ -226,3 +256,58 @@ HARDWARE_PLANS = {
     "energy": plan_energy,
     "compute_flops": plan_compute,
 }
+
+
+def _instead_of(c: Claimable) -> float | None:
+    """Return the USD amount the claim is contrasted with ("$4 million instead of $40m")."""
+    after = c.text[c.cand.anchor[1]:c.cand.sentence[1]]
+    m = re.match(r"\s*instead of\s+", after)
+    if not m:
+        return None
+    for q in c.cand.operands:
+        if q.kind == "currency" and q.start == c.cand.anchor[1] + m.end():
+            return q.value
+    return None
+
+
+def counterfactual_cost(c: Claimable) -> Verdict:
+    """Check a hypothetical cost: a baseline cost scaled by a precision or hardware switch."""
+    model = c.subject_run()
+    run = c.run(model)
+    precisions = [p for p in _precisions(c) if p != run.get("precision")]
+    if precisions and run.get("precision") and run.get("accelerator"):
+        base = run_cost(c, model)
+        result = c.session.call("compare_accelerators", {
+            "a": run["accelerator"], "b": run["accelerator"],
+            "precision_a": run["precision"], "precision_b": _TOOL_PRECISION.get(precisions[0], precisions[0]),
+        })
+        ratio = result["value"]["mid"]
+        low, high = sorted((base, base * ratio))
+        return c.session.judge(
+            c.cand.claimed, Amount(value=high, low=low, high=high, unit="USD"), c.spread,
+            f"{model} at {precisions[0].upper()} instead of {run['precision'].upper()}: at most "
+            f"{ratio:.2g}x the ${base:,.0f} ({result['formula']}), since only part of the work "
+            "runs at low precision.",
+        )
+    named = [m.key for m in c.ctx.within(*c.cand.sentence, "accelerator")]
+    others = [c.run(m).get("accelerator") for m in c.models() if m != model]
+    targets = named or [a for a in others if a]
+    if not run.get("accelerator") or not targets:
+        raise Unverifiable("a hypothetical cost with no hardware or precision switch to recompute")
+    result = c.session.call("compare_accelerators", {"a": run["accelerator"], "b": targets[0]})
+    speed = result["value"]["mid"]
+    contrast = _instead_of(c)
+    if contrast:
+        claimed = Amount(value=(c.cand.claimed.value or 0) / contrast, unit="ratio")
+        return c.session.judge(
+            claimed, Amount(value=speed, unit="ratio"), c.spread,
+            f"moving {model} from {run['accelerator']} to {targets[0]} scales the cost by "
+            f"{speed:.3g} ({result['formula']}), not {claimed.value:.2g}.",
+        )
+    base = run_cost(c, model)
+    return c.session.judge(
+        c.cand.claimed, Amount(value=base * speed, unit="USD"), c.spread,
+        f"{model}'s ${base:,.0f} x {speed:.3g} ({result['formula']}) = ${base * speed:,.0f}.",
+        caveats=["assumes the same price per accelerator-hour and the same utilization"],
+        confidence=0.6,
+    )

@@ -62,7 +62,7 @@ def render_text(report: Report) -> str:
     ]
     for c in report.claims:
         v = c.verdict
-        lines.append(f"[{c.id}] {_MARK[v.label]:<10} {c.kind}: \"{_clip(c.quote, 90)}\"")
+        lines.append(f'[{c.id}] {_MARK[v.label]:<10} {c.kind}: "{_clip(c.quote, 90)}"')
         lines.append(f"      claimed {show_amount(c.claimed)} | computed {show_amount(v.computed)}")
         for part in textwrap.wrap(_reason(c), 92):
             lines.append(f"      {part}")

@@ -52,7 +52,9 @@ O200K_PATTERN = "|".join(
 
 # Counting ordinary text never involves special tokens beyond these; o200k_harmony shares
 # o200k_base's ranks and pattern, so it counts ordinary text identically.
-_ENCODINGS = {"cl100k_base": "cl100k_base", "o200k_base": "o200k_base", "o200k_harmony": "o200k_base"}
+_ENCODINGS = {
+    "cl100k_base": "cl100k_base", "o200k_base": "o200k_base", "o200k_harmony": "o200k_base",
+}
 
 # A token of English prose is ~4 characters on average for both encodings.
 CHARS_PER_TOKEN = 4
@@ -106,7 +108,7 @@ def quicktok_to_tiktoken(vocab: bytes) -> bytes:
         offset += 6 + length
         records.append((rank, token))
     records.sort()
-    return b"".join(base64.b64encode(tok) + b" " + str(rank).encode() + b"\n" for rank, tok in records)
+    return b"".join(b"%s %d\n" % (base64.b64encode(token), rank) for rank, token in records)
 
 
 def _cl100k_ranks() -> dict[bytes, int]:

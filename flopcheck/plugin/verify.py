@@ -18,7 +18,7 @@ from flopcheck.tools import call
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
-class Unverifiable(Exception):
+class Unverifiable(Exception):  # noqa: N818 - a plan outcome, not a fault
     """Raised by a plan that has no quantitative basis; the message is the explanation."""
 
 
@@ -30,11 +30,12 @@ def rounding(literal: str, approx: bool) -> float:
         approx: whether the text hedged it ("~", "about", "roughly").
     """
     m = _DIGITS.search(literal)
-    if not m:
-        return 0.1 if approx else 0.0
+    if not m or re.search(r"\d\s?/\s?\d", literal):
+        # Fractions ("1/10th") and words ("several") are round figures by nature.
+        return 0.1 + (0.1 if approx else 0.0)
     digits = m.group().replace(",", "")
     if "." in digits:
-        whole, frac = digits.split(".")
+        frac = digits.split(".")[1]
         value = float(digits)
         unit = 10.0 ** -len(frac)
     else:
@@ -74,8 +75,13 @@ class Session:
         return result
 
     def judge(
-        self, claimed: Amount, computed: Amount, spread: float, explanation: str,
-        caveats: list[str] | None = None, confidence: float = 0.85,
+        self,
+        claimed: Amount,
+        computed: Amount,
+        spread: float,
+        explanation: str,
+        caveats: list[str] | None = None,
+        confidence: float = 0.85,
     ) -> Verdict:
         """Label a claim with ``compare_claim`` and assemble the verdict.
 
@@ -94,8 +100,10 @@ class Session:
         if c_low is None or c_high is None or k_low is None or k_high is None:
             raise Unverifiable("no number to compare")
         args: dict[str, Any] = {
-            "claimed": c_low * (1 - spread), "claimed_high": c_high * (1 + spread),
-            "low": k_low, "high": k_high,
+            "claimed": c_low * (1 - spread),
+            "claimed_high": c_high * (1 + spread),
+            "low": k_low,
+            "high": k_high,
         }
         if computed.value is not None:
             args["mid"] = computed.value
@@ -104,13 +112,22 @@ class Session:
         mid = computed.value if computed.value is not None else (k_low + k_high) / 2
         claim_mid = (c_low + c_high) / 2
         return self.verdict(
-            label, computed, explanation, caveats or [], confidence,
+            label,
+            computed,
+            explanation,
+            caveats or [],
+            confidence,
             ratio=claim_mid / mid if mid else None,
         )
 
     def verdict(
-        self, label: Label, computed: Amount | None, explanation: str, caveats: list[str],
-        confidence: float, ratio: float | None = None,
+        self,
+        label: Label,
+        computed: Amount | None,
+        explanation: str,
+        caveats: list[str],
+        confidence: float,
+        ratio: float | None = None,
     ) -> Verdict:
         """Assemble a verdict from this session's steps, sources and assumptions.
 
@@ -123,10 +140,15 @@ class Session:
             ratio: claimed / computed.
         """
         return Verdict(
-            label=label, confidence=confidence, computed=computed,
+            label=label,
+            confidence=confidence,
+            computed=computed,
             ratio=round(ratio, 4) if ratio is not None else None,
-            explanation=explanation, steps=list(self.steps), assumptions=list(self.assumptions),
-            caveats=caveats, sources=list(self.sources),
+            explanation=explanation,
+            steps=list(self.steps),
+            assumptions=list(self.assumptions),
+            caveats=caveats,
+            sources=list(self.sources),
         )
 
 

@@ -35,8 +35,7 @@ def normalize(name: str) -> str:
         name: a name as written, e.g. "NVIDIA H100-SXM5".
     """
     lowered = _VENDOR_WORDS.sub(" ", name.lower().replace("’", "'"))
-    key = _NON_ALNUM.sub("", lowered).rstrip(".")
-    return key
+    return _NON_ALNUM.sub("", lowered).rstrip(".")
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,9 @@ def finite(x: float, what: str) -> float:
     if not math.isfinite(x):
         raise ToolInputError(f"{what} must be a finite number, got {x!r}")
     if abs(x) > MAX_MAGNITUDE:
-        raise ToolInputError(f"{what} = {x:g} is absurdly large; check the units (max {MAX_MAGNITUDE:g})")
+        raise ToolInputError(
+            f"{what} = {x:g} is absurdly large; check the units (max {MAX_MAGNITUDE:g})"
+        )
     return x
 
 

@@ -31,8 +31,22 @@ from flopcheck.tools.numbers import LIMIT, literal_scale, literal_value, number_
 MAX_LENGTH = 500
 MAX_DEPTH = 40
 _LOG10_MAX = math.log10(MAX_MAGNITUDE)
-_OPS = {"+": "+", "-": "-", "−": "-", "*": "*", "×": "*", "·": "*", "x": "*", "X": "*",
-        "/": "/", "÷": "/", "^": "^", "**": "^", "(": "(", ")": ")"}
+_OPS = {
+    "+": "+",
+    "-": "-",
+    "−": "-",
+    "*": "*",
+    "×": "*",
+    "·": "*",
+    "x": "*",
+    "X": "*",
+    "/": "/",
+    "÷": "/",
+    "^": "^",
+    "**": "^",
+    "(": "(",
+    ")": ")",
+}
 _TOKEN_RE = re.compile(
     rf"\s*(?:(?P<num>{number_pattern(products=False)})|(?P<op>\*\*|[-+*/^×xX·÷−()]))"
 )
@@ -66,7 +80,7 @@ def _unexpected(expr: str, at: int) -> ToolInputError:
         at: the index of the offending character.
     """
     char = expr[at]
-    where = f"{expr[at:at + 12]!r} at position {at}"
+    where = f"{expr[at : at + 12]!r} at position {at}"
     if char.isalpha() or char == "_":
         return ToolInputError(
             f"names, units and functions are not allowed ({where}): write numbers and + - * / ^ "
@@ -92,8 +106,15 @@ def _tokenize(expr: str) -> list[_Token]:
     while (m := _TOKEN_RE.match(expr, pos)) is not None:
         pos = m.end()
         if m.group("num") is not None:
-            tokens.append(_Token("num", m.group("num"), literal_value(m),
-                                 m.group("cur") is not None, literal_scale(m) > 0))
+            tokens.append(
+                _Token(
+                    "num",
+                    m.group("num"),
+                    literal_value(m),
+                    m.group("cur") is not None,
+                    literal_scale(m) > 0,
+                )
+            )
         else:
             tokens.append(_Token(_OPS[m.group("op")], m.group("op")))
     rest = expr[pos:].lstrip()
@@ -102,7 +123,8 @@ def _tokenize(expr: str) -> list[_Token]:
     for i, tok in enumerate(tokens):
         if tok.text in ("x", "X") and not (
             0 < i < len(tokens) - 1
-            and tokens[i - 1].kind in _VALUE_END and tokens[i + 1].kind in _VALUE_START
+            and tokens[i - 1].kind in _VALUE_END
+            and tokens[i + 1].kind in _VALUE_START
         ):
             raise ToolInputError(
                 "'x' means multiplication only between two numbers, as in '3.49 x 10^6'"
@@ -219,7 +241,9 @@ class _Parser:
         """Parse unary := ('+' | '-') unary | power; every operand passes here, so count depth."""
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ToolInputError(f"the expression nests deeper than {MAX_DEPTH} levels; simplify it")
+            raise ToolInputError(
+                f"the expression nests deeper than {MAX_DEPTH} levels; simplify it"
+            )
         if self.peek() in ("+", "-"):
             sign = self.take().kind
             inner = self.unary()
@@ -363,7 +387,9 @@ def calculate(args: CalculateArgs) -> CalculateResult:
     unit = "USD" if result.usd == 1 else ""
     normalized = _normalized(tokens)
     shown = " ".join(expr.split())
-    steps = [shown] if shown.replace(" ", "") == normalized.replace(" ", "") else [shown, normalized]
+    steps = (
+        [shown] if shown.replace(" ", "") == normalized.replace(" ", "") else [shown, normalized]
+    )
     shown_result = ("$" if unit else "") + _result_text(result.value)
     if shown_result != steps[-1]:
         steps.append(shown_result)

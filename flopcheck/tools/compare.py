@@ -21,7 +21,9 @@ class CompareClaimArgs(Args):
     claimed_high: float | None = Field(
         default=None, description="high end when the claim is itself a range ('$40-100M')"
     )
-    mid: float | None = Field(default=None, description="best estimate; default midpoint of low-high")
+    mid: float | None = Field(
+        default=None, description="best estimate; default midpoint of low-high"
+    )
     tolerance: float | None = Field(
         default=None, description="relative slack on both ends, default 0.10 for rounding"
     )
@@ -58,7 +60,9 @@ def compare_claim(args: CompareClaimArgs) -> CompareClaimResult:
     claim_mid = (claimed_low + claimed_high) / 2
     ratio = claim_mid / mid if mid else None
     label: Literal["supported", "refuted"] = "supported" if overlaps else "refuted"
-    shown = f"{claimed_low:g}" if claimed_low == claimed_high else f"{claimed_low:g}-{claimed_high:g}"
+    shown = (
+        f"{claimed_low:g}" if claimed_low == claimed_high else f"{claimed_low:g}-{claimed_high:g}"
+    )
     formula = (
         f"claimed {shown} vs computed {computed.low:g}-{computed.high:g} "
         f"(+/-{tol:.0%}: {slack_low:g}-{slack_high:g}) -> {label}"

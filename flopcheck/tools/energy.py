@@ -68,8 +68,10 @@ def energy(args: EnergyArgs) -> ToolResult:
         )
     base_kwh = hours * power / 1000
     kwh = Value(
-        low=base_kwh * overhead.low * pue.low, mid=base_kwh * overhead.mid * pue.mid,
-        high=base_kwh * overhead.high * pue.high, unit="kWh",
+        low=base_kwh * overhead.low * pue.low,
+        mid=base_kwh * overhead.mid * pue.mid,
+        high=base_kwh * overhead.high * pue.high,
+        unit="kWh",
     )
     return ToolResult(
         value=kwh,

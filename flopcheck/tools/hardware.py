@@ -53,7 +53,7 @@ def dense_peak_tflops(chip: Accelerator, precision: Precision) -> float:
         raise ToolInputError(
             f"{chip.id} ({chip.architecture}) has no {precision.upper()} support; "
             f"it supports {', '.join(p.upper() for p in supported)}",
-            [p for p in supported],
+            list(supported),
         )
     return peak
 
@@ -100,7 +100,9 @@ def lookup_accelerator(args: LookupAcceleratorArgs) -> AcceleratorResult:
     match = resolve_accelerator(args.name)
     chip = match.record
     price = rental_price(chip)
-    peaks = ", ".join(f"{p.upper()} {dense_peak_tflops(chip, p):g}" for p in supported_precisions(chip))
+    peaks = ", ".join(
+        f"{p.upper()} {dense_peak_tflops(chip, p):g}" for p in supported_precisions(chip)
+    )
     sources = list(chip.sources) + (list(price.sources) if price else [])
     return AcceleratorResult(
         value=None,
@@ -150,11 +152,15 @@ def compare_accelerators(args: CompareAcceleratorsArgs) -> CompareAcceleratorsRe
     peak_a, peak_b = dense_peak_tflops(ma.record, pa), dense_peak_tflops(mb.record, pb)
     ratio = peak_a / peak_b
     side_a = PeakSide(
-        accelerator=ma.record.id, architecture=ma.record.architecture, precision=pa,
+        accelerator=ma.record.id,
+        architecture=ma.record.architecture,
+        precision=pa,
         dense_peak_tflops=peak_a,
     )
     side_b = PeakSide(
-        accelerator=mb.record.id, architecture=mb.record.architecture, precision=pb,
+        accelerator=mb.record.id,
+        architecture=mb.record.architecture,
+        precision=pb,
         dense_peak_tflops=peak_b,
     )
     assumptions = [m.note for m in (ma, mb) if m.note]

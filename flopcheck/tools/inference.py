@@ -24,7 +24,9 @@ class InferenceCostArgs(Args):
     batch_size: float | None = Field(
         default=None, description="concurrent sequences; default: large enough to be compute-bound"
     )
-    precision: str | None = Field(default=None, description="weights/compute precision, bf16 default")
+    precision: str | None = Field(
+        default=None, description="weights/compute precision, bf16 default"
+    )
     total_params: float | None = Field(
         default=None, description="total parameters (MoE): all must be read from memory"
     )
@@ -63,8 +65,10 @@ def inference_cost(args: InferenceCostArgs) -> InferenceCostResult:
     else:
         batch, ceiling = crossover, compute_tps
     tps = Value(
-        low=ceiling * INFERENCE_MFU[0], mid=ceiling * INFERENCE_MFU[1],
-        high=ceiling * INFERENCE_MFU[2], unit="tokens/s",
+        low=ceiling * INFERENCE_MFU[0],
+        mid=ceiling * INFERENCE_MFU[1],
+        high=ceiling * INFERENCE_MFU[2],
+        unit="tokens/s",
     )
     assumptions = [match.note] if match.note else []
     sources = list(chip.sources)
@@ -74,17 +78,22 @@ def inference_cost(args: InferenceCostArgs) -> InferenceCostResult:
     else:
         row = rental_price(chip)
         if row is None:
-            raise ToolInputError(f"no rental price known for {chip.id}; pass price_usd_per_gpu_hour")
+            raise ToolInputError(
+                f"no rental price known for {chip.id}; pass price_usd_per_gpu_hour"
+            )
         prices = (row.low_usd_per_hour, row.typical_usd_per_hour, row.high_usd_per_hour)
         assumptions.append(f"rental price {row.basis} (as of {row.as_of})")
         sources += row.sources
     usd = Value(
-        low=prices[0] / (tps.high * 3600) * 1e6, mid=prices[1] / (tps.mid * 3600) * 1e6,
-        high=prices[2] / (tps.low * 3600) * 1e6, unit="USD/Mtok",
+        low=prices[0] / (tps.high * 3600) * 1e6,
+        mid=prices[1] / (tps.mid * 3600) * 1e6,
+        high=prices[2] / (tps.low * 3600) * 1e6,
+        unit="USD/Mtok",
     )
     assumptions += [
         f"utilization {INFERENCE_MFU[0]:.0%}-{INFERENCE_MFU[2]:.0%} of the throughput ceiling",
-        f"batch {batch:.0f}" + (" (the compute-bound crossover)" if args.batch_size is None else ""),
+        f"batch {batch:.0f}"
+        + (" (the compute-bound crossover)" if args.batch_size is None else ""),
         "KV-cache reads and prefill ignored: a lower bound on real serving cost",
     ]
     return InferenceCostResult(

@@ -102,14 +102,15 @@ def literal_value(match: re.Match[str], tag: str = "", extra_scale: int = 0) -> 
         extra_scale: a further power of ten, e.g. "2" in "2-3K" inheriting the K of "3K".
     """
     text = match.group(0)
-    group = match.groupdict()
-    mantissa = group.get(f"mant{tag}")
+    mantissa = match.group(f"mant{tag}")
     if mantissa is None:
         digits = "1"
-        exp = _exponent(group[f"tenexp{tag}"] or group[f"tensup{tag}"], text)
+        exp = _exponent(match.group(f"tenexp{tag}") or match.group(f"tensup{tag}"), text)
     else:
         digits = mantissa.replace(",", "")
-        raw = group.get(f"exp{tag}") or group.get(f"xexp{tag}") or group.get(f"xsup{tag}")
+        raw = match.group(f"exp{tag}")
+        if raw is None and f"xexp{tag}" in match.re.groupindex:
+            raw = match.group(f"xexp{tag}") or match.group(f"xsup{tag}")
         exp = _exponent(raw, text) if raw else 0
     value = float(f"{digits}e{exp + literal_scale(match, tag) + extra_scale}")
     if not math.isfinite(value) or value > MAX_MAGNITUDE:
@@ -137,7 +138,9 @@ def find_numbers(text: str) -> list[NumberLiteral]:
             value = literal_value(m)
         except ToolInputError:
             continue
-        found.append(NumberLiteral(m.start(), m.end(), m.group(0), value, m.group("cur") is not None))
+        found.append(
+            NumberLiteral(m.start(), m.end(), m.group(0), value, m.group("cur") is not None)
+        )
     return found
 
 

@@ -146,14 +146,18 @@ def call(name: str, arguments: dict[str, Any] | str | None) -> dict[str, Any]:
     registry = tools()
     tool = registry.get(name)
     if tool is None:
-        return _error(f"unknown tool {name!r}; available: {', '.join(registry)}", "unknown_tool",
-                      list(registry))
+        return _error(
+            f"unknown tool {name!r}; available: {', '.join(registry)}",
+            "unknown_tool",
+            list(registry),
+        )
     if isinstance(arguments, str):
         try:
             arguments = json.loads(arguments) if arguments.strip() else {}
         except json.JSONDecodeError as exc:
-            return _error(f"arguments are not valid JSON ({exc.msg}); pass a JSON object",
-                          "bad_arguments")
+            return _error(
+                f"arguments are not valid JSON ({exc.msg}); pass a JSON object", "bad_arguments"
+            )
     if arguments is None:
         arguments = {}
     if not isinstance(arguments, dict):
@@ -169,8 +173,9 @@ def call(name: str, arguments: dict[str, Any] | str | None) -> dict[str, Any]:
     except ValidationError as exc:
         return _error(f"invalid arguments for {name}: {_validation_message(exc)}", "bad_arguments")
     if not _finite(result):
-        return _error(f"{name} produced a non-finite number; check the inputs' magnitudes",
-                      "bad_arguments")
+        return _error(
+            f"{name} produced a non-finite number; check the inputs' magnitudes", "bad_arguments"
+        )
     return result
 
 

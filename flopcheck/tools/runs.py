@@ -32,9 +32,13 @@ def lookup_training_run(args: LookupTrainingRunArgs) -> TrainingRunResult:
     if run.tokens:
         parts.append(f"{fmt(run.tokens.value)} tokens")
     if run.accelerator_hours_total:
-        parts.append(f"{fmt(run.accelerator_hours_total.value)} {run.accelerator or 'accelerator'}-h")
+        parts.append(
+            f"{fmt(run.accelerator_hours_total.value)} {run.accelerator or 'accelerator'}-h"
+        )
     if run.reported_cost_usd:
-        parts.append(f"${fmt(run.reported_cost_usd.value)} ({run.cost_basis or 'basis not stated'})")
+        parts.append(
+            f"${fmt(run.reported_cost_usd.value)} ({run.cost_basis or 'basis not stated'})"
+        )
     assumptions = [f"disclosure: {run.disclosure}", *run.notes]
     return TrainingRunResult(
         value=None,

@@ -35,7 +35,7 @@ class TrainingComputeArgs(Args):
 
 
 def training_compute(args: TrainingComputeArgs) -> ToolResult:
-    """Training compute in FLOP from C = 6 x active parameters x tokens (forward 2ND + backward 4ND).
+    """Training compute in FLOP: C = 6 x active parameters x tokens (forward 2ND, backward 4ND).
 
     Args:
         args: active parameters and tokens; for MoE models pass active, not total, parameters.
@@ -100,7 +100,9 @@ def gpu_hours(args: GpuHoursArgs) -> GpuHoursResult:
         # same run shows a proportionally lower MFU (DeepSeek-V3: 35% of BF16 = 17% of FP8).
         scale = min(1.0, ref_peak / peak)
         mfu = Value(
-            low=MFU_BF16_LOW * scale, mid=MFU_BF16_MID * scale, high=MFU_BF16_HIGH * scale,
+            low=MFU_BF16_LOW * scale,
+            mid=MFU_BF16_MID * scale,
+            high=MFU_BF16_HIGH * scale,
             unit="fraction",
         )
         assumptions.append(MFU_SOURCE)
@@ -113,8 +115,10 @@ def gpu_hours(args: GpuHoursArgs) -> GpuHoursResult:
         sources = [*chip.sources, MFU_SOURCE]
     per_hour = peak * 1e12 * 3600
     hours = Value(
-        low=flop / (per_hour * mfu.high), mid=flop / (per_hour * mfu.mid),
-        high=flop / (per_hour * mfu.low), unit="accelerator-hours",
+        low=flop / (per_hour * mfu.high),
+        mid=flop / (per_hour * mfu.mid),
+        high=flop / (per_hour * mfu.low),
+        unit="accelerator-hours",
     )
     return GpuHoursResult(
         value=hours,
@@ -152,15 +156,17 @@ def training_cost(args: TrainingCostArgs) -> ToolResult:
     caveat = "rental cost of these hours only: excludes research, ablations, data, staff, capex"
     if args.price_usd_per_gpu_hour is not None:
         price = positive(args.price_usd_per_gpu_hour, "price_usd_per_gpu_hour")
-        cost = hours * price
+        total = hours * price
         return ToolResult(
-            value=Value.exact(cost, "USD"),
-            formula=f"{fmt(hours)} accelerator-hours x ${price:g}/hour = ${fmt(cost)}",
+            value=Value.exact(total, "USD"),
+            formula=f"{fmt(hours)} accelerator-hours x ${price:g}/hour = ${fmt(total)}",
             assumptions=[f"price ${price:g}/accelerator-hour (given)", caveat],
             sources=[],
         )
     if args.accelerator is None:
-        raise ToolInputError("give price_usd_per_gpu_hour, or an accelerator to use its price range")
+        raise ToolInputError(
+            "give price_usd_per_gpu_hour, or an accelerator to use its price range"
+        )
     chip = resolve_accelerator(args.accelerator).record
     row = rental_price(chip)
     if row is None:
@@ -168,8 +174,10 @@ def training_cost(args: TrainingCostArgs) -> ToolResult:
             f"no rental price is known for {chip.id}; pass price_usd_per_gpu_hour explicitly"
         )
     cost = Value(
-        low=hours * row.low_usd_per_hour, mid=hours * row.typical_usd_per_hour,
-        high=hours * row.high_usd_per_hour, unit="USD",
+        low=hours * row.low_usd_per_hour,
+        mid=hours * row.typical_usd_per_hour,
+        high=hours * row.high_usd_per_hour,
+        unit="USD",
     )
     return ToolResult(
         value=cost,

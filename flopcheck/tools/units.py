@@ -6,57 +6,122 @@ Not pint: pint takes ~0.45 s to import and build its registry, and flopcheck mus
 Conventions (stated in results as assumptions where they matter):
 
 - Case matters where SI makes it matter: "mW" is a milliwatt, "MW" a megawatt; "Mb"/"Gb" are
-  bits and "MB"/"GB" bytes; "m" is a metre and "min" a minute. Spellings that only differ in
+  bits and "MB"/"GB" bytes; "m" is a metre and "min" a minute. Spellings that differ only in
   case are accepted when they name one unit ("kwh", "Mwh", "KW"); all-lower-case "mb", "gb",
-  "tb" are read as bytes (as people type them); "mw" is refused as ambiguous.
-- Data: "KB", "MB", "GB", "TB", "PB" are decimal (1 GB = 1e9 bytes); "KiB" ... "PiB" binary.
-- FLOP: an upper-case S means per second ("TFLOPS", "FLOPS"), as does "/s" and the plural
-  word ("teraflops", "petaflops"); a lower-case s is a plural count ("FLOPs", "flops",
-  "TFLOPs"). "PF"/"TF"/"EF" are PFLOP/s, TFLOP/s, EFLOP/s. A petaflop/s-day is 8.64e19 FLOP.
+  "tb", "pb" are read as bytes (as people type them), but "kb" is the SI kilobit; "mw" and
+  "CAL" are refused as ambiguous.
+  One-letter symbols match exactly only: "T" is not a tonne.
+- Data: "kB" (also "KB"), "MB", "GB", "TB", "PB" are decimal (1 GB = 1e9 bytes); "KiB" ...
+  "PiB" binary.
+- FLOP: an upper-case S means per second ("TFLOPS", "FLOPS"), as do "/s" and the plural word
+  ("teraflops", "petaflops"); a lower-case s is a plural count ("FLOPs", "flops", "TFLOPs"),
+  except that an all-lower-case "tflops" is a rate. "TF", "PF", "EF" are TFLOP/s, PFLOP/s,
+  EFLOP/s. A petaflop/s-day is 8.64e19 FLOP.
 - Time: a month is 1/12 of a year = 30.44 days; a year is 365.25 days.
-- Energy: "cal" is the thermochemical calorie (4.184 J); "kcal", "Cal" and "kCal" are the
-  food calorie (4184 J); "BTU" is the international-table BTU (1055.056 J).
+- Energy: "cal" is the thermochemical calorie (4.184 J); "kcal", "Cal" and "kCal" are the food
+  calorie (4184 J); "BTU" is the international-table BTU (1055.056 J).
 - Mass: "t" is the metric tonne; "tCO2", "kgCO2e" and the like are masses (of CO2).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
 from pydantic import Field
 
 from flopcheck.errors import ToolInputError, UnknownNameError
-from flopcheck.tools._results import MAX_MAGNITUDE, Args, ToolResult, Value, fmt
+from flopcheck.tools._results import MAX_MAGNITUDE, Args, ToolResult, Value
+from flopcheck.tools.numbers import LIMIT
 
-_SI = (("k", "kilo", 1e3), ("M", "mega", 1e6), ("G", "giga", 1e9), ("T", "tera", 1e12),
-       ("P", "peta", 1e15), ("E", "exa", 1e18), ("Z", "zetta", 1e21), ("Y", "yotta", 1e24))
-_BINARY = (("Ki", "kibi", 2.0**10), ("Mi", "mebi", 2.0**20), ("Gi", "gibi", 2.0**30),
-           ("Ti", "tebi", 2.0**40), ("Pi", "pebi", 2.0**50))
-_YEAR_S = 365.25 * 86400
+_PREFIXES = {"-": ("", "", 1.0), "m": ("m", "milli", 1e-3)}
+_SI_WORDS = ["kilo", "mega", "giga", "tera", "peta", "exa", "zetta", "yotta"]
+_SI = zip("kMGTPEZY", _SI_WORDS, strict=True)
+_PREFIXES.update((s, (s, w, 1e3**i)) for i, (s, w) in enumerate(_SI, 1))
+_IEC_PREFIXES = ["Ki", "Mi", "Gi", "Ti", "Pi"]
+_IEC = zip(_IEC_PREFIXES, ["kibi", "mebi", "gibi", "tebi", "pebi"], strict=True)
+_PREFIXES.update((s, (s, w, 1024.0**i)) for i, (s, w) in enumerate(_IEC, 1))
+# One unit (family) per row: dimension | symbol | factor to the dimension's base unit |
+# prefixes ("-" none, "m" milli, "k" to "Y" SI, "IEC" Ki to Pi) | case-sensitive aliases |
+# words, matched in any case with any joiner. A "*" in a symbol, alias or word takes the
+# prefix: "*Wh" with "k" is "kWh", "*watt hour" "kilowatt hour". Rows may repeat a unit to add
+# spellings.
+_ROWS = """
+energy    | *J          | 1          | -kMGTPE  |                    | *joule, *joules
+energy    | *Wh         | 3600       | -kMGTP   |                    | *watt hour, *watt hours
+energy    | cal         | 4.184      | -        |                    | calorie, calories
+energy    | kcal        | 4184       | -        | Cal kCal KCal Kcal | kilocalorie, kilocalories
+energy    | kcal        | 4184       | -        |                    | food calorie, food calories
+energy    | BTU         | 1055.056   | -        | Btu                | british thermal unit
+energy    | BTU         | 1055.056   | -        |                    | british thermal units
+power     | *W          | 1          | m-kMGT   |                    | *watt, *watts
+flop      | FLOP        | 1          | -        | FLOPs flop flops   | floating point operation
+flop      | FLOP        | 1          | -        |                    | floating point operations
+flop      | *FLOP       | 1          | kMGTPEZY | *FLOPs             | *flop
+flop      | PFLOP/s-day | 8.64e19    | -        | PF-day PF-days     | petaflop/s day
+flop      | PFLOP/s-day | 8.64e19    | -        | pfs-day pfs-days   | petaflop/s days
+flop      | PFLOP/s-day | 8.64e19    | -        |                    | petaflop day, petaflop days
+flop_rate | FLOP/s      | 1          | -        | FLOPS flop/s       | flops per second
+flop_rate | FLOP/s      | 1          | -        | FLOPs/s            |
+flop_rate | *FLOP/s     | 1          | kMGTPEZY | *FLOPS *FLOPs/s    | *flops, *flop/s
+flop_rate | *FLOP/s     | 1          | TPE      | *F                 |
+time      | ms          | 0.001      | -        |                    | millisecond, milliseconds
+time      | s           | 1          | -        | sec secs           | second, seconds
+time      | min         | 60         | -        | mins               | minute, minutes
+time      | h           | 3600       | -        | hr hrs             | hour, hours
+time      | day         | 86400      | -        | d                  | day, days
+time      | week        | 604800     | -        | wk wks             | week, weeks
+time      | month       | 2629800    | -        | mo                 | month, months
+time      | year        | 31557600   | -        | yr yrs             | year, years
+data      | *B          | 1          | -kMGTP   |                    | *byte, *bytes
+data      | kB          | 1000       | -        | KB                 |
+data      | *B          | 1          | IEC      |                    | *byte, *bytes
+data      | *bit        | 0.125      | -kMGTP   | *b                 | *bit, *bits
+data      | kbit        | 125        | -        | Kb                 |
+data_rate | *B/s        | 1          | -kMGTP   |                    | *bytes per second
+data_rate | kB/s        | 1000       | -        | KB/s               |
+data_rate | *bit/s      | 0.125      | -kMGTP   | *bps *b/s          | *bits per second
+distance  | m           | 1          | -        |                    | metre, metres, meter
+distance  | m           | 1          | -        |                    | meters
+distance  | cm          | 0.01       | -        |                    | centimetre, centimetres
+distance  | cm          | 0.01       | -        |                    | centimeter
+distance  | km          | 1000       | -        |                    | kilometre, kilometres
+distance  | km          | 1000       | -        |                    | kilometer
+distance  | mi          | 1609.344   | -        |                    | mile, miles
+distance  | ft          | 0.3048     | -        |                    | foot, feet
+mass      | g           | 0.001      | -        | gCO2 gCO2e         | gram, grams
+mass      | kg          | 1          | -        | kgCO2 kgCO2e       | kilogram, kilograms
+mass      | t           | 1000       | -        | tCO2 tCO2e         | tonne, tonnes, metric ton
+mass      | Mt          | 1e9        | -        | MtCO2 MtCO2e       | megatonne, megatonnes
+mass      | lb          | 0.45359237 | -        | lbs                | pound, pounds
+"""
 _FOLD = re.compile(r"[\s\-_·⋅.]+")
 # Folded spellings that two units share, resolved to the reading writers almost always mean.
-_PREFERRED = {"kb": "KB", "mb": "MB", "gb": "GB", "tb": "TB", "pb": "PB", "kb/s": "KB/s",
-              "mb/s": "MB/s", "gb/s": "GB/s", "tb/s": "TB/s", "pb/s": "PB/s", "flops": "FLOP"}
+_PREFERRED = {f"{p.lower()}b{s}": f"{p}B{s}" for p in "kMGTP" for s in ("", "/s")}
+_PREFERRED["flops"] = "FLOP"
 # Things callers pass as units that are counts or currencies, keyed by folded singular.
+_MONEY = "currency is not converted here; use calculate for dollar arithmetic"
 _NOT_UNITS = {
-    "gpuhour": "GPU-hours count accelerator time, not a physical unit; use the gpu_hours or "
-    "cluster_time tools",
-    "usd": "currency is not converted here; use calculate for dollar arithmetic",
-    "dollar": "currency is not converted here; use calculate for dollar arithmetic",
-    "token": "tokens are a count, not a unit; use calculate",
-    "param": "parameters are a count, not a unit; use calculate",
-    "parameter": "parameters are a count, not a unit; use calculate",
-}
+    "gpuhour": "GPU-hours count accelerator time; use the gpu_hours or cluster_time tools",
+    "usd": _MONEY, "dollar": _MONEY, "token": "tokens are a count; use calculate",
+    "param": "parameters are a count; use calculate",
+    "parameter": "parameters are a count; use calculate",
+}  # fmt: skip
 _ASSUMPTIONS = {
     "month": "a month is 1/12 of a 365.25-day year = 30.44 days",
     "year": "a year is 365.25 days",
     "cal": "cal is the thermochemical calorie, 4.184 J (a food Calorie is a kcal)",
     "kcal": "kcal = Cal (food calorie) = 4184 J",
     "BTU": "BTU is the international-table BTU, 1055.056 J",
-    "KB": "KB, MB, GB, TB and PB are decimal: 1 KB = 1000 bytes",
+    "decimal": "kB, MB, GB, TB and PB are decimal: 1 kB = 1000 bytes",
     "PFLOP/s-day": "a petaflop/s-day is 1e15 FLOP/s for 86,400 s = 8.64e19 FLOP",
+}
+_CROSS_HINTS = {
+    frozenset({"energy", "power"}): "energy = power x time: multiply by hours with calculate",
+    frozenset({"flop", "flop_rate"}): "FLOP = FLOP/s x seconds: multiply by a time with calculate",
+    frozenset({"data", "data_rate"}): "bytes = bytes/s x seconds: multiply with calculate",
 }
 
 
@@ -69,115 +134,22 @@ class Unit:
     factor: float
 
 
-# Each entry: canonical symbol, factor to the base unit, case-sensitive aliases, and words
-# (lower case, parts separated by spaces; matched with any joiner and in any case).
-_Entry = tuple[str, float, tuple[str, ...], tuple[str, ...]]
-BASE_UNITS = {"energy": "J", "power": "W", "flop": "FLOP", "flop_rate": "FLOP/s", "time": "s",
-              "data": "B", "data_rate": "B/s", "distance": "m", "mass": "kg"}
-
-
-def _si_family(sym: str, word: str, prefixes: tuple[tuple[str, str, float], ...],
-               plural: str = "s") -> list[_Entry]:
-    """Return the base unit and its prefixed multiples, with their words.
-
-    Args:
-        sym: the base symbol, e.g. "J".
-        word: the base word, e.g. "joule".
-        prefixes: the (symbol, word, factor) prefixes to generate.
-        plural: the ending that makes the word plural.
-    """
-    entries: list[_Entry] = [(sym, 1.0, (), (word, word + plural))]
-    for p_sym, p_word, factor in prefixes:
-        entries.append((p_sym + sym, factor, (), (p_word + word, p_word + word + plural)))
-    return entries
-
-
-def _flop_entries() -> list[_Entry]:
-    """Return the FLOP count and FLOP/s units with their loose spellings."""
-    counts: list[_Entry] = [("FLOP", 1.0, ("FLOPs", "flop", "flops"),
-                             ("floating point operation", "floating point operations"))]
-    rates: list[_Entry] = [("FLOP/s", 1.0, ("FLOPS", "flop/s", "FLOPs/s"),
-                            ("floating point operations per second",))]
-    for p_sym, p_word, factor in _SI:
-        counts.append((f"{p_sym}FLOP", factor, (f"{p_sym}FLOPs",), (f"{p_word}flop",)))
-        short = (f"{p_sym}F",) if p_sym in "TPE" else ()
-        rates.append((f"{p_sym}FLOP/s", factor, (f"{p_sym}FLOPS", f"{p_sym}FLOPs/s", *short),
-                      (f"{p_word}flops", f"{p_word}flop/s")))
-    counts.append(("PFLOP/s-day", 8.64e19, ("PF-day", "PF-days", "pfs-day", "pfs-days"),
-                   ("petaflop/s day", "petaflop/s days", "petaflop day", "petaflop days")))
-    return counts + rates
-
-
-def _time_entries() -> list[_Entry]:
-    """Return the time units; month and year use the Julian year of 365.25 days."""
-    return [
-        ("ms", 1e-3, (), ("millisecond", "milliseconds")),
-        ("s", 1.0, ("sec", "secs"), ("second", "seconds")),
-        ("min", 60.0, ("mins",), ("minute", "minutes")),
-        ("h", 3600.0, ("hr", "hrs"), ("hour", "hours")),
-        ("day", 86400.0, ("d", "days"), ("day", "days")),
-        ("week", 604800.0, ("wk", "wks", "weeks"), ("week", "weeks")),
-        ("month", _YEAR_S / 12, ("mo", "months"), ("month", "months")),
-        ("year", _YEAR_S, ("yr", "yrs", "years"), ("year", "years")),
-    ]
-
-
-def _data_entries() -> list[_Entry]:
-    """Return bytes (decimal and binary prefixes), bits, and their rates."""
-    data: list[_Entry] = [("B", 1.0, (), ("byte", "bytes")), ("bit", 0.125, (), ("bit", "bits"))]
-    rates: list[_Entry] = [("B/s", 1.0, (), ("bytes per second",)),
-                           ("bit/s", 0.125, ("bps", "b/s"), ("bits per second",))]
-    for p_sym, p_word, factor in _SI[:5]:
-        byte = "KB" if p_sym == "k" else f"{p_sym}B"
-        aliases = ("kB",) if p_sym == "k" else ()
-        data.append((byte, factor, aliases, (f"{p_word}byte", f"{p_word}bytes")))
-        data.append((f"{p_sym}bit", factor / 8, (f"{p_sym}b",) if p_sym != "k" else ("kb", "Kb"),
-                     (f"{p_word}bit", f"{p_word}bits")))
-        rates.append((f"{byte}/s", factor, ("kB/s",) if p_sym == "k" else (),
-                      (f"{p_word}bytes per second",)))
-        rates.append((f"{p_sym}bit/s", factor / 8, (f"{p_sym}bps", f"{p_sym}b/s"),
-                      (f"{p_word}bits per second",)))
-    for p_sym, p_word, factor in _BINARY:
-        data.append((f"{p_sym}B", factor, (), (f"{p_word}byte", f"{p_word}bytes")))
-    return data + rates
-
-
-def _table() -> dict[str, list[_Entry]]:
-    """Return every unit entry by dimension."""
-    energy = _si_family("J", "joule", _SI[:6])
-    energy += [(p + "Wh", f * 3600, (), (f"{w}watt hour", f"{w}watt hours"))
-               for p, w, f in (("", "", 1.0), *_SI[:5])]
-    energy += [("cal", 4.184, (), ("calorie", "calories")),
-               ("kcal", 4184.0, ("Cal", "kCal", "KCal", "Kcal"),
-                ("kilocalorie", "kilocalories", "food calorie", "food calories")),
-               ("BTU", 1055.056, ("Btu",), ("british thermal unit", "british thermal units"))]
-    power = [("mW", 1e-3, (), ("milliwatt", "milliwatts")),
-             *_si_family("W", "watt", _SI[:4])]
-    distance = [("m", 1.0, (), ("metre", "metres", "meter", "meters")),
-                ("cm", 0.01, (), ("centimetre", "centimetres", "centimeter", "centimeters")),
-                ("km", 1e3, (), ("kilometre", "kilometres", "kilometer", "kilometers")),
-                ("mi", 1609.344, (), ("mile", "miles")),
-                ("ft", 0.3048, (), ("foot", "feet"))]
-    mass = [("g", 1e-3, ("gCO2", "gCO2e"), ("gram", "grams")),
-            ("kg", 1.0, ("kgCO2", "kgCO2e"), ("kilogram", "kilograms")),
-            ("t", 1e3, ("tCO2", "tCO2e"), ("tonne", "tonnes", "metric ton", "metric tons")),
-            ("Mt", 1e9, ("MtCO2", "MtCO2e"), ("megatonne", "megatonnes")),
-            ("lb", 0.45359237, ("lbs",), ("pound", "pounds"))]
-    flop = _flop_entries()
-    data = _data_entries()
-    return {
-        "energy": energy, "power": power,
-        "flop": [e for e in flop if "/s" not in e[0] or e[0].endswith("-day")],
-        "flop_rate": [e for e in flop if e[0].endswith("/s")],
-        "time": _time_entries(),
-        "data": [e for e in data if "/s" not in e[0]],
-        "data_rate": [e for e in data if "/s" in e[0]],
-        "distance": distance, "mass": mass,
-    }
+def _rows() -> Iterator[tuple[Unit, list[str], list[str]]]:
+    """Yield each unit of the table with its aliases and words, prefixes expanded."""
+    for line in _ROWS.strip().splitlines():
+        dimension, symbol, factor, prefixes, aliases, words = (c.strip() for c in line.split("|"))
+        for prefix in _IEC_PREFIXES if prefixes == "IEC" else prefixes:
+            p_sym, p_word, scale = _PREFIXES[prefix]
+            unit = Unit(symbol.replace("*", p_sym), dimension, float(factor) * scale)
+            yield (
+                unit,
+                [a.replace("*", p_sym) for a in aliases.split()],
+                [w.strip().replace("*", p_word) for w in words.split(",") if w.strip()],
+            )
 
 
 def fold(spelling: str) -> str:
-    """Return the case- and joiner-insensitive key of a unit spelling ("Kilowatt-Hours" -> ...).
+    """Return the case- and joiner-insensitive key of a unit spelling ("Kilowatt-Hours").
 
     Args:
         spelling: a unit as written.
@@ -219,17 +191,14 @@ def _index() -> _Index:
     exact: dict[str, Unit] = {}
     by_fold: dict[str, dict[str, Unit]] = {}
     words: list[str] = []
-    for dimension, entries in _table().items():
-        for symbol, factor, aliases, unit_words in entries:
-            unit = Unit(symbol, dimension, factor)
-            units[symbol] = unit
-            for spelling in (symbol, *aliases):
-                exact[spelling] = unit
-            for spelling in (symbol, *aliases, *unit_words):
-                # One-letter symbols only match exactly: "T" is not a tonne, "S" not a second.
-                if len(spelling) > 1:
-                    by_fold.setdefault(fold(spelling), {})[symbol] = unit
-            words.extend(unit_words)
+    for unit, aliases, unit_words in _rows():
+        units[unit.symbol] = unit
+        for spelling in (unit.symbol, *aliases):
+            exact[spelling] = unit
+        for spelling in (unit.symbol, *aliases, *unit_words):
+            if len(spelling) > 1:  # one-letter symbols only ever match exactly
+                by_fold.setdefault(fold(spelling), {})[unit.symbol] = unit
+        words += unit_words
     folded: dict[str, Unit] = {}
     ambiguous: dict[str, tuple[Unit, ...]] = {}
     for key, found in by_fold.items():
@@ -262,10 +231,9 @@ def lookup_unit(name: str) -> Unit:
     """
     spelled = " ".join(name.split())
     index = _index()
-    unit = index.exact.get(spelled)
     key = fold(spelled)
-    if unit is None:
-        unit = index.folded.get(key) or (index.folded.get(key[:-1]) if key.endswith("s") else None)
+    singular = key[:-1] if key.endswith("s") else key
+    unit = index.exact.get(spelled) or index.folded.get(key) or index.folded.get(singular)
     if unit is not None:
         return unit
     if key in index.ambiguous:
@@ -273,7 +241,6 @@ def lookup_unit(name: str) -> Unit:
         raise UnknownNameError(
             f"unit {name!r} is ambiguous: write one of {', '.join(options)} (case matters)", options
         )
-    singular = key[:-1] if key.endswith("s") else key
     if singular in _NOT_UNITS:
         raise UnknownNameError(f"{name!r} is not a unit: {_NOT_UNITS[singular]}")
     import difflib  # only on this error path: keeps startup lean
@@ -284,24 +251,6 @@ def lookup_unit(name: str) -> Unit:
     raise UnknownNameError(
         f"unknown unit {name!r}; {hint}known units: {_dimension_summary()}", suggestions
     )
-
-
-def convert(value: float, from_unit: str, to_unit: str) -> float:
-    """Return ``value`` in ``from_unit`` expressed in ``to_unit``; raise across dimensions.
-
-    Args:
-        value: the number to convert.
-        from_unit: its unit, any accepted spelling.
-        to_unit: the target unit, any accepted spelling.
-    """
-    return value * _factor(lookup_unit(from_unit), lookup_unit(to_unit))
-
-
-_CROSS_HINTS = {
-    frozenset({"energy", "power"}): "energy = power x time: multiply by hours with calculate",
-    frozenset({"flop", "flop_rate"}): "FLOP = FLOP/s x seconds: multiply by a time with calculate",
-    frozenset({"data", "data_rate"}): "bytes = bytes/s x seconds: multiply with calculate",
-}
 
 
 def _factor(a: Unit, b: Unit) -> float:
@@ -318,6 +267,17 @@ def _factor(a: Unit, b: Unit) -> float:
             f"measure different things; {hint}"
         )
     return a.factor / b.factor
+
+
+def convert(value: float, from_unit: str, to_unit: str) -> float:
+    """Return ``value`` in ``from_unit`` expressed in ``to_unit``; raise across dimensions.
+
+    Args:
+        value: the number to convert.
+        from_unit: its unit, any accepted spelling.
+        to_unit: the target unit, any accepted spelling.
+    """
+    return value * _factor(lookup_unit(from_unit), lookup_unit(to_unit))
 
 
 class ConvertUnitsArgs(Args):
@@ -340,20 +300,17 @@ class ConvertUnitsResult(ToolResult):
 
 
 def _num(x: float) -> str:
-    """Return a compact number for a formula: 6 significant figures, "3.6e6" style exponents.
+    """Return a number for a formula: 6 significant figures, exponents written "3.6e6".
 
     Args:
         x: the number.
     """
-    text = f"{x:.6g}"
-    if "e" in text:
-        mantissa, exp = text.split("e")
-        text = f"{mantissa}e{int(exp)}"
-    return text
+    mantissa, _, exp = f"{x:.6g}".partition("e")
+    return f"{mantissa}e{int(exp)}" if exp else mantissa
 
 
 def _notes(spellings: tuple[str, str], units: tuple[Unit, Unit]) -> list[str]:
-    """Return the conventions a conversion relied on, for the result's assumptions.
+    """Return the readings and conventions a conversion relied on, for its assumptions.
 
     Args:
         spellings: the units as the caller wrote them.
@@ -363,10 +320,13 @@ def _notes(spellings: tuple[str, str], units: tuple[Unit, Unit]) -> list[str]:
     for spelled, unit in zip(spellings, units, strict=True):
         spelled = " ".join(spelled.split())
         if fold(spelled) == "flops":
-            notes.append(f"{spelled!r} read as a count of operations (FLOP); write FLOP/s for a rate")
+            notes.append(f"{spelled!r} read as a count (FLOP); write FLOP/s for a rate")
         elif spelled != unit.symbol:
             notes.append(f"{spelled!r} read as {unit.symbol}")
-        key = "KB" if unit.symbol in ("KB", "MB", "GB", "TB", "PB") else unit.symbol
+        decimal = unit.dimension in ("data", "data_rate") and unit.symbol[:2] in (
+            "kB", "MB", "GB", "TB", "PB",
+        )  # fmt: skip
+        key = "decimal" if decimal else unit.symbol
         if key in _ASSUMPTIONS:
             notes.append(_ASSUMPTIONS[key])
     return list(dict.fromkeys(notes))
@@ -376,15 +336,15 @@ def convert_units(args: ConvertUnitsArgs) -> ConvertUnitsResult:
     """Convert a value between units of one kind: energy, power, FLOP, FLOP/s, time, data, mass.
 
     Knows J..EJ, Wh..PWh, cal, kcal, BTU; mW..TW; FLOP..YFLOP and FLOP/s..YFLOP/s (TFLOPS,
-    petaflops, PF), petaflop/s-days; s..year; B..PB, KiB..PiB, bits and their rates; m, km, mi,
-    ft; g, kg, t, lb. Refuses conversions across kinds (kWh to W) and names the closest units
-    when a spelling is unknown.
+    petaflops, PF), petaflop/s-days; ms..year; B..PB, KiB..PiB, bits and their rates; m, km,
+    mi, ft; g, kg, t, lb. Refuses conversions across kinds (kWh to W) and names the closest
+    units when a spelling is unknown.
 
     Args:
         args: the value and the two units.
     """
     if not abs(args.value) <= MAX_MAGNITUDE:
-        raise ToolInputError(f"value must be a finite number within ±{MAX_MAGNITUDE:g}")
+        raise ToolInputError(f"value must be a finite number within ±{LIMIT}")
     a, b = lookup_unit(args.from_unit), lookup_unit(args.to_unit)
     factor = _factor(a, b)
     result = args.value * factor
@@ -402,7 +362,7 @@ def convert_units(args: ConvertUnitsArgs) -> ConvertUnitsResult:
 
 
 def text_spellings(skip: frozenset[str] = frozenset({"time"})) -> tuple[list[str], list[str]]:
-    """Return the unit spellings to look for in running text: (case-sensitive, any-case words).
+    """Return the unit spellings to look for in prose: (case-sensitive, any-case).
 
     One-letter symbols other than W and J are left out: in prose "5 m" or "2 t" is more often
     something else. Words keep their spaces; the caller decides which joiners to allow.
@@ -411,10 +371,10 @@ def text_spellings(skip: frozenset[str] = frozenset({"time"})) -> tuple[list[str
         skip: dimensions to leave out (time by default: the article grammar names durations).
     """
     index = _index()
-    exact = [s for s, u in index.exact.items()
-             if u.dimension not in skip and (len(s) > 1 or s in ("W", "J"))]
-    any_case = [w for w in index.words
-                if (u := index.folded.get(fold(w))) is not None and u.dimension not in skip]
-    any_case += [k for k, u in index.folded.items()
-                 if u.dimension not in skip and len(k) > 2 and k.isascii() and " " not in k]
+    exact = [s for s, u in index.exact.items() if u.dimension not in skip and len(s) > 1]
+    exact += ["W", "J"]
+    any_case = [w for w in index.words if index.folded[fold(w)].dimension not in skip]
+    any_case += [
+        k for k, u in index.folded.items() if u.dimension not in skip and len(k) > 2 and k.isascii()
+    ]
     return exact, list(dict.fromkeys(any_case))

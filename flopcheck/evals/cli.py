@@ -1,0 +1,217 @@
+"""``flopcheck eval``: run the eval, print a readable report or its JSON, enforce the floors.
+
+Exit codes: 0 every floor holds, 1 a metric is below its floor (named on stderr); input errors
+raise FlopcheckError for the main command line to turn into exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from flopcheck.errors import FlopcheckError
+from flopcheck.evals.runner import (
+    DEFAULT_DATASETS,
+    FLOORS,
+    EvalResult,
+    check_floors,
+    evaluate,
+    load_floors,
+)
+from flopcheck.plugin.models import LABELS
+
+QUOTE_WIDTH = 70
+
+
+def _table(header: list[str], rows: list[list[str]], indent: str = "  ") -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        # First column left-aligned (names), the rest right-aligned (numbers).
+        parts = [cells[0].ljust(widths[0])]
+        parts += [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
+        return (indent + "  ".join(parts)).rstrip()
+
+    return [line(header), *(line(r) for r in rows)]
+
+
+def _short(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= QUOTE_WIDTH else flat[: QUOTE_WIDTH - 3] + "..."
+
+
+def _num(value: float | int | None, fmt: str = ".3f") -> str:
+    if value is None:
+        return "-"
+    return str(value) if isinstance(value, int) else format(value, fmt)
+
+
+def _cells(*values: str | float | int | None) -> list[str]:
+    return [v if isinstance(v, str) else _num(v) for v in values]
+
+
+def _verdict_lines(result: EvalResult) -> list[str]:
+    c, v = result.claims, result.verdicts
+    if c is None or v is None:
+        return []
+    lines = [
+        f"Claim extraction ({c.tp + c.fn} gold, {c.tp + c.fp} predicted; span overlap)",
+        f"  precision {c.precision:.3f}  recall {c.recall:.3f}  f1 {c.f1:.3f}"
+        f"  (tp {c.tp}, fp {c.fp}, fn {c.fn})",
+        "",
+        f"Verdicts over {v.matched} matched claims",
+        f"  accuracy {v.accuracy:.3f}  macro-F1 {v.macro_f1:.3f}  grounded accuracy"
+        f" {v.grounded_accuracy:.3f} (computed within {v.grounded_tolerance:.0%} of gold)",
+        f"  end to end (a missed claim is wrong): accuracy {v.end_to_end_accuracy:.3f}"
+        f"  macro-F1 {v.end_to_end_macro_f1:.3f}  grounded {v.end_to_end_grounded_accuracy:.3f}",
+        "",
+    ]
+    classes = [
+        _cells(k, s.precision, s.recall, s.f1, s.support, s.predicted)
+        for k, s in v.per_class.items()
+    ]
+    lines += _table(["label", "precision", "recall", "f1", "gold", "predicted"], classes)
+    lines += ["", "  confusion (rows gold, columns predicted; matched claims)"]
+    matrix = [_cells(g, *row.values()) for g, row in v.confusion.items()]
+    lines += _table(["gold", *LABELS], matrix)
+    kinds = [
+        _cells(k, s.gold, s.matched, s.correct, s.accuracy, s.end_to_end_accuracy)
+        for k, s in v.by_kind.items()
+    ]
+    lines += ["", *_table(["kind", "gold", "matched", "correct", "accuracy", "end to end"], kinds)]
+    articles = [
+        _cells(a.article, a.gold, a.predicted, a.matched, a.correct, a.seconds)
+        for a in result.details.articles
+    ]
+    lines += ["", *_table(["article", "gold", "predicted", "matched", "correct", "s"], articles)]
+    return [*lines, ""]
+
+
+def _miss_lines(result: EvalResult) -> list[str]:
+    if result.claims is None:
+        return []
+    details = result.details
+    missed = [d for d in details.claims if d.pred_id is None]
+    wrong = [d for d in details.claims if d.pred_id is not None and not d.label_correct]
+    lines = [f"Missed gold claims ({len(missed)})"]
+    lines += [
+        f"  {d.gold_id:<12} {d.gold_label:<12} {d.kind:<17} {_short(d.quote)}" for d in missed
+    ]
+    lines += ["", f"Wrong labels ({len(wrong)}): gold -> predicted"]
+    lines += [
+        f"  {d.gold_id:<12} {d.gold_label} -> {d.pred_label} ({d.pred_id}, {d.pred_kind})"
+        for d in wrong
+    ]
+    extras = details.unmatched_predictions
+    lines += ["", f"Predictions matching no gold claim ({len(extras)})"]
+    lines += [f"  {e.article}:{e.pred_id:<5} {e.label:<12} {_short(e.quote)}" for e in extras]
+    return [*lines, ""]
+
+
+def _calculator_lines(result: EvalResult) -> list[str]:
+    calc = result.calculator
+    if calc is None:
+        return []
+    lines = [
+        f"Calculator ({calc.cases} published runs, {calc.failed} failed)",
+        f"  reported value inside computed range: {calc.inside}/{calc.cases}"
+        f" = {calc.inside_share:.3f}; relative error of mid: median {_num(calc.median_rel_error)},"
+        f" p90 {_num(calc.p90_rel_error)}",
+        "",
+    ]
+    rows = [
+        [
+            d.id,
+            *(_num(x, ",.0f") for x in (d.reported, d.low, d.mid, d.high)),
+            _num(d.rel_error, ".0%"),
+            "in" if d.inside else d.error or "OUT",
+        ]
+        for d in result.details.calculator
+    ]
+    lines += _table(["run", "reported", "low", "mid", "high", "error", "range"], rows)
+    return [*lines, ""]
+
+
+def render_text(result: EvalResult) -> str:
+    """Return the eval result as a readable report with tables.
+
+    Args:
+        result: an eval result.
+    """
+    cost = result.cost
+    lines = [
+        f"flopcheck eval: backend {result.backend}; datasets {', '.join(result.datasets)}",
+        "",
+        *_verdict_lines(result),
+        *_calculator_lines(result),
+        f"Cost: {cost.articles} articles; {cost.llm_calls} LLM calls; {cost.prompt_tokens}"
+        f" prompt + {cost.completion_tokens} completion tokens; {cost.tool_calls} tool calls;"
+        f" {cost.checker_seconds:.2f} s checking, {cost.wall_seconds:.2f} s wall",
+        "",
+        *_miss_lines(result),
+    ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise FlopcheckError(f"cannot write {output}: {exc.strerror}") from exc
+
+
+def run_eval_command(args: argparse.Namespace) -> int:
+    """Run ``flopcheck eval`` and return its exit code (1 when a floor fails).
+
+    Args:
+        args: the parsed arguments of the eval subcommand.
+    """
+    options: dict[str, Any] = {}
+    if args.backend == "openai":
+        given = {"model": args.model, "base_url": args.base_url, "timeout": args.timeout}
+        options = {k: v for k, v in given.items() if v is not None}
+    result = evaluate(args.dataset or DEFAULT_DATASETS, backend=args.backend, **options)
+    text = result.model_dump_json(indent=2) + "\n" if args.format == "json" else render_text(result)
+    _write(text, args.output)
+    if args.no_floors:
+        return 0
+    failures = check_floors(result, load_floors(Path(args.floors) if args.floors else FLOORS))
+    for failure in failures:
+        print(f"flopcheck: eval: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def add_eval_command(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``flopcheck eval`` on the main parser's subparsers.
+
+    Args:
+        subparsers: the object ``ArgumentParser.add_subparsers()`` returned.
+    """
+    cmd: argparse.ArgumentParser = subparsers.add_parser(
+        "eval",
+        help="measure accuracy on the labelled datasets",
+        description="Score claim extraction, verdicts and the calculator on labelled data; "
+        "exit 1 when a metric is below its floor. Metric definitions: flopcheck/evals/EVAL.md.",
+    )
+    cmd.add_argument(
+        "--dataset",
+        action="append",
+        metavar="NAME|PATH",
+        help="articles, calculator, or a JSONL path; repeatable (default: articles and calculator)",
+    )
+    cmd.add_argument("--backend", choices=["rules", "openai"], default="rules")
+    cmd.add_argument("--model", help="openai backend: model name")
+    cmd.add_argument("--base-url", help="openai backend: server base URL (.../v1)")
+    cmd.add_argument("--timeout", type=float, help="openai backend: seconds per request")
+    cmd.add_argument("--format", choices=["text", "json"], default="text")
+    cmd.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
+    floors = cmd.add_mutually_exclusive_group()
+    floors.add_argument("--floors", metavar="PATH", help="floors file (default: shipped floors)")
+    floors.add_argument("--no-floors", action="store_true", help="report only; never exit 1")
+    cmd.set_defaults(func=run_eval_command)
+    return cmd

@@ -1,0 +1,403 @@
+"""Run flopcheck over the labelled datasets and score it; EVAL.md defines every metric.
+
+Datasets are named (``articles`` = data/claims.jsonl, ``calculator`` = data/calculator_cases.jsonl)
+or given as a path to a JSONL file of either schema, told apart by its keys.
+
+Floors: ``floors.json`` maps a dotted metric path ("claims.f1", "calculator.inside_share") to
+its minimum. The values are set from figures measured on the rules backend, a small margin below
+them and never above; until they are measured the file holds placeholders of 0.0.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+
+from flopcheck.errors import InputError
+from flopcheck.evals.metrics import (
+    GROUNDED_TOLERANCE,
+    ArticleSummary,
+    CalculatorDetail,
+    CalculatorScores,
+    ClaimDetail,
+    ExtraPrediction,
+    Scores,
+    VerdictScores,
+    flatten,
+    grounded,
+    match_spans,
+    score_calculator,
+    score_claims,
+    score_verdicts,
+)
+from flopcheck.plugin.models import Amount, Claim, Kind, Label, Report, Usage
+
+DATA = Path(__file__).parent / "data"
+NAMED = {"articles": DATA / "claims.jsonl", "calculator": DATA / "calculator_cases.jsonl"}
+DEFAULT_DATASETS = ("articles", "calculator")
+FLOORS = Path(__file__).parent / "floors.json"
+SECTIONS = ("claims", "verdicts", "calculator", "cost")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GoldClaim(_Model):
+    """One annotated claim of claims.jsonl (schema in data/DATASET.md)."""
+
+    article: str = Field(pattern=r"^[^/\\]+$")
+    id: str = Field(min_length=1)
+    quote: str = Field(min_length=1)
+    kind: Kind
+    claimed: Amount
+    label: Label
+    computed: Amount | None
+    reason: str
+    misleading_reason: str | None
+
+    @model_validator(mode="after")
+    def _named_reason(self) -> GoldClaim:
+        # The verdict policy: a misleading label needs a named reason.
+        if self.label == "misleading" and not self.misleading_reason:
+            raise ValueError("a misleading claim needs a misleading_reason")
+        return self
+
+
+class CalculatorCase(_Model):
+    """One published training run of calculator_cases.jsonl (schema in CALCULATOR_CASES.md)."""
+
+    id: str = Field(min_length=1)
+    model: str
+    active_params: float = Field(gt=0)
+    tokens: float = Field(gt=0)
+    accelerator: str
+    precision: str
+    reported_accelerator_hours: float = Field(gt=0)
+    source: str
+    note: str
+
+
+class ArticleSet(_Model):
+    """Annotated claims with the text of every article they quote."""
+
+    name: str
+    claims: list[GoldClaim]
+    texts: dict[str, str]
+
+
+class CalculatorSet(_Model):
+    """Published runs for the GPU-hours calculator."""
+
+    name: str
+    cases: list[CalculatorCase]
+
+
+class Cost(_Model):
+    """What the checker spent: summed Report usage and time."""
+
+    articles: int
+    llm_calls: int
+    prompt_tokens: int
+    completion_tokens: int
+    tool_calls: int
+    checker_seconds: float
+    wall_seconds: float
+
+
+class Details(_Model):
+    """Per-claim, per-article and per-case rows behind the scores."""
+
+    claims: list[ClaimDetail]
+    unmatched_predictions: list[ExtraPrediction]
+    articles: list[ArticleSummary]
+    calculator: list[CalculatorDetail]
+
+
+class EvalResult(_Model):
+    """Every score of one eval run; a section is None when no dataset fed it."""
+
+    datasets: list[str]
+    backend: str
+    claims: Scores | None
+    verdicts: VerdictScores | None
+    calculator: CalculatorScores | None
+    cost: Cost
+    details: Details
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read dataset {path}: {exc.strerror}") from exc
+    rows: list[dict[str, Any]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+        if not isinstance(row, dict):
+            raise InputError(f"{path}:{number}: expected a JSON object")
+        rows.append(row)
+    if not rows:
+        raise InputError(f"{path}: the dataset is empty")
+    return rows
+
+
+def _validated(path: Path, rows: list[dict[str, Any]], model: type[_Model]) -> Iterator[Any]:
+    for number, row in enumerate(rows, start=1):
+        try:
+            yield model.model_validate(row)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "row"
+            raise InputError(f"{path}: row {number}: {where}: {first['msg']}") from exc
+
+
+def _article_text(path: Path, article: str) -> str:
+    # Texts live in articles/ next to the JSONL (the shipped layout), or beside it.
+    for candidate in (path.parent / "articles" / article, path.parent / article):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    raise InputError(f"{path}: article {article!r} not found in {path.parent / 'articles'}")
+
+
+def _article_set(name: str, path: Path, rows: list[dict[str, Any]]) -> ArticleSet:
+    claims: list[GoldClaim] = list(_validated(path, rows, GoldClaim))
+    texts = {c.article: _article_text(path, c.article) for c in claims}
+    seen: set[tuple[str, str]] = set()
+    for c in claims:
+        if (c.article, c.id) in seen:
+            raise InputError(f"{path}: duplicate claim id {c.id!r} in {c.article}")
+        seen.add((c.article, c.id))
+        if c.quote not in texts[c.article]:
+            raise InputError(f"{path}: claim {c.id}: quote is not verbatim in {c.article}")
+    return ArticleSet(name=name, claims=claims, texts=texts)
+
+
+def load_dataset(spec: str) -> ArticleSet | CalculatorSet:
+    """Load and validate a dataset by name or path; the schema is detected from its keys.
+
+    Args:
+        spec: "articles", "calculator", or a path to a JSONL file of either schema.
+    """
+    path = NAMED.get(spec, Path(spec))
+    rows = _read_jsonl(path)
+    if "quote" in rows[0]:
+        return _article_set(spec, path, rows)
+    if "reported_accelerator_hours" in rows[0]:
+        return CalculatorSet(name=spec, cases=list(_validated(path, rows, CalculatorCase)))
+    raise InputError(
+        f"{path}: unknown dataset schema: rows need 'quote' (articles) "
+        "or 'reported_accelerator_hours' (calculator)"
+    )
+
+
+def gold_span(text: str, quote: str) -> tuple[int, int]:
+    """Return the span of the first occurrence of a gold quote in its article.
+
+    Args:
+        text: the article text.
+        quote: a verbatim substring of it.
+    """
+    start = text.index(quote)
+    return start, start + len(quote)
+
+
+def compare_article(
+    article: str, text: str, gold: Sequence[GoldClaim], report: Report
+) -> tuple[list[ClaimDetail], list[ExtraPrediction]]:
+    """Match one article's predicted claims to its gold claims and judge each verdict.
+
+    Args:
+        article: the article's file name.
+        text: its text.
+        gold: its gold claims.
+        report: the checker's Report for it.
+    """
+    preds = report.claims
+    pairs = match_spans([gold_span(text, g.quote) for g in gold], [(p.start, p.end) for p in preds])
+    details = [
+        _detail(article, g, preds[pairs[i]] if i in pairs else None) for i, g in enumerate(gold)
+    ]
+    used = set(pairs.values())
+    extras = [
+        ExtraPrediction(
+            article=article, pred_id=p.id, kind=p.kind, label=p.verdict.label, quote=p.quote
+        )
+        for j, p in enumerate(preds)
+        if j not in used
+    ]
+    return details, extras
+
+
+def _detail(article: str, gold: GoldClaim, pred: Claim | None) -> ClaimDetail:
+    right = pred is not None and pred.verdict.label == gold.label
+    computed = pred.verdict.computed if pred is not None else None
+    return ClaimDetail(
+        article=article,
+        gold_id=gold.id,
+        kind=gold.kind,
+        quote=gold.quote,
+        gold_label=gold.label,
+        pred_id=pred.id if pred else None,
+        pred_kind=pred.kind if pred else None,
+        pred_label=pred.verdict.label if pred else None,
+        pred_quote=pred.quote if pred else None,
+        gold_computed=gold.computed,
+        pred_computed=computed,
+        label_correct=right,
+        grounded=right and grounded(gold.computed, computed, GROUNDED_TOLERANCE),
+    )
+
+
+def run_calculator_case(case: CalculatorCase) -> CalculatorDetail:
+    """Predict a run's accelerator-hours with the tools and compare with the reported figure.
+
+    Args:
+        case: the published run.
+    """
+    from flopcheck.tools import call
+
+    flop = call("training_compute", {"active_params": case.active_params, "tokens": case.tokens})
+    args = {"accelerator": case.accelerator, "precision": case.precision}
+    hours = flop if "error" in flop else call("gpu_hours", {"flop": flop["value"]["mid"], **args})
+    reported = case.reported_accelerator_hours
+    if "error" in hours:
+        return CalculatorDetail(id=case.id, reported=reported, error=str(hours["error"]))
+    low, mid, high = (float(hours["value"][k]) for k in ("low", "mid", "high"))
+    return CalculatorDetail(
+        id=case.id,
+        reported=reported,
+        low=low,
+        mid=mid,
+        high=high,
+        inside=low <= reported <= high,
+        rel_error=abs(mid - reported) / reported,
+    )
+
+
+def _run_articles(
+    sets: Sequence[ArticleSet], backend: str, options: Mapping[str, Any]
+) -> tuple[list[ClaimDetail], list[ExtraPrediction], list[ArticleSummary], Usage, float]:
+    from flopcheck.plugin.checker import check
+
+    details: list[ClaimDetail] = []
+    extras: list[ExtraPrediction] = []
+    summaries: list[ArticleSummary] = []
+    usage = Usage()
+    seconds = 0.0
+    for ds in sets:
+        for article, text in ds.texts.items():
+            gold = [c for c in ds.claims if c.article == article]
+            start = time.perf_counter()
+            report = check(text, backend=backend, source=article, **options)
+            elapsed = time.perf_counter() - start
+            seconds += elapsed
+            usage = Usage(
+                **{f: getattr(usage, f) + getattr(report.usage, f) for f in Usage.model_fields}
+            )
+            rows, unmatched = compare_article(article, text, gold, report)
+            details += rows
+            extras += unmatched
+            summaries.append(
+                ArticleSummary(
+                    article=article,
+                    gold=len(gold),
+                    predicted=len(report.claims),
+                    matched=sum(r.pred_id is not None for r in rows),
+                    correct=sum(r.label_correct for r in rows),
+                    seconds=elapsed,
+                )
+            )
+    return details, extras, summaries, usage, seconds
+
+
+def evaluate(
+    datasets: Sequence[str] = DEFAULT_DATASETS, backend: str = "rules", **options: Any
+) -> EvalResult:
+    """Run the checker and the calculator over datasets and return every score.
+
+    Args:
+        datasets: dataset names or JSONL paths.
+        backend: the checker backend ("rules" or "openai").
+        **options: options of the openai backend (model, base_url, timeout, ...).
+    """
+    start = time.perf_counter()
+    loaded = [load_dataset(spec) for spec in datasets]
+    article_sets = [d for d in loaded if isinstance(d, ArticleSet)]
+    cases = [c for d in loaded if isinstance(d, CalculatorSet) for c in d.cases]
+    details, extras, summaries, usage, seconds = _run_articles(article_sets, backend, options)
+    calc = [run_calculator_case(c) for c in cases]
+    cost = Cost(
+        articles=len(summaries),
+        **usage.model_dump(),
+        checker_seconds=seconds,
+        wall_seconds=time.perf_counter() - start,
+    )
+    return EvalResult(
+        datasets=list(datasets),
+        backend=backend,
+        claims=score_claims(details, len(extras)) if article_sets else None,
+        verdicts=score_verdicts(details, GROUNDED_TOLERANCE) if article_sets else None,
+        calculator=score_calculator(calc) if cases else None,
+        cost=cost,
+        details=Details(
+            claims=details, unmatched_predictions=extras, articles=summaries, calculator=calc
+        ),
+    )
+
+
+def metric_values(result: EvalResult) -> dict[str, float]:
+    """Return every numeric score of a result under its dotted path, e.g. "claims.f1".
+
+    Args:
+        result: an eval result.
+    """
+    return flatten(result.model_dump(include=set(SECTIONS)))
+
+
+def load_floors(path: Path = FLOORS) -> dict[str, float]:
+    """Read a floors file: a JSON object of dotted metric path -> minimum.
+
+    Args:
+        path: the floors file; default the shipped floors.json.
+    """
+    try:
+        return TypeAdapter(dict[str, float]).validate_json(path.read_bytes())
+    except OSError as exc:
+        raise InputError(f"cannot read floors {path}: {exc.strerror}") from exc
+    except ValidationError as exc:
+        raise InputError(f"{path}: floors must map metric names to numbers") from exc
+
+
+def check_floors(result: EvalResult, floors: Mapping[str, float]) -> list[str]:
+    """Return one message per metric below its floor (or unknown); empty when all pass.
+
+    A floor whose section was not evaluated in this run (e.g. calculator floors when only
+    articles ran) is skipped.
+
+    Args:
+        result: an eval result.
+        floors: dotted metric path -> minimum.
+    """
+    values = metric_values(result)
+    failures: list[str] = []
+    for key, floor in sorted(floors.items()):
+        section = key.split(".", 1)[0]
+        if section in SECTIONS and getattr(result, section) is None:
+            continue
+        value = values.get(key)
+        if value is None:
+            failures.append(f"{key}: no such metric (floor {floor:g})")
+        elif value < floor:
+            failures.append(f"{key} = {value:.4f} is below its floor {floor:g}")
+    return failures
