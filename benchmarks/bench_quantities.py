@@ -11,13 +11,13 @@ import sys
 import time
 from pathlib import Path
 
-from flopcheck.plugin.quantities import find_quantities, find_precisions
+from flopcheck.plugin.quantities import find_precisions, find_quantities
 
 DEFAULT_DIR = Path("/work/shared/articles")
 
 
 def throughput(text: str, rounds: int = 3) -> tuple[float, int]:
-    """Return the best KB/s over ``rounds`` runs of find_quantities + find_precisions, and the count.
+    """Return the best KB/s of ``rounds`` runs of both finders, and the number of matches.
 
     Args:
         text: the text to scan.

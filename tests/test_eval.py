@@ -145,9 +145,11 @@ def test_prf() -> None:
     assert prf(0, 0, 0).f1 == 0.0
 
 
-def amount(value: float | None, low: float | None = None, high: float | None = None) -> Amount:
-    """An amount in a neutral unit."""
-    return Amount(value=value, low=low, high=high, unit="x")
+def amount(
+    value: float | None, low: float | None = None, high: float | None = None, unit: str = "ratio"
+) -> Amount:
+    """An amount, by default a plain ratio."""
+    return Amount(value=value, low=low, high=high, unit=unit)
 
 
 @pytest.mark.parametrize(
@@ -161,6 +163,9 @@ def amount(value: float | None, low: float | None = None, high: float | None = N
         pytest.param(amount(None), amount(5), True, id="gold-all-null"),
         pytest.param(amount(None, 10, 20), amount(21.9), True, id="gold-range-widened"),
         pytest.param(amount(None, 10, 20), amount(23), False, id="gold-range-outside"),
+        pytest.param(amount(50, unit="percent"), amount(0.5), True, id="ratio-as-percent"),
+        pytest.param(amount(8833, unit="kWh"), amount(8.833, unit="MWh"), True, id="MWh-as-kWh"),
+        pytest.param(amount(2048, unit="GPUs"), amount(2048, unit="days"), False, id="other-kind"),
     ],
 )
 def test_grounded(gold: Amount | None, pred: Amount | None, expected: bool) -> None:

@@ -7,16 +7,18 @@ them. EVAL.md states every rule in prose.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
 from flopcheck.plugin.models import KINDS, LABELS, Amount, Kind, Label
+from flopcheck.tools import call
 
 Span = tuple[int, int]
 LabelPair = tuple[Label, Label | None]
 GROUNDED_TOLERANCE = 0.10
+# Dimensionless units, as multiples of a plain ratio; convert_units handles dimensioned ones.
+DIMENSIONLESS = {"ratio": 1.0, "x": 1.0, "percent": 0.01, "%": 0.01}
 
 
 class _Model(BaseModel):
@@ -258,13 +260,29 @@ def figure(amount: Amount | None) -> float | None:
     return statistics.fmean(ends) if ends else None
 
 
+def in_unit(value: float, unit: str, target: str) -> float | None:
+    """Return a value expressed in another unit, or None when the units measure different things.
+
+    Args:
+        value: the number.
+        unit: its unit, e.g. "MWh", "months", "ratio".
+        target: the unit wanted, e.g. "kWh", "days", "percent".
+    """
+    if unit.strip().lower() == target.strip().lower():
+        return value
+    if unit in DIMENSIONLESS and target in DIMENSIONLESS:
+        return value * DIMENSIONLESS[unit] / DIMENSIONLESS[target]
+    converted = call("convert_units", {"value": value, "from_unit": unit, "to_unit": target})
+    return None if "error" in converted else float(converted["value"]["mid"])
+
+
 def grounded(
     gold: Amount | None, pred: Amount | None, tolerance: float = GROUNDED_TOLERANCE
 ) -> bool:
     """Return whether a predicted figure is within tolerance of gold (True if gold has none).
 
-    Gold's value is the target; a gold range without a value accepts anything inside it.
-    Units are not compared: a figure in another unit fails unless the numbers agree.
+    Gold's value is the target; a gold range without a value accepts anything inside it. The
+    predicted figure is first converted to gold's unit; units of different kinds never match.
 
     Args:
         gold: the gold computed amount.
@@ -279,9 +297,10 @@ def grounded(
         lo = gold.low if gold.low is not None else gold.high
         hi = gold.high if gold.high is not None else gold.low
     got = figure(pred)
-    if got is None or lo is None or hi is None:
+    if pred is None or got is None or lo is None or hi is None:
         return False
-    return lo - tolerance * abs(lo) <= got <= hi + tolerance * abs(hi)
+    got = in_unit(got, pred.unit, gold.unit)
+    return got is not None and lo - tolerance * abs(lo) <= got <= hi + tolerance * abs(hi)
 
 
 def score_claims(details: Sequence[ClaimDetail], unmatched_predictions: int) -> Scores:
@@ -340,23 +359,6 @@ def score_verdicts(
         end_to_end_macro_f1=macro_f1(per_class(everything)),
         end_to_end_grounded_accuracy=_ratio(grounded_right, len(details)),
     )
-
-
-def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, float]:
-    """Return the numeric leaves of nested dicts under dotted paths, e.g. "claims.f1".
-
-    Args:
-        tree: nested dicts, e.g. a model_dump.
-        prefix: the path of ``tree`` itself.
-    """
-    values: dict[str, float] = {}
-    for key, node in tree.items():
-        path = f"{prefix}{key}"
-        if isinstance(node, Mapping):
-            values.update(flatten(node, path + "."))
-        elif isinstance(node, int | float) and not isinstance(node, bool):
-            values[path] = float(node)
-    return values
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:

@@ -28,7 +28,6 @@ from flopcheck.evals.metrics import (
     ExtraPrediction,
     Scores,
     VerdictScores,
-    flatten,
     grounded,
     match_spans,
     score_calculator,
@@ -36,6 +35,7 @@ from flopcheck.evals.metrics import (
     score_verdicts,
 )
 from flopcheck.plugin.models import Amount, Claim, Kind, Label, Report, Usage
+from flopcheck.tools import call
 
 DATA = Path(__file__).parent / "data"
 NAMED = {"articles": DATA / "claims.jsonl", "calculator": DATA / "calculator_cases.jsonl"}
@@ -136,19 +136,14 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise InputError(f"cannot read dataset {path}: {exc.strerror}") from exc
-    rows: list[dict[str, Any]] = []
+    rows: list[Any] = []
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
         try:
-            row = json.loads(line)
+            rows += [json.loads(line)] if line.strip() else []
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{number}: not JSON ({exc.msg})") from exc
-        if not isinstance(row, dict):
-            raise InputError(f"{path}:{number}: expected a JSON object")
-        rows.append(row)
-    if not rows:
-        raise InputError(f"{path}: the dataset is empty")
+    if not rows or not all(isinstance(r, dict) for r in rows):
+        raise InputError(f"{path}: expected one JSON object per line")
     return rows
 
 
@@ -265,8 +260,6 @@ def run_calculator_case(case: CalculatorCase) -> CalculatorDetail:
     Args:
         case: the published run.
     """
-    from flopcheck.tools import call
-
     flop = call("training_compute", {"active_params": case.active_params, "tokens": case.tokens})
     args = {"accelerator": case.accelerator, "precision": case.precision}
     hours = flop if "error" in flop else call("gpu_hours", {"flop": flop["value"]["mid"], **args})
@@ -362,7 +355,15 @@ def metric_values(result: EvalResult) -> dict[str, float]:
     Args:
         result: an eval result.
     """
-    return flatten(result.model_dump(include=set(SECTIONS)))
+    values: dict[str, float] = {}
+    pending: list[tuple[str, object]] = list(result.model_dump(include=set(SECTIONS)).items())
+    while pending:
+        path, node = pending.pop()
+        if isinstance(node, dict):
+            pending += [(f"{path}.{key}", child) for key, child in node.items()]
+        elif isinstance(node, int | float) and not isinstance(node, bool):
+            values[path] = float(node)
+    return values
 
 
 def load_floors(path: Path = FLOORS) -> dict[str, float]:

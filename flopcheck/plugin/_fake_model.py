@@ -23,6 +23,7 @@ _CLAIM_LINE = re.compile(r"^Claim \(JSON\): (\{.*\})$", re.MULTILINE)
 
 @cache
 def _rules_report(article: str) -> dict[str, Any]:
+    """Return the rules backend's Report for ``article`` as JSON data (cached)."""
     from flopcheck.plugin.checker import check
 
     report: dict[str, Any] = check(article, backend="rules").model_dump(mode="json")
@@ -30,20 +31,38 @@ def _rules_report(article: str) -> dict[str, Any]:
 
 
 def answer(request: dict[str, Any], *, fence_json: bool = False) -> dict[str, Any]:
-    """Return the completion the scripted model gives for one request body.
+    """Return the completion the scripted model gives for one request body, with usage.
 
     Args:
         request: the Chat Completions request body.
         fence_json: wrap JSON content in a Markdown code fence, as some servers do.
     """
+    reply = _answer(request, fence_json)
+    # Usage as a server would report it, at the usual ~4 characters per token.
+    prompt = len(json.dumps([request.get("messages"), request.get("tools")])) // 4
+    completion_tokens = len(json.dumps(reply["choices"][0]["message"])) // 4
+    reply["usage"] = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt + completion_tokens,
+    }
+    return reply
+
+
+def _answer(request: dict[str, Any], fence_json: bool) -> dict[str, Any]:
+    """Return the scripted model's completion for an extraction or a verification request."""
     messages: list[dict[str, Any]] = request.get("messages", [])
     tools = {t.get("function", {}).get("name") for t in request.get("tools") or []}
-    texts = [m["content"] for m in messages
-             if m.get("role") == "user" and isinstance(m.get("content"), str)]
+    texts = [
+        m["content"]
+        for m in messages
+        if m.get("role") == "user" and isinstance(m.get("content"), str)
+    ]
     article = next((a for t in texts if (a := find_article(t)) is not None), "")
     if "submit_verdict" in tools:
         claim: dict[str, Any] = next(
-            (json.loads(m[1]) for t in texts if (m := _CLAIM_LINE.search(t))), {})
+            (json.loads(m[1]) for t in texts if (m := _CLAIM_LINE.search(t))), {}
+        )
         return _verify(article, claim, messages)
     claims = [_reading(c) for c in _rules_report(article)["claims"]]
     payload = json.dumps({"claims": claims})
@@ -58,38 +77,65 @@ def _verify(article: str, claim: dict[str, Any], messages: list[dict[str, Any]])
     wanted = {key: claim.get(key) for key in ("quote", "kind", "claimed")}
     ruled = next((c for c in _rules_report(article)["claims"] if _reading(c) == wanted), None)
     if ruled is None:
-        return _submit(label="unverifiable",
-                       reason="the scripted model (rules backend) finds no such claim")
-    calls = {c["id"]: c["function"]["name"] for m in messages if m.get("role") == "assistant"
-             for c in m.get("tool_calls") or []}
-    results = [(m["tool_call_id"], json.loads(m["content"])) for m in messages
-               if m.get("role") == "tool"]
+        return _submit(
+            label="unverifiable", reason="the scripted model (rules backend) finds no such claim"
+        )
+    calls = {
+        c["id"]: c["function"]["name"]
+        for m in messages
+        if m.get("role") == "assistant"
+        for c in m.get("tool_calls") or []
+    }
+    results = [
+        (m["tool_call_id"], json.loads(m["content"])) for m in messages if m.get("role") == "tool"
+    ]
     if results and calls.get(results[-1][0]) == "submit_verdict":
         error = results[-1][1].get("error", "rejected")
         return _submit(label="unverifiable", reason=f"the scripted model cannot cite: {error}")
     verdict = ruled["verdict"]
     replay = [s for s in verdict["steps"] if s["tool"] != "compare_claim"]
     if not calls and replay:
-        return completion(tool_calls=[tool_call(s["tool"], s["args"], f"call_{i}")
-                                      for i, s in enumerate(replay, start=1)])
+        return completion(
+            tool_calls=[
+                tool_call(s["tool"], s["args"], f"call_{i}") for i, s in enumerate(replay, start=1)
+            ]
+        )
     if verdict["label"] == "unverifiable" or verdict["computed"] is None:
-        return _submit(label="unverifiable", reason=verdict["explanation"] or "no basis",
-                       caveats=verdict["caveats"])
-    cited = next(((call_id, path) for call_id, result in reversed(results)
-                  if (path := find_figure(result, verdict["computed"])) is not None), None)
+        return _submit(
+            label="unverifiable",
+            reason=verdict["explanation"] or "no basis",
+            caveats=verdict["caveats"],
+        )
+    cited = next(
+        (
+            (call_id, path)
+            for call_id, result in reversed(results)
+            if (path := find_figure(result, verdict["computed"])) is not None
+        ),
+        None,
+    )
     if cited is None:
         scaling = _scaling(results, verdict["computed"])
         if scaling is not None:  # the figure is in the results in other units: rescale it
-            return completion(tool_calls=[tool_call("calculate", {"expression": scaling},
-                                                    f"call_scale_{len(results)}")])
-        return _submit(label="unverifiable",
-                       reason="the scripted model finds no tool result holding the figure")
+            return completion(
+                tool_calls=[
+                    tool_call("calculate", {"expression": scaling}, f"call_scale_{len(results)}")
+                ]
+            )
+        return _submit(
+            label="unverifiable",
+            reason="the scripted model finds no tool result holding the figure",
+        )
     claimed_value, claimed_high = _claimed(ruled)
     misleading = verdict["label"] == "misleading"
     return _submit(
-        label=verdict["label"], computed_call_id=cited[0], computed_field=cited[1],
-        claimed_value=claimed_value, claimed_high=claimed_high,
-        reason=verdict["explanation"] if misleading else None, caveats=verdict["caveats"],
+        label=verdict["label"],
+        computed_call_id=cited[0],
+        computed_field=cited[1],
+        claimed_value=claimed_value,
+        claimed_high=claimed_high,
+        reason=verdict["explanation"] if misleading else None,
+        caveats=verdict["caveats"],
     )
 
 
@@ -112,19 +158,24 @@ def _reading(ruled: dict[str, Any]) -> dict[str, Any]:
     66-83B), the model states that range at extraction, before any tool result is seen.
     """
     claimed = dict(ruled["claimed"])
-    compared = next((s["args"] for s in ruled["verdict"]["steps"]
-                     if s["tool"] == "compare_claim"), None)
-    if compared is not None and compared.get("claimed_high") is not None and (
-            claimed["low"], claimed["high"]) == (None, None) and not _close(
-            compared["claimed"], compared["claimed_high"]):
+    compared = next(
+        (s["args"] for s in ruled["verdict"]["steps"] if s["tool"] == "compare_claim"), None
+    )
+    if (
+        compared is not None
+        and compared.get("claimed_high") is not None
+        and (claimed["low"], claimed["high"]) == (None, None)
+        and not _close(compared["claimed"], compared["claimed_high"])
+    ):
         claimed["low"], claimed["high"] = compared["claimed"], compared["claimed_high"]
     return {"quote": ruled["quote"], "kind": ruled["kind"], "claimed": claimed}
 
 
 def _claimed(ruled: dict[str, Any]) -> tuple[float | None, float | None]:
     """Return the claimed figure the rules compared, else the claim's own figure."""
-    compared = next((s["args"] for s in ruled["verdict"]["steps"]
-                     if s["tool"] == "compare_claim"), None)
+    compared = next(
+        (s["args"] for s in ruled["verdict"]["steps"] if s["tool"] == "compare_claim"), None
+    )
     if compared is not None:
         return compared.get("claimed"), compared.get("claimed_high")
     amount = _reading(ruled)["claimed"]
@@ -133,21 +184,36 @@ def _claimed(ruled: dict[str, Any]) -> tuple[float | None, float | None]:
     return amount["low"], amount["high"]
 
 
-def _submit(*, label: str, computed_call_id: str | None = None,
-            computed_field: str | None = None, claimed_value: float | None = None,
-            claimed_high: float | None = None, reason: str | None = None,
-            caveats: list[str] | None = None) -> dict[str, Any]:
+def _submit(
+    *,
+    label: str,
+    computed_call_id: str | None = None,
+    computed_field: str | None = None,
+    claimed_value: float | None = None,
+    claimed_high: float | None = None,
+    reason: str | None = None,
+    caveats: list[str] | None = None,
+) -> dict[str, Any]:
+    """Return a completion that calls submit_verdict with these arguments."""
     arguments = {
-        "label": label, "computed_call_id": computed_call_id, "computed_field": computed_field,
-        "claimed_value": claimed_value, "claimed_high": claimed_high, "reason": reason,
+        "label": label,
+        "computed_call_id": computed_call_id,
+        "computed_field": computed_field,
+        "claimed_value": claimed_value,
+        "claimed_high": claimed_high,
+        "reason": reason,
         "caveats": caveats or [],
     }
     return completion(tool_calls=[tool_call("submit_verdict", arguments, "call_verdict")])
 
 
 def _close(a: Any, b: Any) -> bool:
-    return (isinstance(a, int | float) and isinstance(b, int | float)
-            and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12))
+    """Return whether two numbers are equal up to float noise."""
+    return (
+        isinstance(a, int | float)
+        and isinstance(b, int | float)
+        and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    )
 
 
 def find_figure(node: Any, computed: dict[str, Any], path: str = "") -> str | None:
@@ -166,8 +232,9 @@ def find_figure(node: Any, computed: dict[str, Any], path: str = "") -> str | No
     if isinstance(node, dict):
         if _close(node.get("low"), low) and _close(node.get("high"), high):
             return path or None
-        if _close(node.get("value"), value) and (node.get("low") is None
-                                                 or _close(node.get("low"), low)):
+        if _close(node.get("value"), value) and (
+            node.get("low") is None or _close(node.get("low"), low)
+        ):
             return path or None
         children: Any = node.items()
     elif isinstance(node, list):

@@ -89,11 +89,15 @@ class _TruncatedError(Exception):
 
 def submit_claims_tool() -> dict[str, Any]:
     """Return the ``submit_claims`` function tool (the last extraction fallback)."""
-    return {"type": "function", "function": {
-        "name": "submit_claims", "strict": True,
-        "description": "Submit every checkable compute claim found in the article.",
-        "parameters": strict_schema(ExtractedClaims),
-    }}
+    return {
+        "type": "function",
+        "function": {
+            "name": "submit_claims",
+            "strict": True,
+            "description": "Submit every checkable compute claim found in the article.",
+            "parameters": strict_schema(ExtractedClaims),
+        },
+    }
 
 
 class Extractor:
@@ -122,8 +126,11 @@ class Extractor:
         try:
             proposed = self._ask(self.text[start:end])
         except _TruncatedError:
-            halves = split_text(self.text[start:end], self.session.model,
-                                max(1, self.session.counter.count(self.text[start:end]) // 2))
+            halves = split_text(
+                self.text[start:end],
+                self.session.model,
+                max(1, self.session.counter.count(self.text[start:end]) // 2),
+            )
             if depth >= _MAX_SPLIT_DEPTH or len(halves) < 2:
                 raise BackendError(
                     f"the model's claim list for characters {start}-{end} was cut at its output "
@@ -139,18 +146,21 @@ class Extractor:
         share its span.
         """
         for start, end in find_spans(self.text, claim.quote, span):
-            found = FoundClaim(start=start, end=end, kind=claim.kind,
-                               claimed=to_amount(claim.claimed))
+            found = FoundClaim(
+                start=start, end=end, kind=claim.kind, claimed=to_amount(claim.claimed)
+            )
             if found.key() not in self.taken:
                 self.taken.add(found.key())
                 return found
-        log.info("dropping a claim whose quote is not in the article (or repeats one): %.80r",
-                 claim.quote)
+        log.info(
+            "dropping a claim whose quote is not in the article (or repeats one): %.80r",
+            claim.quote,
+        )
         return None
 
     def _ask(self, chunk: str) -> list[ExtractedClaim]:
-        prompt = load_prompt("extract_claims", article=fence_article(chunk),
-                             kinds=", ".join(KINDS))
+        """Return the proposed claims of one chunk, walking the reply formats."""
+        prompt = load_prompt("extract_claims", article=fence_article(chunk), kinds=", ".join(KINDS))
         messages = [text_message("system", load_prompt("system")), text_message("user", prompt)]
         last_error = ""
         while self.mode < len(MODES):
@@ -169,10 +179,17 @@ class Extractor:
         )
 
     def _ask_in_mode(self, messages: list[Message], mode: str) -> list[ExtractedClaim]:
+        """Return the proposed claims of one chunk in one reply format, with one repair."""
         request: dict[str, Any] = {}
         if mode == "json_schema":
-            request["response_format"] = {"type": "json_schema", "json_schema": {
-                "name": "claims", "strict": True, "schema": strict_schema(ExtractedClaims)}}
+            request["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {
+                    "name": "claims",
+                    "strict": True,
+                    "schema": strict_schema(ExtractedClaims),
+                },
+            }
         elif mode == "json_object":
             request["response_format"] = {"type": "json_object"}
         else:
@@ -193,9 +210,13 @@ class Extractor:
                 if attempt == _REPAIRS_PER_MODE:
                     raise
                 messages.append(assistant_message(message.content or raw, []))
-                messages.append(text_message(
-                    "user", f"That reply was not valid: {exc}. Reply again with the claims "
-                    "JSON only, in the shape given above."))
+                messages.append(
+                    text_message(
+                        "user",
+                        f"That reply was not valid: {exc}. Reply again with the claims "
+                        "JSON only, in the shape given above.",
+                    )
+                )
         raise AssertionError("unreachable")  # the loop returns or raises
 
 

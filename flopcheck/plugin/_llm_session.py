@@ -87,7 +87,8 @@ class Session:
         while True:
             try:
                 completion = self.client.chat.completions.create(
-                    model=self.model, messages=messages,
+                    model=self.model,
+                    messages=messages,
                     temperature=openai.omit if "temperature" in self._dropped else 0.0,
                     seed=openai.omit if "seed" in self._dropped else self.seed,
                     **request,
@@ -106,11 +107,13 @@ class Session:
             return self._first_choice(completion, estimate)
 
     def _first_choice(self, completion: object, estimate: int) -> Choice:
+        """Return the first choice of a completion and count its usage; reject non-completions."""
         if not isinstance(completion, ChatCompletion):
             raise BackendError(self._not_a_completion("its body is not JSON"))
         choices = getattr(completion, "choices", None)
-        if not choices or not isinstance(getattr(choices[0], "message", None),
-                                         ChatCompletionMessage):
+        if not choices or not isinstance(
+            getattr(choices[0], "message", None), ChatCompletionMessage
+        ):
             raise BackendError(self._not_a_completion("it has no choices[0].message"))
         choice: Choice = choices[0]
         self.usage.llm_calls += 1
@@ -145,46 +148,65 @@ class Session:
         return calls
 
     def _base(self) -> str:
+        """Return the server's base URL for messages."""
         return str(self.client.base_url).rstrip("/")
 
     def _not_a_completion(self, why: str) -> str:
-        return (f"the model server at {self._base()} returned a reply that is not a chat "
-                f"completion ({why}); check that --base-url points at an OpenAI-compatible "
-                "/v1 endpoint")
+        """Return the message for a reply that is not a chat completion."""
+        return (
+            f"the model server at {self._base()} returned a reply that is not a chat "
+            f"completion ({why}); check that --base-url points at an OpenAI-compatible "
+            "/v1 endpoint"
+        )
 
     def _describe(self, exc: openai.OpenAIError) -> str:
+        """Return one actionable line for an SDK error that ends the run."""
         base, retries = self._base(), self.client.max_retries
         after = f" after {retries} retr{'y' if retries == 1 else 'ies'}" if retries else ""
         if isinstance(exc, openai.APITimeoutError):
             timeout = self.client.timeout
             seconds = getattr(timeout, "read", timeout)
-            return (f"the model server at {base} did not answer within {seconds}s{after}; "
-                    "raise --timeout or check the server")
+            return (
+                f"the model server at {base} did not answer within {seconds}s{after}; "
+                "raise --timeout or check the server"
+            )
         if isinstance(exc, openai.APIConnectionError):
-            return (f"cannot connect to the model server at {base}{after}; check --base-url / "
-                    "OPENAI_BASE_URL and that the server is running")
+            return (
+                f"cannot connect to the model server at {base}{after}; check --base-url / "
+                "OPENAI_BASE_URL and that the server is running"
+            )
         if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-            return (f"the model server at {base} refused the API key (HTTP {exc.status_code}: "
-                    f"{_server_message(exc)}); check OPENAI_API_KEY")
+            return (
+                f"the model server at {base} refused the API key (HTTP {exc.status_code}: "
+                f"{_server_message(exc)}); check OPENAI_API_KEY"
+            )
         if isinstance(exc, openai.NotFoundError):
-            return (f"the model server at {base} has no model {self.model!r} or no chat "
-                    f"completions endpoint (HTTP 404); check --model / FLOPCHECK_MODEL and "
-                    "--base-url")
+            return (
+                f"the model server at {base} has no model {self.model!r} or no chat "
+                f"completions endpoint (HTTP 404); check --model / FLOPCHECK_MODEL and "
+                "--base-url"
+            )
         if isinstance(exc, openai.RateLimitError):
-            return (f"the model server at {base} kept rate-limiting (HTTP 429){after}; wait, "
-                    "or raise --max-retries")
+            return (
+                f"the model server at {base} kept rate-limiting (HTTP 429){after}; wait, "
+                "or raise --max-retries"
+            )
         if isinstance(exc, openai.APIStatusError):
-            return (f"the model server at {base} failed with HTTP {exc.status_code}{after} "
-                    f"({_server_message(exc)}); try again later or check the server")
+            return (
+                f"the model server at {base} failed with HTTP {exc.status_code}{after} "
+                f"({_server_message(exc)}); try again later or check the server"
+            )
         return f"the request to the model server at {base} failed: {_one_line(str(exc))}"
 
 
 def _one_line(text: str, limit: int = 200) -> str:
+    """Return ``text`` flattened to one line, cut to ``limit`` characters."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
 def _server_message(exc: openai.APIError) -> str:
+    """Return the server's error message from an API error, on one line."""
     body = exc.body
     if isinstance(body, dict) and isinstance(body.get("message"), str):
         return _one_line(body["message"])
@@ -192,6 +214,7 @@ def _server_message(exc: openai.APIError) -> str:
 
 
 def _rejected_param(exc: openai.APIError) -> str | None:
+    """Return the optional sampling parameter a 400 names, if any."""
     text = f"{exc.param or ''} {_server_message(exc)}".lower()
     return next((name for name in _OPTIONAL_PARAMS if name in text), None)
 
@@ -211,8 +234,7 @@ def assistant_message(content: str | None, calls: list[ToolCall]) -> Message:
         message["content"] = content
     if calls:
         message["tool_calls"] = [
-            {"id": c.id, "type": "function",
-             "function": {"name": c.name, "arguments": c.arguments}}
+            {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
             for c in calls
         ]
     return message
@@ -226,7 +248,9 @@ def tool_message(call_id: str, payload: dict[str, Any]) -> Message:
         payload: the tool result or error, sent as JSON.
     """
     message: ChatCompletionToolMessageParam = {
-        "role": "tool", "tool_call_id": call_id, "content": json.dumps(payload),
+        "role": "tool",
+        "tool_call_id": call_id,
+        "content": json.dumps(payload),
     }
     return message
 

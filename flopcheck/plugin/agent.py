@@ -49,8 +49,9 @@ def is_configured(base_url: str | None = None, api_key: str | None = None) -> bo
         base_url: an explicit base URL, if given.
         api_key: an explicit API key, if given.
     """
-    return bool(base_url or api_key or os.environ.get("OPENAI_BASE_URL")
-                or os.environ.get("OPENAI_API_KEY"))
+    return bool(
+        base_url or api_key or os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY")
+    )
 
 
 def check_with_openai(
@@ -86,23 +87,36 @@ def check_with_openai(
     _check_options(timeout, max_retries, max_turns_per_claim, token_budget, chunk_tokens)
     model = model or default_model()
     with _client(base_url, api_key, timeout, max_retries) as client:
-        session = Session(client=client, model=model, counter=counter_for(model),
-                          token_budget=token_budget, seed=seed)
+        session = Session(
+            client=client,
+            model=model,
+            counter=counter_for(model),
+            token_budget=token_budget,
+            seed=seed,
+        )
         found = _extract(session, text, chunk_tokens)
         verifier = ClaimVerifier(session, text, max_turns_per_claim)
         claims = []
         for number, (claim, chunk) in enumerate(found, start=1):
             claim_id = f"c{number}"
-            claims.append(Claim(
-                id=claim_id, quote=text[claim.start:claim.end], start=claim.start,
-                end=claim.end, kind=claim.kind, claimed=claim.claimed,
-                verdict=verifier.verify(claim_id, claim, chunk),
-            ))
+            claims.append(
+                Claim(
+                    id=claim_id,
+                    quote=text[claim.start : claim.end],
+                    start=claim.start,
+                    end=claim.end,
+                    kind=claim.kind,
+                    claimed=claim.claimed,
+                    verdict=verifier.verify(claim_id, claim, chunk),
+                )
+            )
     return Report(source=source, backend="openai", claims=claims, usage=session.usage)
 
 
-def _check_options(timeout: float, max_retries: int, max_turns: int, token_budget: int,
-                   chunk_tokens: int) -> None:
+def _check_options(
+    timeout: float, max_retries: int, max_turns: int, token_budget: int, chunk_tokens: int
+) -> None:
+    """Raise BackendError naming every option out of range."""
     problems = [
         f"{name} must be {rule}, got {value}"
         for name, value, ok, rule in (
@@ -118,8 +132,9 @@ def _check_options(timeout: float, max_retries: int, max_turns: int, token_budge
         raise BackendError("; ".join(problems))
 
 
-def _client(base_url: str | None, api_key: str | None, timeout: float,
-            max_retries: int) -> openai.OpenAI:
+def _client(
+    base_url: str | None, api_key: str | None, timeout: float, max_retries: int
+) -> openai.OpenAI:
     """Return the SDK client; its retries (with backoff) are the run's retries."""
     base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
     key = api_key or os.environ.get("OPENAI_API_KEY")
@@ -127,22 +142,25 @@ def _client(base_url: str | None, api_key: str | None, timeout: float,
         if base_url is None:
             raise BackendError(
                 "no API key for the openai backend: set OPENAI_API_KEY, or point --base-url "
-                "at a local OpenAI-compatible server (Ollama, vLLM, llama.cpp)")
+                "at a local OpenAI-compatible server (Ollama, vLLM, llama.cpp)"
+            )
         key = _PLACEHOLDER_KEY
     try:
-        return openai.OpenAI(api_key=key, base_url=base_url, timeout=timeout,
-                             max_retries=max_retries)
+        return openai.OpenAI(
+            api_key=key, base_url=base_url, timeout=timeout, max_retries=max_retries
+        )
     except openai.OpenAIError as exc:
         raise BackendError(f"cannot configure the OpenAI client: {exc}") from exc
 
 
-def _extract(session: Session, text: str,
-             chunk_tokens: int) -> list[tuple[FoundClaim, tuple[int, int]]]:
+def _extract(
+    session: Session, text: str, chunk_tokens: int
+) -> list[tuple[FoundClaim, tuple[int, int]]]:
     """Return every anchored claim with its chunk, in text order."""
     extractor = Extractor(session, text)
     found: list[tuple[FoundClaim, tuple[int, int]]] = []
     for chunk in split_text(text, session.model, chunk_tokens):
-        if not text[chunk[0]:chunk[1]].strip():
+        if not text[chunk[0] : chunk[1]].strip():
             continue
         try:
             found += [(claim, chunk) for claim in extractor.claims(chunk)]

@@ -115,11 +115,27 @@ def find_arithmetic(text: str, sentence: tuple[int, int]) -> list[Arithmetic]:
             or _try_convert(1.0, best[0][1].unit, rhs.unit) is None
         ):
             continue
-        expression = " ".join(f"{op} {t.value!r}".strip() for op, t in best).replace("×", "*")
-        expression = expression.replace(" x ", " * ")
+        expression = " ".join(
+            f"{_OPS.get(op, op)} {_operand(t, rhs)}".strip() for op, t in best
+        )
         units = tuple(t.unit for _, t in best if t.unit)
         found.append(Arithmetic(best[0][1].start, rhs.end, expression, units, rhs, conversion))
     return found
+
+
+_OPS = {"×": "*", "x": "*", "^": "^"}
+
+
+def _operand(term: Term, rhs: Term) -> str:
+    """Return a term as an expression operand, in hours when the result is in hours.
+
+    "2,048 GPUs x 54 days = 2.65M GPU hours" multiplies days but states hours.
+    """
+    if term.unit and rhs.unit and "hour" in rhs.unit.lower():
+        hours = _try_convert(1.0, term.unit, "h")
+        if hours is not None and hours != 1.0:
+            return f"({term.value!r} * {hours!r})"
+    return repr(term.value)
 
 
 def _try_convert(value: float, unit: str, target: str) -> float | None:

@@ -1,6 +1,7 @@
 """The ``flopcheck`` command line: a thin layer over the checker and the tool registry.
 
-Exit codes: 0 success, 2 usage or input error (one line on stderr), 3 backend failure.
+Exit codes: 0 success, 1 an eval metric below its floor, 2 usage or input error (one line on
+stderr), 3 backend failure.
 Heavy modules are imported inside the commands so that ``flopcheck tool`` starts fast.
 """
 
@@ -15,8 +16,6 @@ from pathlib import Path
 from flopcheck import __version__
 from flopcheck.errors import BackendError, FlopcheckError
 
-EXAMPLE = "flopcheck/plugin/examples/deepseek_costs.txt"
-
 _DESCRIPTION = """\
 Check the compute numbers in writing about AI. flopcheck finds claims such as "trained for
 $5.5M on 2,048 H800s", recomputes them against a hardware model (accelerator specs, FLOP
@@ -25,6 +24,7 @@ formulas, prices, power) and prints a verdict per claim with its derivation.
 examples:
   flopcheck check article.txt                 verdict table for an article
   flopcheck check - --format json < a.txt     the Report as JSON, from stdin
+  flopcheck eval                              accuracy on the labelled datasets
   flopcheck tools                             the tool schemas (OpenAI strict format)
   flopcheck tool training_cost '{"gpu_hours": 2788000, "price_usd_per_gpu_hour": 2}'
 """
@@ -120,6 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     tool.add_argument("name", help="tool name (see `flopcheck tools`)")
     tool.add_argument("arguments", nargs="?", default="{}", help="arguments as a JSON object")
     tool.set_defaults(func=_cmd_tool)
+
+    from flopcheck.evals.cli import add_eval_command
+
+    add_eval_command(sub)
     return parser
 
 

@@ -48,9 +48,15 @@ def tool_call(name: str, arguments: dict[str, Any] | str, call_id: str) -> dict[
     return {"id": call_id, "type": "function", "function": {"name": name, "arguments": raw}}
 
 
-def completion(content: str | None = None, *, tool_calls: list[dict[str, Any]] | None = None,
-               finish_reason: str | None = None, refusal: str | None = None,
-               prompt_tokens: int = 100, completion_tokens: int = 20) -> dict[str, Any]:
+def completion(
+    content: str | None = None,
+    *,
+    tool_calls: list[dict[str, Any]] | None = None,
+    finish_reason: str | None = None,
+    refusal: str | None = None,
+    prompt_tokens: int = 100,
+    completion_tokens: int = 20,
+) -> dict[str, Any]:
     """Return a chat completion body with one choice.
 
     Args:
@@ -65,11 +71,23 @@ def completion(content: str | None = None, *, tool_calls: list[dict[str, Any]] |
     if tool_calls:
         message["tool_calls"] = tool_calls
     return {
-        "id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": "fake",
-        "choices": [{"index": 0, "message": message, "logprobs": None,
-                     "finish_reason": finish_reason or ("tool_calls" if tool_calls else "stop")}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "fake",
+        "choices": [
+            {
+                "index": 0,
+                "message": message,
+                "logprobs": None,
+                "finish_reason": finish_reason or ("tool_calls" if tool_calls else "stop"),
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
     }
 
 
@@ -89,9 +107,15 @@ def error_reply(status: int, message: str, *, retry_after_ms: int | None = None)
 class FakeLLM:
     """A local Chat Completions server answering from a script, then from a scripted model."""
 
-    def __init__(self, replies: Iterable[Reply | dict[str, Any]] = (), *, model: bool = False,
-                 json_schema: bool = True, json_object: bool = True,
-                 fence_json: bool = False) -> None:
+    def __init__(
+        self,
+        replies: Iterable[Reply | dict[str, Any]] = (),
+        *,
+        model: bool = False,
+        json_schema: bool = True,
+        json_object: bool = True,
+        fence_json: bool = False,
+    ) -> None:
         """Configure the server; call :meth:`start` (or use it as a context manager).
 
         Args:
@@ -136,8 +160,9 @@ class FakeLLM:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -151,9 +176,11 @@ class FakeLLM:
             self._thread.join(timeout=5)
 
     def __enter__(self) -> FakeLLM:
+        """Start serving."""
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
+        """Stop serving."""
         self.stop()
 
     def answer(self, body: dict[str, Any]) -> Reply:
@@ -170,19 +197,29 @@ class FakeLLM:
                 return error_reply(400, f"response_format type {kind!r} is not supported")
             if self._queue:
                 return self._queue.popleft()
-        if self.model:
-            from flopcheck.plugin._fake_model import answer
+        if not self.model:
+            return error_reply(500, "fake_llm: the scripted replies are used up")
+        from flopcheck.plugin._fake_model import answer
 
+        try:
             return Reply(body=answer(body, fence_json=self.fence_json))
-        return error_reply(500, "fake_llm: the scripted replies are used up")
+        except Exception as exc:  # a crash must reach the client as an answer, not a hang-up
+            return error_reply(500, f"fake_llm: the scripted model failed: {exc!r}")
 
 
 class _Handler(BaseHTTPRequestHandler):
+    """Routes POST requests to the FakeLLM that owns the server."""
+
     fake: FakeLLM
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: Any) -> None:
-        """Stay quiet: tests and the CLI own stderr."""
+        """Stay quiet: tests and the CLI own stderr.
+
+        Args:
+            format: the log format string (ignored).
+            *args: its arguments (ignored).
+        """
 
     def do_POST(self) -> None:
         """Answer a chat completion request."""
@@ -201,6 +238,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(reply)
 
     def _send(self, reply: Reply) -> None:
+        """Write one reply; a client that already hung up is ignored."""
         data = (reply.body if isinstance(reply.body, str) else json.dumps(reply.body)).encode()
         try:
             self.send_response(reply.status)
@@ -220,11 +258,16 @@ def main(argv: list[str] | None = None) -> int:
     Args:
         argv: command-line arguments; default ``sys.argv[1:]``.
     """
-    parser = argparse.ArgumentParser(prog="python -m flopcheck.plugin.fake_llm",
-                                     description="Serve flopcheck's scripted model locally.")
+    parser = argparse.ArgumentParser(
+        prog="python -m flopcheck.plugin.fake_llm",
+        description="Serve flopcheck's scripted model locally.",
+    )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free)")
-    parser.add_argument("--no-json-schema", action="store_true",
-                        help="answer response_format json_schema with 400, like some servers")
+    parser.add_argument(
+        "--no-json-schema",
+        action="store_true",
+        help="answer response_format json_schema with 400, like some servers",
+    )
     args = parser.parse_args(argv)
     fake = FakeLLM(model=True, json_schema=not args.no_json_schema).start(args.port)
     print(f"serving the scripted model at {fake.url} (Ctrl-C stops)", flush=True)

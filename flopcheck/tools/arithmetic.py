@@ -31,22 +31,8 @@ from flopcheck.tools.numbers import LIMIT, literal_scale, literal_value, number_
 MAX_LENGTH = 500
 MAX_DEPTH = 40
 _LOG10_MAX = math.log10(MAX_MAGNITUDE)
-_OPS = {
-    "+": "+",
-    "-": "-",
-    "−": "-",
-    "*": "*",
-    "×": "*",
-    "·": "*",
-    "x": "*",
-    "X": "*",
-    "/": "/",
-    "÷": "/",
-    "^": "^",
-    "**": "^",
-    "(": "(",
-    ")": ")",
-}
+# Other spellings of the operators + - * / ^ ( ).
+_ALIASES = {"−": "-", "×": "*", "·": "*", "x": "*", "X": "*", "÷": "/", "**": "^"}
 _TOKEN_RE = re.compile(
     rf"\s*(?:(?P<num>{number_pattern(products=False)})|(?P<op>\*\*|[-+*/^×xX·÷−()]))"
 )
@@ -116,7 +102,7 @@ def _tokenize(expr: str) -> list[_Token]:
                 )
             )
         else:
-            tokens.append(_Token(_OPS[m.group("op")], m.group("op")))
+            tokens.append(_Token(_ALIASES.get(m.group("op"), m.group("op")), m.group("op")))
     rest = expr[pos:].lstrip()
     if rest:
         raise _unexpected(expr, len(expr) - len(rest))
@@ -360,6 +346,7 @@ class CalculateArgs(Args):
 class CalculateResult(ToolResult):
     """The value of an expression, with the expression as it was read."""
 
+    value: Value = Field(description="the result, exact (low == mid == high); unit USD or ''")
     normalized: str = Field(description="the expression with every number written out")
 
 

@@ -293,6 +293,7 @@ class ConvertUnitsArgs(Args):
 class ConvertUnitsResult(ToolResult):
     """The converted value, the canonical units and the factor used."""
 
+    value: Value = Field(description="the converted value, exact, in to_unit")
     from_unit: str = Field(description="canonical symbol of the source unit")
     to_unit: str = Field(description="canonical symbol of the target unit")
     dimension: str = Field(description="what both units measure, e.g. energy, flop_rate")
@@ -361,20 +362,22 @@ def convert_units(args: ConvertUnitsArgs) -> ConvertUnitsResult:
     )
 
 
-def text_spellings(skip: frozenset[str] = frozenset({"time"})) -> tuple[list[str], list[str]]:
-    """Return the unit spellings to look for in prose: (case-sensitive, any-case).
+def text_pattern(joiner: str) -> str:
+    """Return a regex alternation of every non-time unit spelling, for finding units in prose.
 
+    Symbols match in their own case, words and unambiguous symbols in any case, longest first.
     One-letter symbols other than W and J are left out: in prose "5 m" or "2 t" is more often
-    something else. Words keep their spaces; the caller decides which joiners to allow.
+    something else; durations are left to the caller's own grammar.
 
     Args:
-        skip: dimensions to leave out (time by default: the article grammar names durations).
+        joiner: the regex allowed between the parts of a word ("watt hour"), e.g. "[- ]".
     """
     index = _index()
-    exact = [s for s, u in index.exact.items() if u.dimension not in skip and len(s) > 1]
-    exact += ["W", "J"]
-    any_case = [w for w in index.words if index.folded[fold(w)].dimension not in skip]
-    any_case += [
-        k for k, u in index.folded.items() if u.dimension not in skip and len(k) > 2 and k.isascii()
-    ]
-    return exact, list(dict.fromkeys(any_case))
+    exact = [s for s, u in index.exact.items() if u.dimension != "time" and len(s) > 1]
+    any_case = [w for w in index.words if index.folded[fold(w)].dimension != "time"]
+    any_case += [k for k, u in index.folded.items() if u.dimension != "time" and len(k) > 2]
+    patterns = [(len(s), re.escape(s)) for s in [*exact, "W", "J"]]
+    for spelling in dict.fromkeys(any_case):
+        parts = [re.escape(p) for p in spelling.split(" ")]
+        patterns.append((len(spelling), "(?i:" + f"{joiner}?".join(parts) + ")"))
+    return "|".join(p for _, p in sorted(patterns, key=lambda p: -p[0]))
