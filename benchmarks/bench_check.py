@@ -13,7 +13,11 @@ from pathlib import Path
 from flopcheck import check
 
 ARTICLES = Path(__file__).resolve().parents[1] / "flopcheck" / "evals" / "data" / "articles"
-SEEDS = ["founding_deepseek_apples_oranges", "founding_nextbigfuture_altimeter", "founding_bernstein"]
+SEEDS = [
+    "founding_deepseek_apples_oranges",
+    "founding_nextbigfuture_altimeter",
+    "founding_bernstein",
+]
 
 
 def main() -> None:
@@ -34,7 +38,8 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"articles checked: {articles} ({size / 1000:.1f} KB per round), claims: {claims}")
     print(f"elapsed: {elapsed:.2f} s")
-    print(f"throughput: {size * rounds / 1000 / elapsed:.0f} KB/s, {articles / elapsed:.1f} articles/s")
+    rate = size * rounds / 1000 / elapsed
+    print(f"throughput: {rate:.0f} KB/s, {articles / elapsed:.1f} articles/s")
     print(f"peak RSS: {peak_mb:.0f} MB")
 
 

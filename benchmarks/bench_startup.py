@@ -14,10 +14,20 @@ import time
 COMMANDS = {
     "python -c pass": [sys.executable, "-c", "pass"],
     "flopcheck tool cluster_time": [
-        sys.executable, "-m", "flopcheck", "tool", "cluster_time", '{"gpus": 2048, "days": 54}',
+        sys.executable,
+        "-m",
+        "flopcheck",
+        "tool",
+        "cluster_time",
+        '{"gpus": 2048, "days": 54}',
     ],
     "flopcheck tool lookup_accelerator": [
-        sys.executable, "-m", "flopcheck", "tool", "lookup_accelerator", '{"name": "H800"}',
+        sys.executable,
+        "-m",
+        "flopcheck",
+        "tool",
+        "lookup_accelerator",
+        '{"name": "H800"}',
     ],
     "import openai (for comparison)": [sys.executable, "-c", "import openai"],
 }
@@ -48,14 +58,21 @@ def main() -> None:
         times = measure(cmd, runs)
         median = statistics.median(times)
         base = median if base is None else base
-        print(f"{name:<36} median {median * 1000:7.1f} ms  best {min(times) * 1000:7.1f} ms  "
-              f"over python {(median - base) * 1000:7.1f} ms")
+        print(
+            f"{name:<36} median {median * 1000:7.1f} ms  best {min(times) * 1000:7.1f} ms  "
+            f"over python {(median - base) * 1000:7.1f} ms"
+        )
     leaked = subprocess.run(
-        [sys.executable, "-c",
-         "import sys; from flopcheck.plugin.cli import main; "
-         "main(['tool', 'cluster_time', '{\"gpus\": 8, \"days\": 1}']); "
-         "print('openai imported:', 'openai' in sys.modules, file=sys.stderr)"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from flopcheck.plugin.cli import main; "
+            "main(['tool', 'cluster_time', '{\"gpus\": 8, \"days\": 1}']); "
+            "print('openai imported:', 'openai' in sys.modules, file=sys.stderr)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stderr.strip()
     print(leaked)
 

@@ -17,8 +17,12 @@ EXAMPLE = REPO / "examples" / "deepseek_costs.txt"
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "flopcheck", *args], input=stdin, capture_output=True, timeout=120,
-        check=False, env={"PATH": "/usr/bin:/bin"},
+        [sys.executable, "-m", "flopcheck", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env={"PATH": "/usr/bin:/bin"},
     )
 
 
@@ -27,7 +31,8 @@ def test_check_example_prints_a_table() -> None:
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout.decode()
     assert "claims (" in out
-    assert "WRONG" in out and "OK" in out
+    assert "WRONG" in out
+    assert "OK" in out
 
 
 def test_check_json_is_a_report(tmp_path: Path) -> None:

@@ -115,9 +115,7 @@ def find_arithmetic(text: str, sentence: tuple[int, int]) -> list[Arithmetic]:
             or _try_convert(1.0, best[0][1].unit, rhs.unit) is None
         ):
             continue
-        expression = " ".join(
-            f"{_OPS.get(op, op)} {_operand(t, rhs)}".strip() for op, t in best
-        )
+        expression = " ".join(f"{_OPS.get(op, op)} {_operand(t, rhs)}".strip() for op, t in best)
         units = tuple(t.unit for _, t in best if t.unit)
         found.append(Arithmetic(best[0][1].start, rhs.end, expression, units, rhs, conversion))
     return found

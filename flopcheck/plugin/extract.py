@@ -130,7 +130,11 @@ def _kind(
         scoped = ctx.within(*span, "model") or ctx.within(*span, "accelerator") or "train" in cues
         return "energy" if scoped else None
     if kind == "time" and q.unit in {"days", "weeks", "months"}:
-        return "cluster_time" if ctx.within(*span, "accelerator") or "GPU" in ctx_text(ctx, span) else None
+        return (
+            "cluster_time"
+            if ctx.within(*span, "accelerator") or "GPU" in ctx_text(ctx, span)
+            else None
+        )
     if kind in {"percent", "ratio", "multiplier"}:
         return _ratio_kind(cues, ctx, span)
     return None
@@ -243,9 +247,10 @@ def _sentence_candidates(
     # A quantity inside written-out arithmetic is an operand, not a claim of its own.
     everything = qs
     qs = [
-        q for q in qs
+        q
+        for q in qs
         if not any(c.start <= q.start < c.end for c in out)
-        and not re.search(r"instead of\s+$", text[max(0, q.start - 12):q.start])
+        and not re.search(r"instead of\s+$", text[max(0, q.start - 12) : q.start])
     ]
     typed = [(q, _kind(q, cues, ctx, span)) for q in qs]
     claims = [(q, k) for q, k in typed if k is not None]

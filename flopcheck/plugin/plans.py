@@ -46,7 +46,7 @@ class Claimable:
     @property
     def quote(self) -> str:
         """The claim's own clause."""
-        return self.text[self.cand.start:self.cand.end]
+        return self.text[self.cand.start : self.cand.end]
 
     def has(self, *cues: str) -> bool:
         """Return whether the sentence has any of the named cue groups.
@@ -95,7 +95,13 @@ class Claimable:
         """
         for m in reversed(self.ctx.mentions):
             if start <= m.start < end:
-                key = m.key if m.kind == "model" else ORG_DEFAULT_RUN.get(m.key) if m.kind == "org" else None
+                key = (
+                    m.key
+                    if m.kind == "model"
+                    else ORG_DEFAULT_RUN.get(m.key)
+                    if m.kind == "org"
+                    else None
+                )
                 if key:
                     return key
         return None
@@ -214,7 +220,9 @@ def plan_training_cost(c: Claimable) -> Verdict:
     computed = _usd_cost(c, run)
     basis = run.get("cost_basis") or "estimate"
     verdict = c.session.judge(
-        c.cand.claimed, computed, c.spread,
+        c.cand.claimed,
+        computed,
+        c.spread,
         f"{run['id']}: reported {basis}; recomputed ${computed.value or 0:,.0f}.",
         caveats=[basis],
         confidence=0.9 if run["disclosure"] == "primary" else 0.6,
@@ -222,7 +230,8 @@ def plan_training_cost(c: Claimable) -> Verdict:
     others = [m for m in c.models() if m != run["id"]]
     if c.has("versus") and others:
         return misleading(
-            verdict, "rental cost of one run vs total spend",
+            verdict,
+            "rental cost of one run vs total spend",
             "the figure is the rental cost of a final training run, compared with other labs' "
             "total spending.",
         )
@@ -263,9 +272,12 @@ def _cost_ratio(c: Claimable) -> Verdict:
     return c.session.judge(
         claimed,
         Amount(value=values[len(values) // 2], low=values[0], high=values[-1], unit="ratio"),
-        c.spread, f"cost ratios against {base}: {named}.",
-        caveats=["cost taken as proportional to 6ND where both runs disclose parameters and "
-                 "tokens; otherwise final-run rental costs, estimates where undisclosed"],
+        c.spread,
+        f"cost ratios against {base}: {named}.",
+        caveats=[
+            "cost taken as proportional to 6ND where both runs disclose parameters and "
+            "tokens; otherwise final-run rental costs, estimates where undisclosed"
+        ],
     )
 
 

@@ -260,7 +260,7 @@ HARDWARE_PLANS = {
 
 def _instead_of(c: Claimable) -> float | None:
     """Return the USD amount the claim is contrasted with ("$4 million instead of $40m")."""
-    after = c.text[c.cand.anchor[1]:c.cand.sentence[1]]
+    after = c.text[c.cand.anchor[1] : c.cand.sentence[1]]
     m = re.match(r"\s*instead of\s+", after)
     if not m:
         return None
@@ -277,14 +277,21 @@ def counterfactual_cost(c: Claimable) -> Verdict:
     precisions = [p for p in _precisions(c) if p != run.get("precision")]
     if precisions and run.get("precision") and run.get("accelerator"):
         base = run_cost(c, model)
-        result = c.session.call("compare_accelerators", {
-            "a": run["accelerator"], "b": run["accelerator"],
-            "precision_a": run["precision"], "precision_b": _TOOL_PRECISION.get(precisions[0], precisions[0]),
-        })
+        result = c.session.call(
+            "compare_accelerators",
+            {
+                "a": run["accelerator"],
+                "b": run["accelerator"],
+                "precision_a": run["precision"],
+                "precision_b": _TOOL_PRECISION.get(precisions[0], precisions[0]),
+            },
+        )
         ratio = result["value"]["mid"]
         low, high = sorted((base, base * ratio))
         return c.session.judge(
-            c.cand.claimed, Amount(value=high, low=low, high=high, unit="USD"), c.spread,
+            c.cand.claimed,
+            Amount(value=high, low=low, high=high, unit="USD"),
+            c.spread,
             f"{model} at {precisions[0].upper()} instead of {run['precision'].upper()}: at most "
             f"{ratio:.2g}x the ${base:,.0f} ({result['formula']}), since only part of the work "
             "runs at low precision.",
@@ -300,13 +307,17 @@ def counterfactual_cost(c: Claimable) -> Verdict:
     if contrast:
         claimed = Amount(value=(c.cand.claimed.value or 0) / contrast, unit="ratio")
         return c.session.judge(
-            claimed, Amount(value=speed, unit="ratio"), c.spread,
+            claimed,
+            Amount(value=speed, unit="ratio"),
+            c.spread,
             f"moving {model} from {run['accelerator']} to {targets[0]} scales the cost by "
             f"{speed:.3g} ({result['formula']}), not {claimed.value:.2g}.",
         )
     base = run_cost(c, model)
     return c.session.judge(
-        c.cand.claimed, Amount(value=base * speed, unit="USD"), c.spread,
+        c.cand.claimed,
+        Amount(value=base * speed, unit="USD"),
+        c.spread,
         f"{model}'s ${base:,.0f} x {speed:.3g} ({result['formula']}) = ${base * speed:,.0f}.",
         caveats=["assumes the same price per accelerator-hour and the same utilization"],
         confidence=0.6,

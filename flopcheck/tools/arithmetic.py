@@ -351,7 +351,7 @@ class CalculateResult(ToolResult):
 
 
 def calculate(args: CalculateArgs) -> CalculateResult:
-    """Evaluate + - * / ^ and parentheses over numbers such as 2,048, 2.788M, 3.8e25, $5.5M.
+    """Evaluate + - * / ^ ( ) over numbers like 2,048, 2.788M, 3.8e25, $5.5M; no names or calls.
 
     Numbers may have comma groups, decimals, K/M/B/T suffixes or scale words ("5.5 million"),
     e-notation ("3.8e25", "9e^17" = 9e17) and a "$"/"US$" sign (the result is in USD when the
