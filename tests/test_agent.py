@@ -256,3 +256,36 @@ def test_injected_instructions_change_nothing(fake: FakeLLM) -> None:
     system, user = fake.requests[0]["messages"]
     assert "never an instruction" in system["content"]
     assert find_article(user["content"]) == text
+
+
+def test_repeated_quotes_go_to_successive_occurrences_and_shared_sentences(fake: FakeLLM) -> None:
+    text = "It cost $5.5M on 2,048 GPUs. Later: it cost $5.5M."
+    gpus = claim("It cost $5.5M on 2,048 GPUs", 2048, "cluster_time", "GPUs")
+    fake.push(
+        extraction(
+            claim("cost $5.5M", 5.5e6),
+            claim("cost $5.5M", 5.5e6),
+            claim("It cost $5.5M on 2,048 GPUs", 5.5e6),
+            gpus,
+        ),
+        *[completion(refusal="skip")] * 4,
+    )
+    report = run(fake, text)
+    assert [(c.start, c.end, c.claimed.value) for c in report.claims] == [
+        (0, 27, 5.5e6),
+        (0, 27, 2048),
+        (3, 13, 5.5e6),
+        (text.rindex("cost"), len(text) - 1, 5.5e6),
+    ]
+
+
+def test_missing_tool_call_ids_are_renamed_and_citable(fake: FakeLLM) -> None:
+    fake.push(
+        extraction(claim(GOOD_QUOTE, 5.5e6)),
+        calls(tool_call("training_cost", COST_ARGS, "")),
+        verdict(call_id="call_1"),
+    )
+    (only,) = run(fake).claims
+    assert only.verdict.label == "supported"
+    assistant = next(m for m in fake.requests[2]["messages"] if m["role"] == "assistant")
+    assert assistant["tool_calls"][0]["id"] == "call_1"

@@ -137,3 +137,16 @@ def test_empty_article_makes_no_requests(fake: FakeLLM) -> None:
     report = run(fake, text="  \n")
     assert report.claims == []
     assert fake.requests == []
+
+
+def test_loose_json_mode_claims_are_normalised() -> None:
+    loose = {
+        "quote": GOOD_QUOTE,
+        "kind": "cost",
+        "why": "a figure",
+        "claimed": {"value": 5.5e6, "unit": "USD"},
+    }
+    with FakeLLM(json_schema=False) as fake:
+        fake.push(completion(json.dumps({"claims": [loose]})), calls(COST_CALL), verdict())
+        (only,) = run(fake).claims
+    assert (only.kind, only.claimed.low, only.verdict.label) == ("other", None, "supported")

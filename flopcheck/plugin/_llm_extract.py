@@ -237,10 +237,31 @@ def parse_claims(raw: str) -> list[ExtractedClaim]:
     claims = []
     for item in items:
         try:
-            claims.append(ExtractedClaim.model_validate(item))
+            claims.append(ExtractedClaim.model_validate(_lenient(item)))
         except ValidationError as exc:
             log.info("dropping a malformed claim: %s", exc.errors(include_url=False)[0]["msg"])
     return claims
+
+
+def _lenient(item: Any) -> Any:
+    """Fill what JSON-mode replies leave out (null bounds, an unknown kind); drop extra keys.
+
+    Only strict json_schema output is guaranteed to match the schema; the quote and the figure
+    still have to be there and well typed.
+    """
+    if not isinstance(item, dict) or not isinstance(item.get("claimed"), dict):
+        return item
+    claimed = item["claimed"]
+    return {
+        "quote": item.get("quote"),
+        "kind": item.get("kind") if item.get("kind") in KINDS else "other",
+        "claimed": {
+            "value": claimed.get("value"),
+            "low": claimed.get("low"),
+            "high": claimed.get("high"),
+            "unit": claimed.get("unit") or "",
+        },
+    }
 
 
 def find_spans(text: str, quote: str, span: tuple[int, int]) -> list[tuple[int, int]]:

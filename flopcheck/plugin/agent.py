@@ -27,9 +27,9 @@ DEFAULT_MODEL = "gpt-4.1-mini"
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_MAX_TURNS = 8
-# A claim takes ~5-15k tokens (the tool schemas and the chunk, resent each turn), so this
-# covers a long article's dozen claims while capping what a runaway loop can spend.
-DEFAULT_TOKEN_BUDGET = 300_000
+# A claim takes ~10-20k tokens (3-4 turns, each resending ~3.5k of tool schemas, the prompt
+# and the chunk), so this covers an article of ~25 claims and caps what a runaway loop spends.
+DEFAULT_TOKEN_BUDGET = 500_000
 # Small chunks keep extraction thorough and each verification's context cheap.
 DEFAULT_CHUNK_TOKENS = 2_000
 DEFAULT_SEED = 7
@@ -40,18 +40,6 @@ _PLACEHOLDER_KEY = "flopcheck-local"
 def default_model() -> str:
     """Return the model to use when none is given: ``FLOPCHECK_MODEL``, else DEFAULT_MODEL."""
     return os.environ.get("FLOPCHECK_MODEL") or DEFAULT_MODEL
-
-
-def is_configured(base_url: str | None = None, api_key: str | None = None) -> bool:
-    """Return whether an LLM endpoint is configured (what ``--backend auto`` checks).
-
-    Args:
-        base_url: an explicit base URL, if given.
-        api_key: an explicit API key, if given.
-    """
-    return bool(
-        base_url or api_key or os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY")
-    )
 
 
 def check_with_openai(

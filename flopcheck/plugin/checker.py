@@ -10,8 +10,9 @@ from flopcheck.plugin.arith import check_arithmetic
 from flopcheck.plugin.entities import build_context
 from flopcheck.plugin.extract import Candidate, extract
 from flopcheck.plugin.models import Amount, Claim, Report, Usage, Verdict
-from flopcheck.plugin.plans import PLANS, Claimable
+from flopcheck.plugin.plans import PLANS, Claimable, screen
 from flopcheck.plugin.plans_hardware import HARDWARE_PLANS
+from flopcheck.plugin.plans_written import written_plan
 from flopcheck.plugin.verify import Session, Unverifiable
 
 BACKENDS = ("auto", "rules", "openai")
@@ -49,9 +50,14 @@ def verify_candidate(cand: Candidate, text: str, ctx: Any) -> Verdict:
     session = Session()
     plan = ALL_PLANS.get(cand.kind)
     try:
+        claimable = Claimable(cand=cand, text=text, ctx=ctx, session=session)
+        screen(claimable)
+        written = written_plan(claimable)
+        if written is not None:
+            return written
         if plan is None:
             raise Unverifiable(f"flopcheck has no plan to recompute {cand.kind} claims yet")
-        return plan(Claimable(cand=cand, text=text, ctx=ctx, session=session))
+        return plan(claimable)
     except Unverifiable as exc:
         return session.verdict("unverifiable", None, str(exc), [], 0.5)
 

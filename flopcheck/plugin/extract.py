@@ -17,7 +17,10 @@ from flopcheck.plugin.quantities import Quantity, find_quantities
 
 _SENTENCE_END = re.compile(
     r"(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bapprox\.)(?<!U\.S\.)(?<=[.!?])[\"”’)]*\s+"
-    r"(?=[\"“(‘]?[A-Z0-9$~])|\n+"
+    r"(?=[\"“(‘]?[A-Z0-9$~])"
+    # A blank line ends a sentence; a single line break does too, unless the line was hard-
+    # wrapped mid-sentence (it ends in a lower-case word or a comma).
+    r"|\n[ \t]*\n\s*|(?<![a-z,])[ \t]*\n\s*"
 )
 # Clause separators inside a sentence; a claim's quote never crosses one that has another
 # claim's quantity on its other side.
@@ -47,6 +50,10 @@ _CUES: dict[str, re.Pattern[str]] = {
     ),
     "energy": re.compile(r"\benergy|\bpower|\bwatt|\belectric|\bjoule|kwh|mwh|gwh", re.I),
     "inactive": re.compile(r"isn[’']t used|not used|\bunused|\binactive|\bidle\b", re.I),
+    "api": re.compile(
+        r"\binput\b|\boutput\b|\bAPI\b|\bper (?:million|M)\b|\bcache|\blists? at\b", re.I
+    ),
+    "gain": re.compile(r"\blead\b|\bfaster\b|\btimes (?:an?|the)\b|\bmore than the\b", re.I),
     "generation": re.compile(r"\bgeneration\b", re.I),
     "anaphor": re.compile(
         r"^(?:It|Its|It’s|They|Their|This|The model|The company)\b|\b(?:the model|its)\b"
@@ -104,18 +111,25 @@ def cues_of(sentence: str) -> frozenset[str]:
 
 
 _ENERGY_KINDS = {"energy", "power"}
+_PER_SECOND = re.compile(r"\s*(?:a|per|each|/)\s*s(?:ec(?:ond)?)?\b")
+_WALL_CLOCK = {"days", "weeks", "months", "hours"}
+_HOURLY = {"USD/hour", "USD/GPU-hour"}
 
 
 def _kind(
-    q: Quantity, cues: frozenset[str], ctx: ArticleContext, span: tuple[int, int]
+    q: Quantity, cues: frozenset[str], ctx: ArticleContext, span: tuple[int, int], text: str
 ) -> Kind | None:
     if q.in_name:
         return None
     kind = q.kind
     if kind == "currency":
+        if "api" in cues and q.value < 1000:
+            return "price_ratio"
         return "training_cost" if cues & {"cost", "train"} else None
     if kind == "currency_rate" and q.unit == "USD/Mtok":
         return "price_ratio"
+    if kind == "tokens" and _PER_SECOND.match(text, q.end):
+        return None
     if kind in {"gpu_hours", "params", "tokens"}:
         return "gpu_hours" if kind == "gpu_hours" else kind  # type: ignore[return-value]
     if kind == "count" and q.unit in {"GPUs", "accelerators"}:
@@ -136,7 +150,7 @@ def _kind(
             else None
         )
     if kind in {"percent", "ratio", "multiplier"}:
-        return _ratio_kind(cues, ctx, span)
+        return _ratio_kind(cues, ctx, span, _segment(text, span, q))
     return None
 
 
@@ -150,15 +164,30 @@ def ctx_text(ctx: ArticleContext, span: tuple[int, int]) -> str:
     return " ".join(m.text for m in ctx.mentions if span[0] <= m.start < span[1])
 
 
-def _ratio_kind(cues: frozenset[str], ctx: ArticleContext, span: tuple[int, int]) -> Kind | None:
-    if ctx.within(*span, "precision") and cues & {"compute", "cost"}:
+def _segment(text: str, span: tuple[int, int], q: Quantity) -> tuple[int, int]:
+    """Return the clause segment of the sentence that holds ``q``."""
+    start, end = span
+    for sep in _CLAUSE_SEP.finditer(text, span[0], span[1]):
+        if sep.end() <= q.start:
+            start = sep.end()
+        elif sep.start() >= q.end:
+            return start, sep.start()
+    return start, end
+
+
+def _ratio_kind(
+    cues: frozenset[str], ctx: ArticleContext, span: tuple[int, int], segment: tuple[int, int]
+) -> Kind | None:
+    if ctx.within(*segment, "precision") and cues & {"compute", "cost"}:
         return "precision_speedup"
     if cues & {"experts", "inactive"}:
         return "params"
-    hardware = ctx.within(*span, "accelerator") or "generation" in cues
-    if hardware and "compute" in cues and len(ctx.within(*span, "model")) < 2:
+    chips = {m.key for m in ctx.within(*span, "accelerator")}
+    hardware = chips or "generation" in cues
+    few_models = len(ctx.within(*span, "model")) < 2
+    if few_models and (len(chips) >= 2 or (hardware and cues & {"compute", "gain"})):
         return "hardware_ratio"
-    if "run" in cues and "cost" in cues:
+    if ("run" in cues or "api" in cues) and "cost" in cues:
         return "price_ratio"
     if "compute" in cues and ctx.within(*span, "model"):
         return "compute_flops"
@@ -212,6 +241,7 @@ def extract(text: str, ctx: ArticleContext | None = None) -> list[Candidate]:
     candidates: list[Candidate] = []
     quantities = find_quantities(text)
     qi = 0
+    recent: list[Quantity] = []
     for span in split_sentences(text):
         in_sentence = []
         while qi < len(quantities) and quantities[qi].start < span[1]:
@@ -220,12 +250,38 @@ def extract(text: str, ctx: ArticleContext | None = None) -> list[Candidate]:
             qi += 1
         if not in_sentence:
             continue
-        candidates += _sentence_candidates(text, span, in_sentence, ctx)
+        candidates += _sentence_candidates(text, span, in_sentence, ctx, recent)
+        recent = in_sentence
     return candidates
 
 
+def _written_cluster(qs: list[Quantity]) -> dict[str, Any] | None:
+    """Find "N GPUs for D days ... H GPU-hours" written out in one sentence.
+
+    Returns the premises and which figure is the conclusion (the one stated last).
+    """
+    counts = [q for q in qs if q.kind == "count" and q.unit in {"GPUs", "accelerators"}]
+    times = [q for q in qs if q.kind == "time" and q.unit in _WALL_CLOCK]
+    hours = [q for q in qs if q.kind == "gpu_hours"]
+    if not counts or not times or not hours:
+        return None
+    pairs = list(zip(counts, times, strict=False))
+    if hours[0].start > times[0].start:
+        return {"pairs": pairs, "conclusion": hours[0], "premises": [*counts, *times]}
+    return {
+        "pairs": pairs[:1],
+        "hours": hours[0],
+        "conclusion": times[0],
+        "premises": [counts[0], hours[0]],
+    }
+
+
 def _sentence_candidates(
-    text: str, span: tuple[int, int], qs: list[Quantity], ctx: ArticleContext
+    text: str,
+    span: tuple[int, int],
+    qs: list[Quantity],
+    ctx: ArticleContext,
+    recent: list[Quantity],
 ) -> list[Candidate]:
     sentence = text[span[0] : span[1]]
     cues = cues_of(sentence)
@@ -252,9 +308,27 @@ def _sentence_candidates(
         if not any(c.start <= q.start < c.end for c in out)
         and not re.search(r"instead of\s+$", text[max(0, q.start - 12) : q.start])
     ]
-    typed = [(q, _kind(q, cues, ctx, span)) for q in qs]
+    typed = [(q, _kind(q, cues, ctx, span, text)) for q in qs]
     claims = [(q, k) for q, k in typed if k is not None]
-    claims = _merge_cluster(claims)
+    cluster = _written_cluster(qs)
+    details: dict[int, dict[str, Any]] = {}
+    if cluster:
+        conclusion = cluster["conclusion"]
+        claims = [(q, k) for q, k in claims if not any(q is p for p in cluster["premises"])]
+        kind: Kind = "gpu_hours" if conclusion.kind == "gpu_hours" else "cluster_time"
+        claims = [(q, kind if q is conclusion else k) for q, k in claims]
+        details[id(conclusion)] = {"cluster": cluster}
+    else:
+        claims = _merge_cluster(claims)
+    context = [*recent, *qs]
+    rates = [q for q in qs if q.kind == "currency_rate" and q.unit in _HOURLY]
+    powers = [q for q in qs if q.kind == "power"]
+    hours_seen = [q for q in context if q.kind == "gpu_hours"]
+    for q, kind in claims:
+        if kind == "training_cost" and q.kind == "currency" and rates and hours_seen:
+            details[id(q)] = {"rate": rates[0], "gpu_hours": hours_seen[-1]}
+        if kind == "energy" and powers and hours_seen and q.kind == "energy":
+            details[id(q)] = {"power": powers[0], "gpu_hours": hours_seen[-1]}
     for q, kind in claims:
         others = [o for o, _ in claims if o is not q]
         start, end = _quote_span(text, span, q, others)
@@ -271,6 +345,7 @@ def _sentence_candidates(
                 anchor=(q.start, q.end),
                 operands=[o for o in everything if o is not q],
                 cues=cues,
+                detail=details.get(id(q), {}),
             )
         )
     return out

@@ -20,7 +20,9 @@ from flopcheck.plugin.verify import Session, Unverifiable, amount, misleading, r
 _ANAPHOR = re.compile(r"\b(?:[Ii]t|[Ii]ts|[Ii]t’s|[Tt]hey|[Tt]heir|[Tt]he model)\b")
 _GENERIC = re.compile(r"\ba (?:model|company|lab|frontier)\b|\bany\b|\btypical\b", re.I)
 _SEGMENT_SEP = re.compile(r"\s*(?:[;:()\u2013\u2014]|,\s|\s-\s|\sand\s)\s*")
-_HEDGE = re.compile(r"\brumou?red\b|\breportedly\b|\bsaid\b|\bclaim|\bpossibly\b", re.I)
+_HEDGE = re.compile(r"\brumou?red\b|\breportedly\b|\bis said to\b|\ballegedly\b|\bpossibly\b", re.I)
+# Chips a company owns or has ordered are not a training run's cluster.
+_HOLDINGS = re.compile(r"\b(?:have|has|own|owns|on order|stockpil\w*|bought|buys?)\b", re.I)
 _TIME_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.44, "years": 365.25, "hours": 1 / 24}
 
 
@@ -141,6 +143,33 @@ class Claimable:
         """
         result: dict[str, Any] = self.session.call("lookup_training_run", {"model": model})["run"]
         return result
+
+
+_FORECAST = re.compile(
+    r"\bwill\b|\bby 20[2-9]\d\b|\bexpects?\b|\bodds\b|\bforecast|\bpredict|\bnext generation",
+    re.I,
+)
+_POSSESSIVE = re.compile(r"\b([A-Z][A-Za-z]+)['’]s\b")
+
+
+def screen(c: Claimable) -> None:
+    """Give up early on claims with nothing to recompute: forecasts, rumours, unknown actors.
+
+    Args:
+        c: the claim.
+    """
+    segment = c.text[slice(*c.segment())]
+    if _FORECAST.search(segment):
+        raise Unverifiable("a forecast: there is nothing yet to recompute")
+    if _HEDGE.search(c.quote) and c.cand.kind != "arithmetic":
+        raise Unverifiable("the article itself presents this figure as a rumour or hearsay")
+    if c.cand.kind == "cluster_time" and c.cand.claimed.unit in {"GPUs", "accelerators"}:
+        if _HOLDINGS.search(segment):
+            raise Unverifiable("accelerators a company holds are not disclosed training figures")
+    known = {m.text.removesuffix("’s").removesuffix("'s") for m in c.ctx.mentions}
+    for m in _POSSESSIVE.finditer(segment):
+        if m.group(1) not in known and m.group(1) not in {"It", "That", "This", "Today"}:
+            raise Unverifiable(f"flopcheck has no figures for {m.group(1)}")
 
 
 def _figure(run: dict[str, Any], key: str) -> float | None:

@@ -7,7 +7,8 @@ from typing import Any
 
 from flopcheck.plugin.models import Amount, Verdict
 from flopcheck.plugin.plans import Claimable, _as_ratio, _compute, _figure, _hedged, run_cost
-from flopcheck.plugin.verify import Unverifiable, amount
+from flopcheck.plugin.verify import Unverifiable, amount, misleading
+from flopcheck.tools import call
 
 _BITS = {"fp4": 4, "fp8": 8, "int8": 8, "fp16": 16, "bf16": 16, "tf32": 19, "fp32": 32, "fp64": 64}
 _TOOL_PRECISION = {"fp32": "tf32", "int8": "fp8"}
@@ -53,32 +54,123 @@ def _year(c: Claimable, chip: str) -> int:
     return int(record["year"])
 
 
+_GAIN = re.compile(r"\s*(?:lead|more|faster|higher|increase|better|boost|jump|gain|advantage)")
+
+
+def ratio_claim(c: Claimable) -> Amount:
+    """Return the claim as a ratio: "85% lead" is 1.85, "25%" is 0.25, "3x" is 3.
+
+    Args:
+        c: the claim.
+    """
+    claimed = c.cand.claimed
+    if claimed.unit != "percent":
+        return claimed
+    after = c.text[c.cand.anchor[1] : c.cand.anchor[1] + 30]
+    offset = 1.0 if _GAIN.match(after) else 0.0
+
+    def scale(x: float | None) -> float | None:
+        return None if x is None else offset + x / 100
+
+    return Amount(
+        value=scale(claimed.value), low=scale(claimed.low), high=scale(claimed.high), unit="ratio"
+    )
+
+
+def _compare(c: Claimable, a: str, b: str, pa: str, pb: str) -> dict[str, Any]:
+    return c.session.call(
+        "compare_accelerators", {"a": a, "b": b, "precision_a": pa, "precision_b": pb}
+    )
+
+
 def plan_hardware_ratio(c: Claimable) -> Verdict:
-    """Check a chip-vs-chip ratio (or a chip's peak) against datasheet dense peaks."""
+    """Check a chip-vs-chip ratio (or a chip's peak) against datasheet dense peaks; a ratio that
+    holds only across precisions or with a sparse figure is misleading."""
     if c.cand.claimed.unit == "FLOP/s":
         return _peak_claim(c)
     chips = _chips(c)
     if len(chips) < 2:
         raise Unverifiable("a hardware ratio needs two accelerators; the article names fewer")
+    claimed = ratio_claim(c)
+    named = [_TOOL_PRECISION.get(p, p) for p in _precisions(c, local=True)]
+    precision = named[0] if named else "bf16"
     a, b = chips[0], chips[1]
-    if (_year(c, a) >= _year(c, b)) == ((c.cand.claimed.value or 0) < 1):
+    result = _compare(c, a, b, precision, precision)
+    if (result["value"]["mid"] < 1) != ((claimed.value or 0) < 1):
         a, b = b, a
-    result = c.session.call("compare_accelerators", {"a": a, "b": b})
+        result = _compare(c, a, b, precision, precision)
     ratio = result["value"]["mid"]
-    return c.session.judge(
-        c.cand.claimed,
+    verdict = c.session.judge(
+        claimed,
         Amount(value=ratio, unit="ratio"),
         c.spread,
-        f"dense BF16 peaks: {result['formula']}.",
+        f"dense {precision.upper()} peaks: {result['formula']}.",
         caveats=[x for x in result["assumptions"] if x.startswith("cross-")],
     )
+    if verdict.label != "refuted":
+        return verdict
+    return _framing(c, claimed, (a, b), precision, verdict)
+
+
+def _framing(
+    c: Claimable, claimed: Amount, chips: tuple[str, str], precision: str, verdict: Verdict
+) -> Verdict:
+    """Return misleading when the claimed ratio is a cross-precision or sparse-vs-dense one."""
+    a, b = chips
+    matched = verdict.computed.value if verdict.computed and verdict.computed.value else 0.0
+    record = c.session.call("lookup_accelerator", {"name": a})["accelerator"]
+    peaks = record["dense_peak_tflops"]
+    for low in ("fp8", "fp4"):
+        if peaks.get(low) is None or low == precision:
+            continue
+        try:
+            result = _compare(c, a, b, low, precision)
+        except Unverifiable:
+            continue
+        alt = c.session.judge(
+            claimed,
+            Amount(value=result["value"]["mid"], unit="ratio"),
+            c.spread,
+            result["formula"],
+        )
+        if alt.label == "supported":
+            return misleading(
+                alt,
+                "cross-precision comparison",
+                f"the ratio holds only for {a} at {low.upper()} against {b} at "
+                f"{precision.upper()}; at matched precision it is {matched:.3g}x.",
+            )
+    sparse = record.get("sparse_multiplier")
+    if sparse:
+        for low in ("fp8", "fp4", precision):
+            if peaks.get(low) is None:
+                continue
+            try:
+                result = _compare(c, a, b, low, low)
+            except Unverifiable:
+                continue
+            alt = c.session.judge(
+                claimed,
+                Amount(value=result["value"]["mid"] * sparse, unit="ratio"),
+                c.spread,
+                f"{a} 'with sparsity' ({sparse:g}x dense) vs {b} dense: {result['formula']}",
+            )
+            if alt.label == "supported":
+                return misleading(
+                    alt,
+                    "sparse figure compared with dense",
+                    f"{a}'s 'with sparsity' peak is {sparse:g}x its dense peak; training uses "
+                    "dense throughput.",
+                )
+    return verdict
 
 
 def _peak_claim(c: Claimable) -> Verdict:
     chips = _chips(c)
     if not chips:
         raise Unverifiable("the claim names no accelerator")
-    precision = _precisions(c)[0] if _precisions(c) else "bf16"
+    named = _precisions(c, local=True) or _precisions(c)
+    precision = named[0] if named else "bf16"
     record = c.session.call("lookup_accelerator", {"name": chips[0]})["accelerator"]
     dense = record["dense_peak_tflops"].get(_TOOL_PRECISION.get(precision, precision))
     if dense is None:
@@ -101,13 +193,20 @@ def _peak_claim(c: Claimable) -> Verdict:
     return verdict
 
 
-def _precisions(c: Claimable) -> list[str]:
-    s, e = c.cand.sentence
+def _precisions(c: Claimable, local: bool = False) -> list[str]:
+    """Return the precisions named in the claim's sentence (or only its clause segment)."""
+    s, e = c.segment() if local else c.cand.sentence
     keys: list[str] = []
     for m in c.ctx.within(s, e, "precision"):
         if m.key in _BITS and m.key not in keys:
             keys.append(m.key)
     return keys
+
+
+def _supports(c: Claimable, chip: str, precisions: tuple[str, ...]) -> bool:
+    record = call("lookup_accelerator", {"name": chip}).get("accelerator") or {}
+    peaks = record.get("dense_peak_tflops", {})
+    return all(peaks.get(p) is not None for p in precisions)
 
 
 def plan_precision_speedup(c: Claimable) -> Verdict:
@@ -118,7 +217,7 @@ def plan_precision_speedup(c: Claimable) -> Verdict:
     if len(precisions) < 2 or precisions[0] == precisions[-1]:
         raise Unverifiable("the claim names fewer than two precisions to compare")
     low, high = (_TOOL_PRECISION.get(p, p) for p in (precisions[0], precisions[-1]))
-    chips = _chips(c) or ["H100 SXM"]
+    chips = [x for x in _chips(c) if _supports(c, x, (low, high))] or ["H100 SXM"]
     claimed = c.cand.claimed
     as_ratio = _as_ratio(claimed)
     a, b = (high, low) if (as_ratio.value or 0) < 1 else (low, high)
@@ -154,8 +253,86 @@ def _blended(c: Claimable, model: str) -> tuple[str, dict[str, Any]]:
     return f"(3*{price['input_usd_per_mtok']}+{price['output_usd_per_mtok']})/4", price
 
 
+def _sentence_apis(c: Claimable) -> list[str]:
+    """Return the hosted models the sentence names, in order, that have API list prices."""
+    names: list[str] = []
+    start = c.cand.sentence[0]
+    mentions = c.ctx.within(start, c.cand.sentence[1], "model")
+    if len(mentions) < 2:
+        mentions = [*mentions, *c.ctx.before(start, "model", limit=250)]
+    for m in mentions:
+        if m.key in names:
+            continue
+        if "error" not in call("lookup_api_price", {"model": m.key}):
+            names.append(m.key)
+    return names
+
+
+def _which_price(c: Claimable) -> str:
+    segment = c.text[slice(*c.segment())].lower()
+    if re.search(r"cache[- ]hit|cached", segment):
+        return "cached_input_usd_per_mtok"
+    if "output" in segment and "input" not in segment:
+        return "output_usd_per_mtok"
+    if "input" in segment and "output" not in segment:
+        return "input_usd_per_mtok"
+    return ""
+
+
+def plan_api_price(c: Claimable) -> Verdict:
+    """Check a per-million-token price against the model's API list price."""
+    model = c.subject_run()
+    price = c.session.call("lookup_api_price", {"model": model})["price"]
+    field = _which_price(c) or min(
+        ("input_usd_per_mtok", "output_usd_per_mtok"),
+        key=lambda f: abs(price[f] - (c.cand.claimed.value or 0)),
+    )
+    listed = price.get(field)
+    what = field.split("_usd")[0].replace("_", " ")
+    if listed is None:
+        raise Unverifiable(f"no {what} price is listed for {model}")
+    return c.session.judge(
+        c.cand.claimed,
+        Amount(value=listed, unit="USD/Mtok"),
+        c.spread,
+        f"{price['model']} lists ${listed:g} per million {what} tokens (as of {price['as_of']}).",
+    )
+
+
+def _pair_price_ratio(c: Claimable, apis: list[str]) -> Verdict:
+    field = _which_price(c)
+    a, b = apis[0], apis[1]
+    prices = [c.session.call("lookup_api_price", {"model": m})["price"] for m in (a, b)]
+    fields = [field] if field else ["input_usd_per_mtok", "output_usd_per_mtok"]
+    ratios = []
+    for f in fields:
+        if prices[0].get(f) is None or prices[1].get(f) is None:
+            continue
+        result = c.session.call("calculate", {"expression": f"{prices[0][f]} / {prices[1][f]}"})
+        ratios.append(result["value"]["mid"])
+    if not ratios:
+        raise Unverifiable("the compared prices are not listed")
+    claimed = _as_ratio(c.cand.claimed)
+    if (ratios[0] < 1) != ((claimed.value or 0) < 1):
+        ratios = [1 / r for r in ratios]
+    return c.session.judge(
+        claimed,
+        Amount(value=ratios[0], low=min(ratios), high=max(ratios), unit="ratio"),
+        c.spread,
+        f"{a} vs {b} list prices ({', '.join(f.split('_usd')[0] for f in fields)}): "
+        + ", ".join(f"{r:.3g}x" for r in ratios)
+        + ".",
+        caveats=["list API prices, which need not reflect the cost of running the model"],
+    )
+
+
 def plan_price_ratio(c: Claimable) -> Verdict:
     """Check an API price ratio from list prices, pairing reasoning models with reasoning ones."""
+    if c.cand.claimed.unit in {"USD/Mtok", "USD"}:
+        return plan_api_price(c)
+    apis = _sentence_apis(c)
+    if len(apis) >= 2:
+        return _pair_price_ratio(c, apis)
     subjects, comparators = _api_models(c)
     if not subjects or not comparators:
         raise Unverifiable("the claim does not name two hosted models with known API prices")
@@ -238,6 +415,18 @@ def plan_compute(c: Claimable) -> Verdict:
             f"= {ratio:.3g}.",
         )
     run = c.run(c.subject_run())
+    if re.search(r"\bper token\b|\beach token\b|\ba token\b", c.quote):
+        active = _figure(run, "params_active") or _figure(run, "params_total")
+        if not active:
+            raise Unverifiable(f"{run['id']} did not disclose its parameters")
+        result = c.session.call("calculate", {"expression": f"2 * {active!r}"})
+        return c.session.judge(
+            c.cand.claimed,
+            Amount(value=result["value"]["mid"], unit="FLOP"),
+            c.spread,
+            f"a forward pass costs ~2 x {active:.3g} active parameters = "
+            f"{result['value']['mid']:.3g} FLOP per token.",
+        )
     _hedged(c, run)
     reported = _figure(run, "training_compute_flop")
     flop = reported or _compute(c, run)

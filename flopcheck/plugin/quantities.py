@@ -16,11 +16,9 @@ Units (``Quantity.unit``):
 - compute: "FLOP" and "FLOP/s", always in base units ("989 TFLOPS" -> 9.89e14 FLOP/s); a
   "FLOPS" figure of 1e21 or more is read as a count, which is what such writers mean;
 - counts: "params" (``qualifier`` "active"/"total"), "tokens", "GPU-hours" (also chip- and
-  TPU-hours; ``subject`` names the chip), "GPUs" or "accelerators" (TPUs, Gaudi, "chips"),
-  "experts";
-- physical units keep the writer's prefix under the symbol of ``flopcheck.tools.units``:
-  "kWh", "MWh", "PWh", "MJ", "GJ", "J", "kcal", "W", "TB/s", "GB"; "8 bit" is "bits";
-- time: "seconds", "minutes", "hours", "days", "weeks", "months", "years";
+  TPU-hours; ``subject`` names the chip), "GPUs" or "accelerators" (TPUs, "chips"), "experts";
+- physical units keep the writer's prefix, under ``flopcheck.tools.units`` symbols: "kWh",
+  "PWh", "MJ", "kcal", "W", "TB/s", "GB", "bits"; time: "hours", "days", "months", "years" ...;
 - ratios: "percent" (25 for "25%"), "ratio" (0.1 for "1/10th"; 10**n for "n orders of
   magnitude"; "several/many/a few orders of magnitude" is low=100, value=1000, high=None), "x"
   (multipliers: "18x", "10 times", "3-fold");
@@ -126,7 +124,9 @@ _TIME_NAMES = {"sec": "seconds", "second": "seconds", "min": "minutes", "minute"
 _APPROX_RE = re.compile(
     r"(?:[~≈∼]\s?|\b(?i:about|around|roughly|approximately|approx\.?|nearly|almost|circa|some"
     r"|close\s+to|an\s+estimated|estimated)\s+|(?:(?<=[A-Za-z,;:]\s)|(?<=[(\[])|(?<![\s\S]))-)\Z")
-_MARKER_ENDS = frozenset("~≈∼-( \t\u00a0\u2009\u202f\n")  # the last characters of markers
+# Cheap tests before the regex: a marker ends right before the number in one of _MARKER_ENDS,
+# or before white space in one of _HEDGE_ENDS (the last letters of "about", "roughly", ...).
+_MARKER_ENDS, _HEDGE_ENDS = frozenset("~≈∼-"), frozenset("~≈∼tdyx.aeo")
 _PRECISION_RE = re.compile(
     r"(?<![A-Za-z0-9])(?:(?P<fam>FP|fp|BF|bf|TF|tf|INT|int)(?P<bits>4|6|8|16|32|64)"
     r"|(?P<word>bfloat16|float16|float32|E4M3|E5M2))(?![A-Za-z0-9])")
@@ -199,8 +199,8 @@ def _make(text: str, span: tuple[int, int], values: _Values, reading: _Reading) 
         reading: the unit, kind and details.
     """
     start, end = span
-    approx = reading.approx
-    if start and text[start - 1] in _MARKER_ENDS:  # cheap test first: most numbers have none
+    approx, prev = reading.approx, text[max(0, start - 2) : start]
+    if prev[-1:] in _MARKER_ENDS or (prev[-1:].isspace() and prev[:1] in _HEDGE_ENDS):
         marker = _APPROX_RE.search(text, max(0, start - 24), start)
         if marker is not None:
             start, approx = marker.start(), True
@@ -216,13 +216,12 @@ def _classify(m: re.Match[str], scaled: bool) -> _Reading | None:
         m: a match of the numeric branch with a tail.
         scaled: whether the number carries a K/M/B/T scale (so "37B active" is a param count).
     """
+    chip = m.group("acch") or m.group("accc")
+    subject = " ".join(chip.split()) if chip else None
     if m.group("gpuh") is not None:
-        chip = m.group("acch")
-        return _Reading("GPU-hours", "gpu_hours", subject=" ".join(chip.split()) if chip else None)
+        return _Reading("GPU-hours", "gpu_hours", subject=subject)
     if m.group("count") is not None:
-        chip, noun = m.group("accc"), m.group("cnoun") or m.group("cnoun2")
-        gpu = noun == "GPU" or (chip is not None and _GPU_NAME.match(chip) is not None)
-        subject = " ".join(chip.split()) if chip else None
+        gpu = "GPU" in (m.group("cnoun"), m.group("cnoun2")) or bool(chip and _GPU_NAME.match(chip))
         return _Reading("GPUs" if gpu else "accelerators", "count", subject=subject)
     if m.group("params") is not None:
         bare = m.group("pq2")
@@ -251,12 +250,8 @@ def _price(m: re.Match[str], factor: float, end: int) -> tuple[_Reading, int]:
     """
     if m.group("per") is None:
         return _Reading("USD", "currency", factor), end
-    if m.group("pmtok") is not None:
-        unit = "USD/Mtok"
-    elif m.group("pgpu") is not None:
-        unit = "USD/GPU-hour"
-    else:
-        unit = "USD/" + _TIME_NAMES[m.group("pt").lower()].rstrip("s")
+    per = "Mtok" if m.group("pmtok") else "GPU-hour" if m.group("pgpu") else None
+    unit = "USD/" + (per or _TIME_NAMES[m.group("pt").lower()].rstrip("s"))
     return _Reading(unit, "currency_rate", factor), m.end("per")
 
 
@@ -273,12 +268,16 @@ def _not_a_quantity(text: str, m: re.Match[str]) -> bool:
     if second is not None:
         return False
     start, end = m.span()
-    small = len(literal) <= 2 and literal.isdigit()
-    glued = start > 0 and text[start - 1] in ':;?!”’")]'  # "costs:4", "performance?3"
-    line_start = text.rfind("\n", 0, start) + 1
-    listed = not text[line_start:start].strip() and text.startswith((". ", ") "), end)
-    emoji = text.startswith(("\ufe0f", "\u20e3"), end)  # "1️⃣" is a list bullet
-    return emoji or (small and (glued or listed))
+    if text.startswith(("\ufe0f", "\u20e3"), end):  # "1️⃣" is a list bullet
+        return True
+    if len(literal) > 2 or not literal.isdigit():
+        return False
+    if start > 0 and text[start - 1] in ':;?!”’")]':  # "costs:4", "performance?3"
+        return True
+    # "1. " at the start of a line is a list number; look back a few characters only.
+    before = text[max(0, start - 8) : start]
+    at_line_start = ("\n" in before or start <= 8) and not before.rpartition("\n")[2].strip()
+    return at_line_start and text.startswith((". ", ") "), end)
 
 
 def _numeric(text: str, m: re.Match[str]) -> list[Quantity]:

@@ -15,6 +15,7 @@ from typing import Any
 from flopcheck.plugin.models import Amount, Label, Step, Verdict
 from flopcheck.tools import call
 
+_SCALED = re.compile(r"^\s?(?:[kKmMbBtT]\b|thousand|million|billion|trillion|mn|bn)")
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -41,8 +42,10 @@ def rounding(literal: str, approx: bool) -> float:
     else:
         value = float(digits)
         stripped = digits.rstrip("0")
-        # "40m" or "2000" may be rounded to their last nonzero digit.
-        unit = 10.0 ** (len(digits) - len(stripped)) if stripped else 1.0
+        zeros = len(digits) - len(stripped)
+        scaled = _SCALED.search(literal[m.end() :]) is not None
+        # "$40m" or "2000" may be rounded to their last nonzero digit; "10x" is exact.
+        unit = 10.0**zeros if stripped and (scaled or zeros >= 3) else 1.0
     rel = 0.5 * unit / value if value else 0.0
     return min(0.5, rel + (0.1 if approx else 0.0))
 

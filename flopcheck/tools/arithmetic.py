@@ -147,7 +147,7 @@ def _power(base: _Num, exp: _Num) -> _Num:
     if b != 0 and e * math.log10(abs(b)) > _LOG10_MAX:
         raise ToolInputError(f"{b:g}^{e:g} exceeds ±{LIMIT}; check the exponent")
     value = _checked(math.pow(b, e))
-    if base.usd == 0 or (exp.usd == 0 and base.usd is not None and e.is_integer()):
+    if base.usd == 0 or (exp.usd == 0 and base.usd is not None and e in (-2, -1, 0, 1, 2, 3)):
         return _Num(value, 0 if base.usd == 0 else base.usd * int(e))
     return _Num(value, None)
 
@@ -328,7 +328,7 @@ def _notes(tokens: list[_Token], usd: int | None) -> list[str]:
     if any(t.scaled for t in tokens):
         notes.append("scales: K = 1e3, M = 1e6, B = bn = 1e9, T = 1e12 (short scale)")
     if usd is None:
-        notes.append("dollar amounts and plain numbers are mixed in a sum; unit left blank")
+        notes.append("dollars are added to plain numbers or raised to a power: unit left blank")
     elif usd not in (0, 1):
         notes.append(f"the result is in USD^{usd}; unit left blank")
     return notes
@@ -354,8 +354,9 @@ def calculate(args: CalculateArgs) -> CalculateResult:
     """Evaluate + - * / ^ ( ) over numbers like 2,048, 2.788M, 3.8e25, $5.5M; no names or calls.
 
     Numbers may have comma groups, decimals, K/M/B/T suffixes or scale words ("5.5 million"),
-    e-notation ("3.8e25", "9e^17" = 9e17) and a "$"/"US$" sign (the result is in USD when the
-    dollars do not cancel). "**" is "^", and "x" or "×" between two numbers multiplies.
+    e-notation ("3.8e25", "9e^17" = 9e17) and a "$"/"US$" sign; the result is in USD when one
+    dollar factor remains ("$2 * 2.788M", not "$5.5M / $2"). "**" is "^", and "x" or "×"
+    between two numbers multiplies.
     Refused: names, units, functions, "%", "=", implicit multiplication ("2(3)"), division by
     zero, values beyond ±1e40, more than 500 characters or 40 levels of nesting.
 

@@ -30,8 +30,8 @@ _SUP_CLASS = f"[{_SUPERSCRIPTS}]"
 _SUP_TO_ASCII = str.maketrans(_SUPERSCRIPTS + "⁻−", "0123456789--")
 _SUFFIX_EXP = {"k": 3, "K": 3, "M": 6, "m": 6, "mn": 6, "B": 9, "b": 9, "bn": 9, "T": 12, "tn": 12}
 _WORD_EXP = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12, "quadrillion": 15}
-# Beyond this an exponent cannot give a value inside MAX_MAGNITUDE; it also keeps int() of a
-# 5,000-digit exponent string from ever running.
+# An exponent with more digits over- or underflows anyway; the limit also keeps int() from
+# ever parsing a 5,000-digit exponent.
 _MAX_EXPONENT_DIGITS = 4
 # MAX_MAGNITUDE as people write it in an error message: "1e40", not "1e+40".
 LIMIT = f"1e{round(math.log10(MAX_MAGNITUDE))}"
@@ -73,6 +73,12 @@ class NumberLiteral:
 
 
 def _exponent(raw: str, text: str) -> int:
+    """Return an exponent written in ASCII or superscript digits; raise when absurdly long.
+
+    Args:
+        raw: the exponent as matched, e.g. "25", "-3", "²⁵".
+        text: the whole literal, for the error message.
+    """
     digits = raw.translate(_SUP_TO_ASCII)
     if len(digits.lstrip("+-")) > _MAX_EXPONENT_DIGITS:
         raise ToolInputError(f"{text!r} is out of range: |x| must be at most {LIMIT}")

@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from pydantic import Field
 
@@ -62,12 +63,10 @@ flop      | FLOP        | 1          | -        |                    | floating 
 flop      | *FLOP       | 1          | kMGTPEZY | *FLOPs             | *flop
 flop      | PFLOP/s-day | 8.64e19    | -        | PF-day PF-days     | petaflop/s day
 flop      | PFLOP/s-day | 8.64e19    | -        | pfs-day pfs-days   | petaflop/s days
-flop      | PFLOP/s-day | 8.64e19    | -        |                    | petaflop day, petaflop days
 flop_rate | FLOP/s      | 1          | -        | FLOPS flop/s       | flops per second
 flop_rate | FLOP/s      | 1          | -        | FLOPs/s            |
 flop_rate | *FLOP/s     | 1          | kMGTPEZY | *FLOPS *FLOPs/s    | *flops, *flop/s
 flop_rate | *FLOP/s     | 1          | TPE      | *F                 |
-time      | ms          | 0.001      | -        |                    | millisecond, milliseconds
 time      | s           | 1          | -        | sec secs           | second, seconds
 time      | min         | 60         | -        | mins               | minute, minutes
 time      | h           | 3600       | -        | hr hrs             | hour, hours
@@ -85,8 +84,6 @@ data_rate | kB/s        | 1000       | -        | KB/s               |
 data_rate | *bit/s      | 0.125      | -kMGTP   | *bps *b/s          | *bits per second
 distance  | m           | 1          | -        |                    | metre, metres, meter
 distance  | m           | 1          | -        |                    | meters
-distance  | cm          | 0.01       | -        |                    | centimetre, centimetres
-distance  | cm          | 0.01       | -        |                    | centimeter
 distance  | km          | 1000       | -        |                    | kilometre, kilometres
 distance  | km          | 1000       | -        |                    | kilometer
 distance  | mi          | 1609.344   | -        |                    | mile, miles
@@ -141,11 +138,8 @@ def _rows() -> Iterator[tuple[Unit, list[str], list[str]]]:
         for prefix in _IEC_PREFIXES if prefixes == "IEC" else prefixes:
             p_sym, p_word, scale = _PREFIXES[prefix]
             unit = Unit(symbol.replace("*", p_sym), dimension, float(factor) * scale)
-            yield (
-                unit,
-                [a.replace("*", p_sym) for a in aliases.split()],
-                [w.strip().replace("*", p_word) for w in words.split(",") if w.strip()],
-            )
+            names = [w.strip().replace("*", p_word) for w in words.split(",") if w.strip()]
+            yield unit, [a.replace("*", p_sym) for a in aliases.split()], names
 
 
 def fold(spelling: str) -> str:
@@ -161,7 +155,6 @@ def fold(spelling: str) -> str:
 class _Index:
     """Lookup tables over every unit spelling."""
 
-    units: dict[str, Unit]
     exact: dict[str, Unit]
     folded: dict[str, Unit]
     ambiguous: dict[str, tuple[Unit, ...]]
@@ -187,12 +180,10 @@ def _prefer(key: str, found: dict[str, Unit]) -> Unit | None:
 @cache
 def _index() -> _Index:
     """Build the lookup tables once."""
-    units: dict[str, Unit] = {}
     exact: dict[str, Unit] = {}
     by_fold: dict[str, dict[str, Unit]] = {}
     words: list[str] = []
     for unit, aliases, unit_words in _rows():
-        units[unit.symbol] = unit
         for spelling in (unit.symbol, *aliases):
             exact[spelling] = unit
         for spelling in (unit.symbol, *aliases, *unit_words):
@@ -207,20 +198,12 @@ def _index() -> _Index:
             ambiguous[key] = tuple(found.values())
         else:
             folded[key] = choice
-    return _Index(units, exact, folded, ambiguous, tuple(words))
+    return _Index(exact, folded, ambiguous, tuple(words))
 
 
 def all_units() -> tuple[Unit, ...]:
     """Return every unit in the table, grouped by dimension."""
-    return tuple(_index().units.values())
-
-
-def _dimension_summary() -> str:
-    """Return a short list of known units per dimension, for error messages."""
-    by_dim: dict[str, list[str]] = {}
-    for unit in all_units():
-        by_dim.setdefault(unit.dimension, []).append(unit.symbol)
-    return "; ".join(f"{d}: {', '.join(s[:8])}" for d, s in by_dim.items())
+    return tuple({u.symbol: u for u in _index().exact.values()}.values())
 
 
 def lookup_unit(name: str) -> Unit:
@@ -248,9 +231,11 @@ def lookup_unit(name: str) -> Unit:
     close = difflib.get_close_matches(key, list(index.folded), n=8, cutoff=0.6)
     suggestions = list(dict.fromkeys(index.folded[k].symbol for k in close))[:5]
     hint = f"did you mean {', '.join(suggestions)}? " if suggestions else ""
-    raise UnknownNameError(
-        f"unknown unit {name!r}; {hint}known units: {_dimension_summary()}", suggestions
-    )
+    by_dimension: dict[str, list[str]] = {}
+    for unit in all_units():
+        by_dimension.setdefault(unit.dimension, []).append(unit.symbol)
+    known = "; ".join(f"{d}: {', '.join(u[:8])}" for d, u in by_dimension.items())
+    raise UnknownNameError(f"unknown unit {name!r}; {hint}known units: {known}", suggestions)
 
 
 def _factor(a: Unit, b: Unit) -> float:
@@ -337,7 +322,7 @@ def convert_units(args: ConvertUnitsArgs) -> ConvertUnitsResult:
     """Convert a value between units of one kind: energy, power, FLOP, FLOP/s, time, data, mass.
 
     Knows J..EJ, Wh..PWh, cal, kcal, BTU; mW..TW; FLOP..YFLOP and FLOP/s..YFLOP/s (TFLOPS,
-    petaflops, PF), petaflop/s-days; ms..year; B..PB, KiB..PiB, bits and their rates; m, km,
+    petaflops, PF), petaflop/s-days; s..year; B..PB, KiB..PiB, bits and their rates; m, km,
     mi, ft; g, kg, t, lb. Refuses conversions across kinds (kWh to W) and names the closest
     units when a spelling is unknown.
 
@@ -362,12 +347,43 @@ def convert_units(args: ConvertUnitsArgs) -> ConvertUnitsResult:
     )
 
 
+def _trie(spellings: list[str], joiner: str) -> str:
+    """Return a case-insensitive regex trie of spellings, which fails at the first wrong letter.
+
+    (A flat alternation of ~300 any-case words cost ~4 µs per number in the article grammar.)
+
+    Args:
+        spellings: lower-case spellings; a space stands for an optional ``joiner``.
+        joiner: the regex allowed where a spelling has a space.
+    """
+    tree: dict[str, Any] = {}
+    for spelling in spellings:
+        node = tree
+        for char in spelling:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = []
+        for char in sorted(c for c in node if c):
+            piece = f"{joiner}?" if char == " " else re.escape(char)
+            if char.upper() != char:
+                piece = f"[{char}{char.upper()}]"
+            alts.append(piece + emit(node[char]))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
+
+
 def text_pattern(joiner: str) -> str:
     """Return a regex alternation of every non-time unit spelling, for finding units in prose.
 
-    Symbols match in their own case, words and unambiguous symbols in any case, longest first.
-    One-letter symbols other than W and J are left out: in prose "5 m" or "2 t" is more often
-    something else; durations are left to the caller's own grammar.
+    Symbols match in their own case, words and unambiguous symbols in any case. One-letter
+    symbols other than W and J are left out: in prose "5 m" or "2 t" is more often something
+    else; durations are left to the caller's own grammar.
 
     Args:
         joiner: the regex allowed between the parts of a word ("watt hour"), e.g. "[- ]".
@@ -376,8 +392,5 @@ def text_pattern(joiner: str) -> str:
     exact = [s for s, u in index.exact.items() if u.dimension != "time" and len(s) > 1]
     any_case = [w for w in index.words if index.folded[fold(w)].dimension != "time"]
     any_case += [k for k, u in index.folded.items() if u.dimension != "time" and len(k) > 2]
-    patterns = [(len(s), re.escape(s)) for s in [*exact, "W", "J"]]
-    for spelling in dict.fromkeys(any_case):
-        parts = [re.escape(p) for p in spelling.split(" ")]
-        patterns.append((len(spelling), "(?i:" + f"{joiner}?".join(parts) + ")"))
-    return "|".join(p for _, p in sorted(patterns, key=lambda p: -p[0]))
+    exact_part = "|".join(re.escape(s) for s in sorted([*exact, "W", "J"], key=len, reverse=True))
+    return f"{exact_part}|{_trie(sorted({w.lower() for w in any_case}), joiner)}"

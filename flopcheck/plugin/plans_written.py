@@ -1,0 +1,112 @@
+"""Plans for figures an article derives from its own premises in the same sentence.
+
+"2,048 GPUs for two months comes to roughly 3 million GPU-hours", "at $2 an hour that is more
+than $200 million", "at the card's 700-watt rating, that is about 21.6 gigawatt-hours": the
+premises are taken as written and the conclusion is recomputed from them with the tools.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flopcheck.plugin.models import Amount, Verdict
+from flopcheck.plugin.plans import Claimable
+from flopcheck.plugin.plans_hardware import _chips
+from flopcheck.plugin.quantities import Quantity
+from flopcheck.plugin.verify import Unverifiable
+
+_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.44, "hours": 1 / 24}
+
+
+def _days(q: Quantity) -> float:
+    return q.value * _DAYS[q.unit]
+
+
+def plan_cluster_written(c: Claimable) -> Verdict:
+    """Recompute accelerators x wall-clock <-> accelerator-hours from the sentence's premises."""
+    cluster: dict[str, Any] = c.cand.detail["cluster"]
+    conclusion: Quantity = cluster["conclusion"]
+    if conclusion.kind == "gpu_hours":
+        total = 0.0
+        parts = []
+        for count, time in cluster["pairs"]:
+            result = c.session.call("cluster_time", {"gpus": count.value, "days": _days(time)})
+            total += result["value"]["mid"]
+            parts.append(result["formula"])
+        return c.session.judge(
+            c.cand.claimed,
+            Amount(value=total, unit="GPU-hours"),
+            c.spread,
+            f"{' + '.join(parts)}; total {total:,.0f} accelerator-hours.",
+        )
+    count, _ = cluster["pairs"][0]
+    hours: Quantity = cluster["hours"]
+    result = c.session.call("cluster_time", {"gpus": count.value, "gpu_hours": hours.value})
+    days = result["value"]["mid"]
+    per = _DAYS[conclusion.unit]
+    return c.session.judge(
+        c.cand.claimed,
+        Amount(value=days / per, unit=conclusion.unit),
+        c.spread,
+        f"{result['formula']}.",
+    )
+
+
+def plan_cost_written(c: Claimable) -> Verdict:
+    """Recompute a rental cost from the hours and hourly price the article states."""
+    rate: Quantity = c.cand.detail["rate"]
+    hours: Quantity = c.cand.detail["gpu_hours"]
+    result = c.session.call(
+        "training_cost", {"gpu_hours": hours.value, "price_usd_per_gpu_hour": rate.value}
+    )
+    cost = result["value"]["mid"]
+    return c.session.judge(
+        c.cand.claimed,
+        Amount(value=cost, unit="USD"),
+        c.spread,
+        f"{result['formula']}.",
+        caveats=["rental cost of those hours only: excludes research, staff, data and capex"],
+    )
+
+
+def plan_energy_written(c: Claimable) -> Verdict:
+    """Recompute energy from the hours and per-accelerator power the article states."""
+    power: Quantity = c.cand.detail["power"]
+    hours: Quantity = c.cand.detail["gpu_hours"]
+    chips = _chips(c)
+    if not chips:
+        raise Unverifiable("the energy figure names no accelerator")
+    watts = power.value * {"W": 1.0, "kW": 1e3, "MW": 1e6}.get(power.unit, 1.0)
+    result = c.session.call(
+        "energy",
+        {
+            "gpu_hours": hours.value,
+            "accelerator": chips[0],
+            "power_w": watts,
+            "pue": 1.0,
+            "server_overhead": 1.0,
+        },
+    )
+    kwh = result["value"]["mid"]
+    claimed = c.cand.claimed
+    as_claimed = c.session.call(
+        "convert_units", {"value": kwh, "from_unit": "kWh", "to_unit": claimed.unit}
+    )["value"]["mid"]
+    return c.session.judge(
+        claimed,
+        Amount(value=as_claimed, unit=claimed.unit),
+        c.spread,
+        f"{result['formula']} = {as_claimed:.3g} {claimed.unit} (accelerators alone).",
+    )
+
+
+def written_plan(c: Claimable) -> Verdict | None:
+    """Return the verdict of a written-out derivation, or None when the claim has none."""
+    detail = c.cand.detail
+    if "cluster" in detail:
+        return plan_cluster_written(c)
+    if "rate" in detail:
+        return plan_cost_written(c)
+    if "power" in detail:
+        return plan_energy_written(c)
+    return None
