@@ -163,9 +163,9 @@ def screen(c: Claimable) -> None:
         raise Unverifiable("a forecast: there is nothing yet to recompute")
     if _HEDGE.search(c.quote) and c.cand.kind != "arithmetic":
         raise Unverifiable("the article itself presents this figure as a rumour or hearsay")
-    if c.cand.kind == "cluster_time" and c.cand.claimed.unit in {"GPUs", "accelerators"}:
-        if _HOLDINGS.search(segment):
-            raise Unverifiable("accelerators a company holds are not disclosed training figures")
+    counts = c.cand.claimed.unit in {"GPUs", "accelerators"}
+    if c.cand.kind == "cluster_time" and counts and _HOLDINGS.search(segment):
+        raise Unverifiable("accelerators a company holds are not disclosed training figures")
     known = {m.text.removesuffix("’s").removesuffix("'s") for m in c.ctx.mentions}
     for m in _POSSESSIVE.finditer(segment):
         if m.group(1) not in known and m.group(1) not in {"It", "That", "This", "Today"}:
