@@ -173,7 +173,15 @@ def run_eval_command(args: argparse.Namespace) -> int:
     if args.backend == "openai":
         given = {"model": args.model, "base_url": args.base_url, "timeout": args.timeout}
         options = {k: v for k, v in given.items() if v is not None}
-    result = evaluate(args.dataset or DEFAULT_DATASETS, backend=args.backend, **options)
+    datasets = args.dataset or DEFAULT_DATASETS
+    if args.scripted_model:
+        from flopcheck.plugin.fake_llm import FakeLLM
+
+        with FakeLLM(model=True) as server:
+            options = {**options, "base_url": server.url, "api_key": "scripted"}
+            result = evaluate(datasets, backend="openai", **options)
+    else:
+        result = evaluate(datasets, backend=args.backend, **options)
     text = result.model_dump_json(indent=2) + "\n" if args.format == "json" else render_text(result)
     _write(text, args.output)
     if args.no_floors:
@@ -206,6 +214,11 @@ def add_eval_command(subparsers: Any) -> argparse.ArgumentParser:
     cmd.add_argument("--model", help="openai backend: model name")
     cmd.add_argument("--base-url", help="openai backend: server base URL (.../v1)")
     cmd.add_argument("--timeout", type=float, help="openai backend: seconds per request")
+    cmd.add_argument(
+        "--scripted-model",
+        action="store_true",
+        help="run the openai backend against a local scripted model (offline; for CI)",
+    )
     cmd.add_argument("--format", choices=["text", "json"], default="text")
     cmd.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
     floors = cmd.add_mutually_exclusive_group()

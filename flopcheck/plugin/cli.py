@@ -57,7 +57,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
     document = read_input(args.file)
     for warning in document.warnings:
         print(f"flopcheck: warning: {warning}", file=sys.stderr)
-    report = check(document.text, backend=args.backend, source=document.source)
+    given = {
+        "model": args.model,
+        "base_url": args.base_url,
+        "timeout": args.timeout,
+        "max_retries": args.max_retries,
+    }
+    options = {k: v for k, v in given.items() if v is not None}
+    report = check(document.text, backend=args.backend, source=document.source, **options)
     _write(render(report, args.format, document.text), args.output)
     return 0
 
@@ -96,10 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--backend",
-        choices=["auto", "rules"],
+        choices=["auto", "rules", "openai"],
         default="auto",
-        help="rules: offline and deterministic (what auto picks when no LLM is configured)",
+        help="rules: offline and deterministic; openai: an LLM on any OpenAI-compatible server; "
+        "auto: openai when OPENAI_API_KEY, OPENAI_BASE_URL or --base-url is set, else rules",
     )
+    llm = check.add_argument_group("openai backend")
+    llm.add_argument("--model", help="model name (default $FLOPCHECK_MODEL or gpt-4.1-mini)")
+    llm.add_argument(
+        "--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1"
+    )
+    llm.add_argument("--timeout", type=float, metavar="SECONDS", help="per request (default 60)")
+    llm.add_argument("--max-retries", type=int, metavar="N", help="on 429/5xx (default 2)")
     check.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
     check.set_defaults(func=_cmd_check)
 
