@@ -23,7 +23,7 @@ _SEGMENT_SEP = re.compile(r"\s*(?:[;:()\u2013\u2014]|,\s|\s-\s|\sand\s)\s*")
 _HEDGE = re.compile(r"\brumou?red\b|\breportedly\b|\bis said to\b|\ballegedly\b|\bpossibly\b", re.I)
 # Chips a company owns or has ordered are not a training run's cluster.
 _HOLDINGS = re.compile(r"\b(?:have|has|own|owns|on order|stockpil\w*|bought|buys?)\b", re.I)
-_TIME_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.44, "years": 365.25, "hours": 1 / 24}
+_DURATIONS = {"days", "weeks", "months", "years", "hours"}
 
 
 @dataclass
@@ -295,7 +295,7 @@ def _cost_ratio(c: Claimable) -> Verdict:
     if not ratios:
         raise Unverifiable("none of the compared models has a reported cost")
     if (claimed.value or 0) < 1:
-        ratios = [(1 / r, m) for r, m in ratios]
+        ratios = [(c.session.calc(f"1 / {r!r}"), m) for r, m in ratios]
     values = sorted(r for r, _ in ratios)
     named = ", ".join(f"{m} {r:.3g}x" for r, m in ratios)
     return c.session.judge(
@@ -313,9 +313,11 @@ def _cost_ratio(c: Claimable) -> Verdict:
 def _pair_ratio(c: Claimable, a: str, b: str) -> float:
     """Return cost(a) / cost(b): by 6ND when both runs disclose it, else by rental cost."""
     try:
-        return _compute(c, c.run(a)) / _compute(c, c.run(b))
+        flop_a, flop_b = _compute(c, c.run(a)), _compute(c, c.run(b))
+        return c.session.calc(f"{flop_a!r} / {flop_b!r}")
     except Unverifiable:
-        return run_cost(c, a) / run_cost(c, b)
+        cost_a, cost_b = run_cost(c, a), run_cost(c, b)
+        return c.session.calc(f"{cost_a!r} / {cost_b!r}")
 
 
 def _compute(c: Claimable, run: dict[str, Any]) -> float:
@@ -347,10 +349,10 @@ def plan_params(c: Claimable) -> Verdict:
         raise Unverifiable(f"{run['id']} did not disclose its parameter count")
     active = active or total
     if c.cand.claimed.unit in {"percent", "ratio"}:
-        share = active / total
         unused = "inactive" in c.cand.cues
-        if unused:
-            share = 1 - share
+        share = c.session.calc(
+            f"1 - {active!r} / {total!r}" if unused else f"{active!r} / {total!r}"
+        )
         return c.session.judge(
             _as_ratio(c.cand.claimed),
             Amount(value=share, unit="ratio"),
@@ -395,7 +397,7 @@ def plan_cluster(c: Claimable) -> Verdict:
     run = c.run(c.subject_run())
     _hedged(c, run)
     count = _figure(run, "accelerator_count")
-    if c.cand.claimed.unit in _TIME_DAYS:
+    if c.cand.claimed.unit in _DURATIONS:
         hours = _figure(run, "accelerator_hours_total")
         stages = {s["stage"]: s["accelerator_hours"] for s in run["accelerator_hours_stages"]}
         hours = float(stages.get("pre-training", hours or 0.0))
@@ -404,10 +406,11 @@ def plan_cluster(c: Claimable) -> Verdict:
                 f"{run['id']} reported no hours and cluster size to derive a duration"
             )
         days = c.session.call("cluster_time", {"gpus": count, "gpu_hours": hours})["value"]["mid"]
-        per = _TIME_DAYS[c.cand.claimed.unit]
         return c.session.judge(
             c.cand.claimed,
-            Amount(value=days / per, unit=c.cand.claimed.unit),
+            Amount(
+                value=c.session.convert(days, "days", c.cand.claimed.unit), unit=c.cand.claimed.unit
+            ),
             c.spread,
             f"{hours:,.0f} accelerator-hours / {count:,.0f} accelerators = {days:.1f} days.",
         )

@@ -151,7 +151,9 @@ def _framing(
                 continue
             alt = c.session.judge(
                 claimed,
-                Amount(value=result["value"]["mid"] * sparse, unit="ratio"),
+                Amount(
+                    value=c.session.calc(f"{result['value']['mid']!r} * {sparse!r}"), unit="ratio"
+                ),
                 c.spread,
                 f"{a} 'with sparsity' ({sparse:g}x dense) vs {b} dense: {result['formula']}",
             )
@@ -177,7 +179,7 @@ def _peak_claim(c: Claimable) -> Verdict:
         raise Unverifiable(f"{record['id']} has no {precision.upper()} peak")
     verdict = c.session.judge(
         c.cand.claimed,
-        Amount(value=dense * 1e12, unit="FLOP/s"),
+        Amount(value=c.session.convert(dense, "TFLOP/s", "FLOP/s"), unit="FLOP/s"),
         c.spread,
         f"{record['id']} dense {precision.upper()} peak is {dense:g} TFLOP/s.",
     )
@@ -314,7 +316,7 @@ def _pair_price_ratio(c: Claimable, apis: list[str]) -> Verdict:
         raise Unverifiable("the compared prices are not listed")
     claimed = _as_ratio(c.cand.claimed)
     if (ratios[0] < 1) != ((claimed.value or 0) < 1):
-        ratios = [1 / r for r in ratios]
+        ratios = [c.session.calc(f"1 / {r!r}") for r in ratios]
     return c.session.judge(
         claimed,
         Amount(value=ratios[0], low=min(ratios), high=max(ratios), unit="ratio"),
@@ -366,14 +368,11 @@ def plan_energy(c: Claimable) -> Verdict:
         raise Unverifiable("no energy figure to check")
     if not c.models():
         raise Unverifiable("the energy figure is not about a model flopcheck has figures for")
-    kwh = c.session.call(
-        "convert_units", {"value": claimed.value, "from_unit": claimed.unit, "to_unit": "kWh"}
-    )["value"]["mid"]
-    factor = kwh / claimed.value
+    unit = claimed.unit
     run = c.run(c.subject_run())
     reported = _figure(run, "energy_kwh")
     if reported:
-        computed = Amount(value=reported / factor, unit=claimed.unit)
+        computed = Amount(value=c.session.convert(reported, "kWh", unit), unit=unit)
         return c.session.judge(
             claimed, computed, c.spread, f"{run['id']} reported {reported:,.0f} kWh."
         )
@@ -383,11 +382,12 @@ def plan_energy(c: Claimable) -> Verdict:
     result = amount(
         c.session.call("energy", {"gpu_hours": hours, "accelerator": run["accelerator"]})
     )
+    low, high = result.low or result.value or 0.0, result.high or result.value or 0.0
     computed = Amount(
-        value=(result.value or 0) / factor,
-        low=None if result.low is None else result.low / factor,
-        high=None if result.high is None else result.high / factor,
-        unit=claimed.unit,
+        value=c.session.convert(result.value or 0.0, "kWh", unit),
+        low=c.session.convert(low, "kWh", unit),
+        high=c.session.convert(high, "kWh", unit),
+        unit=unit,
     )
     return c.session.judge(
         claimed,
@@ -406,7 +406,7 @@ def plan_compute(c: Claimable) -> Verdict:
         if len(models) < 2:
             raise Unverifiable("a compute ratio needs two models with disclosed figures")
         flops = [_compute(c, c.run(m)) for m in models[:2]]
-        ratio = flops[0] / flops[1]
+        ratio = c.session.calc(f"{flops[0]!r} / {flops[1]!r}")
         return c.session.judge(
             _as_ratio(c.cand.claimed),
             Amount(value=ratio, unit="ratio"),
@@ -476,7 +476,7 @@ def counterfactual_cost(c: Claimable) -> Verdict:
             },
         )
         ratio = result["value"]["mid"]
-        low, high = sorted((base, base * ratio))
+        low, high = sorted((base, c.session.calc(f"{base!r} * {ratio!r}")))
         return c.session.judge(
             c.cand.claimed,
             Amount(value=high, low=low, high=high, unit="USD"),
@@ -505,7 +505,7 @@ def counterfactual_cost(c: Claimable) -> Verdict:
     base = run_cost(c, model)
     return c.session.judge(
         c.cand.claimed,
-        Amount(value=base * speed, unit="USD"),
+        Amount(value=c.session.calc(f"{base!r} * {speed!r}"), unit="USD"),
         c.spread,
         f"{model}'s ${base:,.0f} x {speed:.3g} ({result['formula']}) = ${base * speed:,.0f}.",
         caveats=["assumes the same price per accelerator-hour and the same utilization"],

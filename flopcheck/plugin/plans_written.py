@@ -15,24 +15,19 @@ from flopcheck.plugin.plans_hardware import _chips
 from flopcheck.plugin.quantities import Quantity
 from flopcheck.plugin.verify import Unverifiable
 
-_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.44, "hours": 1 / 24}
-
-
-def _days(q: Quantity) -> float:
-    return q.value * _DAYS[q.unit]
-
 
 def plan_cluster_written(c: Claimable) -> Verdict:
     """Recompute accelerators x wall-clock <-> accelerator-hours from the sentence's premises."""
     cluster: dict[str, Any] = c.cand.detail["cluster"]
     conclusion: Quantity = cluster["conclusion"]
     if conclusion.kind == "gpu_hours":
-        total = 0.0
-        parts = []
+        terms, parts = [], []
         for count, time in cluster["pairs"]:
-            result = c.session.call("cluster_time", {"gpus": count.value, "days": _days(time)})
-            total += result["value"]["mid"]
+            days = c.session.convert(time.value, time.unit, "days")
+            result = c.session.call("cluster_time", {"gpus": count.value, "days": days})
+            terms.append(repr(result["value"]["mid"]))
             parts.append(result["formula"])
+        total = c.session.calc(" + ".join(terms)) if len(terms) > 1 else float(terms[0])
         return c.session.judge(
             c.cand.claimed,
             Amount(value=total, unit="GPU-hours"),
@@ -43,10 +38,9 @@ def plan_cluster_written(c: Claimable) -> Verdict:
     hours: Quantity = cluster["hours"]
     result = c.session.call("cluster_time", {"gpus": count.value, "gpu_hours": hours.value})
     days = result["value"]["mid"]
-    per = _DAYS[conclusion.unit]
     return c.session.judge(
         c.cand.claimed,
-        Amount(value=days / per, unit=conclusion.unit),
+        Amount(value=c.session.convert(days, "days", conclusion.unit), unit=conclusion.unit),
         c.spread,
         f"{result['formula']}.",
     )
@@ -76,7 +70,7 @@ def plan_energy_written(c: Claimable) -> Verdict:
     chips = _chips(c)
     if not chips:
         raise Unverifiable("the energy figure names no accelerator")
-    watts = power.value * {"W": 1.0, "kW": 1e3, "MW": 1e6}.get(power.unit, 1.0)
+    watts = c.session.convert(power.value, power.unit, "W")
     result = c.session.call(
         "energy",
         {

@@ -77,6 +77,25 @@ class Session:
                 self.assumptions.append(a)
         return result
 
+    def calc(self, expression: str) -> float:
+        """Evaluate arithmetic with the ``calculate`` tool, so the step is on the record.
+
+        Args:
+            expression: e.g. "3.29e24 / 3.79e25".
+        """
+        return float(self.call("calculate", {"expression": expression})["value"]["mid"])
+
+    def convert(self, value: float, from_unit: str, to_unit: str) -> float:
+        """Convert a value with the ``convert_units`` tool.
+
+        Args:
+            value: the number.
+            from_unit: its unit.
+            to_unit: the unit wanted.
+        """
+        args = {"value": value, "from_unit": from_unit, "to_unit": to_unit}
+        return float(self.call("convert_units", args)["value"]["mid"])
+
     def judge(
         self,
         claimed: Amount,
