@@ -83,7 +83,8 @@ _ORG_RE = re.compile(rf"\b(?:{_ORGS})(?:’s|'s)?(?![\w])")
 
 
 def _model_key(text: str) -> str | None:
-    key = normalize(text).removesuffix("'s")
+    text = text.removesuffix("’s").removesuffix("'s")
+    key = normalize(text)
     if key in _FAMILY_RUN:
         return _FAMILY_RUN[key]
     try:

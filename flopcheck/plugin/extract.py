@@ -51,7 +51,9 @@ _CUES: dict[str, re.Pattern[str]] = {
     "energy": re.compile(r"\benergy|\bpower|\bwatt|\belectric|\bjoule|kwh|mwh|gwh", re.I),
     "inactive": re.compile(r"isn[’']t used|not used|\bunused|\binactive|\bidle\b", re.I),
     "api": re.compile(
-        r"\binput\b|\boutput\b|\bAPI\b|\bper (?:million|M)\b|\bcache|\blists? at\b", re.I
+        r"\binput\b|\boutput\b|\bAPI\b|\bper (?:million|M)\b|\bcache|\blists? at\b"
+        r"|\$[\d.]+ (?:in|out)\b",
+        re.I,
     ),
     "gain": re.compile(r"\blead\b|\bfaster\b|\btimes (?:an?|the)\b|\bmore than the\b", re.I),
     "generation": re.compile(r"\bgeneration\b", re.I),
@@ -322,9 +324,12 @@ def _sentence_candidates(
         claims = _merge_cluster(claims)
     context = [*recent, *qs]
     rates = [q for q in qs if q.kind == "currency_rate" and q.unit in _HOURLY]
+    throughputs = [q for q in qs if q.kind == "tokens" and _PER_SECOND.match(text, q.end)]
     powers = [q for q in qs if q.kind == "power"]
     hours_seen = [q for q in context if q.kind == "gpu_hours"]
     for q, kind in claims:
+        if q.unit == "USD/Mtok" and rates and throughputs:
+            details[id(q)] = {"rate": rates[0], "throughput": throughputs[0]}
         if kind == "training_cost" and q.kind == "currency" and rates and hours_seen:
             details[id(q)] = {"rate": rates[0], "gpu_hours": hours_seen[-1]}
         if kind == "energy" and powers and hours_seen and q.kind == "energy":

@@ -23,6 +23,9 @@ _SEGMENT_SEP = re.compile(r"\s*(?:[;:()\u2013\u2014]|,\s|\s-\s|\sand\s)\s*")
 _HEDGE = re.compile(r"\brumou?red\b|\breportedly\b|\bis said to\b|\ballegedly\b|\bpossibly\b", re.I)
 # Chips a company owns or has ordered are not a training run's cluster.
 _HOLDINGS = re.compile(r"\b(?:have|has|own|owns|on order|stockpil\w*|bought|buys?)\b", re.I)
+_WHOLE = re.compile(
+    r"\bwhole\b|\bentire\b|\ball-in\b|\boverall\b|\bin total\b|\btotal (?:cost|spend)", re.I
+)
 _DURATIONS = {"days", "weeks", "months", "years", "hours"}
 
 
@@ -207,12 +210,33 @@ def plan_gpu_hours(c: Claimable) -> Verdict:
     else:
         stage = min(options, key=lambda k: abs(options[k] - claimed))
     hours = options[stage]
-    return c.session.judge(
+    verdict = c.session.judge(
         c.cand.claimed,
         Amount(value=hours, unit="GPU-hours"),
         c.spread,
         f"{run['id']} reported {hours:,.0f} {stage} accelerator-hours.",
     )
+    return _across_generations(c, run, verdict)
+
+
+def _across_generations(c: Claimable, run: dict[str, Any], verdict: Verdict) -> Verdict:
+    """Flag accelerator-hours compared across hardware generations as misleading."""
+    if not c.has("versus", "gain") or not run.get("accelerator"):
+        return verdict
+    mine = c.session.call("lookup_accelerator", {"name": run["accelerator"]})["accelerator"]
+    for model in c.models():
+        other = c.run(model).get("accelerator")
+        if model == run["id"] or not other:
+            continue
+        theirs = c.session.call("lookup_accelerator", {"name": other})["accelerator"]
+        if theirs["architecture"] != mine["architecture"]:
+            return misleading(
+                verdict,
+                "different hardware generations",
+                f"an {mine['architecture']} hour and an {theirs['architecture']} hour are not the "
+                "same amount of compute.",
+            )
+    return verdict
 
 
 def _usd_cost(c: Claimable, run: dict[str, Any]) -> Amount:
@@ -256,6 +280,12 @@ def plan_training_cost(c: Claimable) -> Verdict:
         caveats=[basis],
         confidence=0.9 if run["disclosure"] == "primary" else 0.6,
     )
+    if _WHOLE.search(c.text[slice(*c.segment())]) and "final" in (run.get("cost_basis") or ""):
+        return misleading(
+            verdict,
+            "rental cost of one run vs total spend",
+            "the figure is the rental cost of the final training run only, not the whole effort.",
+        )
     others = [m for m in c.models() if m != run["id"]]
     if c.has("versus") and others:
         return misleading(

@@ -92,6 +92,8 @@ def plan_hardware_ratio(c: Claimable) -> Verdict:
     if len(chips) < 2:
         raise Unverifiable("a hardware ratio needs two accelerators; the article names fewer")
     claimed = ratio_claim(c)
+    if re.search(r"\bwatts?\b|\bpower draw|\bTDP\b", c.text[slice(*c.segment())], re.I):
+        return _power_ratio(c, chips, claimed)
     named = [_TOOL_PRECISION.get(p, p) for p in _precisions(c, local=True)]
     precision = named[0] if named else "bf16"
     a, b = chips[0], chips[1]
@@ -110,6 +112,23 @@ def plan_hardware_ratio(c: Claimable) -> Verdict:
     if verdict.label != "refuted":
         return verdict
     return _framing(c, claimed, (a, b), precision, verdict)
+
+
+def _power_ratio(c: Claimable, chips: list[str], claimed: Amount) -> Verdict:
+    """Check a ratio of two chips' rated power (TDP)."""
+    records = [c.session.call("lookup_accelerator", {"name": x})["accelerator"] for x in chips[:2]]
+    watts = [r["tdp_w"] for r in records]
+    if None in watts:
+        raise Unverifiable("a TDP is not published for one of the chips")
+    ratio = c.session.calc(f"{watts[0]!r} / {watts[1]!r}")
+    if (ratio < 1) != ((claimed.value or 0) < 1):
+        ratio = c.session.calc(f"{watts[1]!r} / {watts[0]!r}")
+    return c.session.judge(
+        claimed,
+        Amount(value=ratio, unit="ratio"),
+        c.spread,
+        f"rated power: {records[0]['id']} {watts[0]:g} W vs {records[1]['id']} {watts[1]:g} W.",
+    )
 
 
 def _framing(
@@ -271,7 +290,8 @@ def _sentence_apis(c: Claimable) -> list[str]:
 
 
 def _which_price(c: Claimable) -> str:
-    segment = c.text[slice(*c.segment())].lower()
+    start, end = c.cand.anchor
+    segment = c.text[max(c.cand.sentence[0], start - 60) : end + 40].lower()
     if re.search(r"cache[- ]hit|cached", segment):
         return "cached_input_usd_per_mtok"
     if "output" in segment and "input" not in segment:

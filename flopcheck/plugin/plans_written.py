@@ -94,11 +94,28 @@ def plan_energy_written(c: Claimable) -> Verdict:
     )
 
 
+def plan_serving_written(c: Claimable) -> Verdict:
+    """Recompute a price per million tokens from an hourly price and a token throughput."""
+    rate: Quantity = c.cand.detail["rate"]
+    throughput: Quantity = c.cand.detail["throughput"]
+    per_mtok = c.session.calc(f"{rate.value!r} / ({throughput.value!r} * 3600) * 1e6")
+    return c.session.judge(
+        c.cand.claimed,
+        Amount(value=per_mtok, unit="USD/Mtok"),
+        c.spread,
+        f"${rate.value:g}/hour / ({throughput.value:,.0f} tokens/s x 3600 s) x 1e6 = "
+        f"${per_mtok:.3g} per million tokens.",
+        caveats=["rental price over throughput: excludes idle time, margins and overheads"],
+    )
+
+
 def written_plan(c: Claimable) -> Verdict | None:
     """Return the verdict of a written-out derivation, or None when the claim has none."""
     detail = c.cand.detail
     if "cluster" in detail:
         return plan_cluster_written(c)
+    if "throughput" in detail:
+        return plan_serving_written(c)
     if "rate" in detail:
         return plan_cost_written(c)
     if "power" in detail:
