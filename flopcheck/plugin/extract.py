@@ -314,14 +314,16 @@ def _sentence_candidates(
     claims = [(q, k) for q, k in typed if k is not None]
     cluster = _written_cluster(qs)
     details: dict[int, dict[str, Any]] = {}
+    claims = _merge_cluster(claims)
     if cluster:
+        # The conclusion is checked against its premises. Cluster size and duration are the
+        # set-up; hours stay a claim of their own (a run's reported hours are in the tables).
         conclusion = cluster["conclusion"]
-        claims = [(q, k) for q, k in claims if not any(q is p for p in cluster["premises"])]
+        setup = [p for p in cluster["premises"] if p.kind != "gpu_hours"]
+        claims = [(q, k) for q, k in claims if not any(q is p for p in setup)]
         kind: Kind = "gpu_hours" if conclusion.kind == "gpu_hours" else "cluster_time"
         claims = [(q, kind if q is conclusion else k) for q, k in claims]
         details[id(conclusion)] = {"cluster": cluster}
-    else:
-        claims = _merge_cluster(claims)
     context = [*recent, *qs]
     rates = [q for q in qs if q.kind == "currency_rate" and q.unit in _HOURLY]
     throughputs = [q for q in qs if q.kind == "tokens" and _PER_SECOND.match(text, q.end)]
