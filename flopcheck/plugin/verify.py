@@ -161,6 +161,9 @@ class Session:
             confidence: 0..1.
             ratio: claimed / computed.
         """
+        if computed is not None and computed.value is not None and computed.low is None:
+            # An exact figure is the range [value, value] (DESIGN.md's Report).
+            computed = computed.model_copy(update={"low": computed.value, "high": computed.value})
         return Verdict(
             label=label,
             confidence=confidence,

@@ -1,0 +1,348 @@
+"""Input and output of ``flopcheck batch``: enumerating inputs lazily, HTML text, resumable JSONL.
+
+Everything here streams: inputs are yielded one at a time (a directory walk, a JSONL file read
+line by line) and the output is appended one whole line per write, so memory does not depend on
+the size of the corpus. Only the ids (of the lines already in OUT, and of the inputs seen in this
+run) are kept, to make every input appear exactly once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from flopcheck.errors import FlopcheckError, InputError
+from flopcheck.plugin.inputs import MAX_INPUT_BYTES, decode
+
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+# Elements whose text is never article prose.
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head"})
+# Elements that end a line of text, so that paragraphs do not run together.
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article"}
+    | {"blockquote", "pre", "table", "ul", "ol", "header", "footer", "hr", "title", "dd", "dt"}
+)
+
+
+@dataclass
+class Item:
+    """One input of a batch: an id and either its text or the reason it could not be read."""
+
+    id: Any
+    source: str
+    text: str | None = None
+    error: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _TextExtractor(HTMLParser):
+    """Collect the visible text of an HTML page, dropping script and style."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Enter a skipped element, or break the line at a block element.
+
+        Args:
+            tag: the tag name (lower case).
+            attrs: its attributes (unused).
+        """
+        if tag in _SKIPPED_TAGS:
+            self.skip_depth += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        """Leave a skipped element, or break the line after a block element.
+
+        Args:
+            tag: the tag name (lower case).
+        """
+        if tag in _SKIPPED_TAGS:
+            self.skip_depth = max(0, self.skip_depth - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        """Keep text outside skipped elements.
+
+        Args:
+            data: a run of text.
+        """
+        if not self.skip_depth:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """Return the readable text of an HTML page: one paragraph per line, no script or style.
+
+    Args:
+        markup: the HTML source.
+    """
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    text = "\n\n".join(line for line in lines if line)
+    return text + "\n" if text else ""
+
+
+def _read_file(path: Path, shown: str) -> Item:
+    """Read one article file (text, Markdown or HTML) into an Item, never raising.
+
+    Args:
+        path: the file.
+        shown: the path as given by the user, used as the id.
+    """
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_INPUT_BYTES + 1)
+        document = decode(data, shown)
+    except FileNotFoundError:
+        return Item(id=shown, source=shown, error=f"{shown}: no such file")
+    except OSError as exc:
+        return Item(id=shown, source=shown, error=f"cannot read {shown}: {exc.strerror}")
+    except InputError as exc:
+        return Item(id=shown, source=shown, error=str(exc))
+    text = document.text
+    if path.suffix.lower() in HTML_SUFFIXES:
+        text = html_to_text(text)
+    return Item(id=shown, source=shown, text=text, warnings=document.warnings)
+
+
+def _record(line: bytes, where: str) -> Item:
+    """Turn one JSONL line into an Item: its id, text and the other fields as metadata.
+
+    Args:
+        line: the raw line.
+        where: "path:line" for ids and messages when the record has no usable id.
+    """
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return Item(id=where, source=where, error=f"{where}: invalid JSON ({exc})")
+    if not isinstance(record, dict):
+        return Item(id=where, source=where, error=f"{where}: a record must be a JSON object")
+    rid = record.pop("id", None)
+    text = record.pop("text", None)
+    if not isinstance(rid, str | int) or isinstance(rid, bool) or rid == "":
+        return Item(id=where, source=where, error=f"{where}: the record has no string id")
+    if not isinstance(text, str):
+        error = f"{where}: record {rid!r} has no string text"
+        return Item(id=rid, source=str(rid), error=error, metadata=record)
+    return Item(id=rid, source=str(rid), text=text, metadata=record)
+
+
+def _records(path: Path, shown: str) -> Iterator[Item]:
+    """Yield the records of a JSONL file, one per non-blank line, never raising.
+
+    Args:
+        path: the JSONL file.
+        shown: the path as given, for ids of bad lines.
+    """
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        reason = "no such file" if isinstance(exc, FileNotFoundError) else exc.strerror
+        yield Item(id=shown, source=shown, error=f"{shown}: {reason}")
+        return
+    with fh:
+        for lineno, line in enumerate(fh, start=1):
+            if line.strip():
+                yield _record(line, f"{shown}:{lineno}")
+
+
+def _walk(root: Path, skip: Path | None) -> Iterator[Path]:
+    """Yield the article files under a directory, recursively, in a stable order.
+
+    Args:
+        root: the directory.
+        skip: a file never to read (the output file, when it sits in the tree).
+    """
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()  # os.walk honours the in-place sort: a deterministic order
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            suffix = path.suffix.lower()
+            if (suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES) and path != skip:
+                yield path
+
+
+def iter_items(inputs: list[str], skip: Path | None = None, stdin_jsonl: bool = False) -> Iterator[Item]:
+    """Yield every input as an Item, lazily: files, directories, JSONL records, stdin.
+
+    Args:
+        inputs: paths as given on the command line; "-" is standard input.
+        skip: the output file, never read as an input.
+        stdin_jsonl: read standard input as JSONL records rather than one article.
+    """
+    for given in inputs:
+        if given == "-":
+            yield from _stdin_items(stdin_jsonl)
+            continue
+        path = Path(given)
+        if path.is_dir():
+            for found in _walk(path, skip):
+                yield _read_file(found, str(found))
+        elif path.suffix.lower() == ".jsonl":
+            yield from _records(path, given)
+        else:
+            yield _read_file(path, given)
+
+
+def _stdin_items(as_jsonl: bool) -> Iterator[Item]:
+    """Yield standard input as one article, or as JSONL records.
+
+    Args:
+        as_jsonl: read it as JSONL records.
+    """
+    if as_jsonl:
+        for lineno, line in enumerate(sys.stdin.buffer, start=1):
+            if line.strip():
+                yield _record(line, f"<stdin>:{lineno}")
+        return
+    try:
+        document = decode(sys.stdin.buffer.read(MAX_INPUT_BYTES + 1), "<stdin>")
+    except InputError as exc:
+        yield Item(id="<stdin>", source="<stdin>", error=str(exc))
+        return
+    yield Item(id="<stdin>", source="<stdin>", text=document.text, warnings=document.warnings)
+
+
+def count_items(inputs: list[str], skip: Path | None = None) -> int | None:
+    """Count the inputs without reading them (for the progress bar), or None when unknown.
+
+    Args:
+        inputs: paths as given on the command line.
+        skip: the output file.
+    """
+    total = 0
+    for given in inputs:
+        path = Path(given)
+        if given == "-":
+            return None  # stdin can only be read once
+        if path.is_dir():
+            total += sum(1 for _ in _walk(path, skip))
+        elif path.suffix.lower() == ".jsonl" and path.is_file():
+            with path.open("rb") as fh:
+                total += sum(1 for line in fh if line.strip())
+        else:
+            total += 1
+    return total
+
+
+def id_key(value: Any) -> str:
+    """Return the comparable form of an id (1 and "1" stay distinct).
+
+    Args:
+        value: a record id or a path.
+    """
+    return json.dumps(value, ensure_ascii=False)
+
+
+def scan_done(out: Path) -> tuple[set[str], int]:
+    """Collect the ids of the complete lines of OUT and cut off a torn last line.
+
+    Returns the id keys and the number of bytes cut. A line counts when it ends with a newline
+    and parses as a JSON object with an id; a kill -9 or a full disk can leave a partial last
+    line, which is truncated so that appending starts on a fresh line.
+
+    Args:
+        out: the output file of an earlier run.
+    """
+    done: set[str] = set()
+    good_end = 0
+    try:
+        fh = out.open("rb")
+    except FileNotFoundError:
+        return done, 0
+    except OSError as exc:
+        raise FlopcheckError(f"cannot read {out}: {exc.strerror}") from exc
+    with fh:
+        position = 0
+        for line in fh:
+            position += len(line)
+            parsed = _parse_line(line)
+            if parsed is not None:
+                done.add(id_key(parsed))
+            if line.endswith(b"\n") and (parsed is not None or not line.strip()):
+                good_end = position
+        size = position
+    if size > good_end:
+        with out.open("r+b") as fh:
+            fh.truncate(good_end)
+    return done, size - good_end
+
+
+def _parse_line(line: bytes) -> Any | None:
+    """Return the id of a complete output line, or None for a torn or foreign line.
+
+    Args:
+        line: one line of OUT, with its newline.
+    """
+    if not line.endswith(b"\n"):
+        return None
+    try:
+        obj = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return obj.get("id") if isinstance(obj, dict) and "id" in obj else None
+
+
+class LineWriter:
+    """Append whole JSON lines to a file: one write call per line, flushed, fsync on close."""
+
+    def __init__(self, path: Path, truncate: bool) -> None:
+        """Open the output for appending (or truncate it first).
+
+        Args:
+            path: the output file.
+            truncate: start from an empty file.
+        """
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (os.O_TRUNC if truncate else 0)
+        try:
+            self.fd = os.open(path, flags, 0o644)
+        except OSError as exc:
+            raise FlopcheckError(f"cannot write {path}: {exc.strerror}") from exc
+
+    def write(self, line: str) -> None:
+        """Write one line whole (a single unbuffered write, retried only if the kernel splits it).
+
+        Args:
+            line: a JSON document without newline.
+        """
+        data = memoryview((line + "\n").encode("utf-8"))
+        while data:
+            written = os.write(self.fd, data)
+            data = data[written:]
+
+    def close(self) -> None:
+        """Flush the lines to disk and close the file."""
+        try:
+            os.fsync(self.fd)
+        finally:
+            os.close(self.fd)
+
+
+def html_name(item_id: Any) -> str:
+    """Return a file name for an input's HTML page: readable, unique, filesystem-safe.
+
+    Args:
+        item_id: the input's id.
+    """
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", str(item_id)).strip("._")[:60] or "input"
+    digest = hashlib.sha1(id_key(item_id).encode("utf-8")).hexdigest()[:10]
+    return f"{slug}-{digest}.html"
