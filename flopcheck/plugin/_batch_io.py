@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -21,6 +22,7 @@ from typing import Any
 
 from flopcheck.errors import FlopcheckError, InputError
 from flopcheck.plugin.inputs import MAX_INPUT_BYTES, decode
+from flopcheck.plugin.models import LABELS
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -165,28 +167,33 @@ def _records(path: Path, shown: str) -> Iterator[Item]:
                 yield _record(line, f"{shown}:{lineno}")
 
 
-def _walk(root: Path, skip: Path | None) -> Iterator[Path]:
+def _walk(root: Path, exclude: frozenset[Path]) -> Iterator[Path]:
     """Yield the article files under a directory, recursively, in a stable order.
 
     Args:
         root: the directory.
-        skip: a file never to read (the output file, when it sits in the tree).
+        exclude: resolved paths never to read: the output file and the HTML directory, when
+            they sit inside the tree (a second run must not check the first run's pages).
     """
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()  # os.walk honours the in-place sort: a deterministic order
+        # Pruning and sorting in place is how os.walk is steered: skip, then go in order.
+        dirnames[:] = sorted(d for d in dirnames if Path(dirpath, d).resolve() not in exclude)
         for name in sorted(filenames):
             path = Path(dirpath, name)
             suffix = path.suffix.lower()
-            if (suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES) and path != skip:
+            wanted = suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES
+            if wanted and path.resolve() not in exclude:
                 yield path
 
 
-def iter_items(inputs: list[str], skip: Path | None = None, stdin_jsonl: bool = False) -> Iterator[Item]:
+def iter_items(
+    inputs: list[str], exclude: frozenset[Path] = frozenset(), stdin_jsonl: bool = False
+) -> Iterator[Item]:
     """Yield every input as an Item, lazily: files, directories, JSONL records, stdin.
 
     Args:
         inputs: paths as given on the command line; "-" is standard input.
-        skip: the output file, never read as an input.
+        exclude: resolved paths never read as inputs (see ``_walk``).
         stdin_jsonl: read standard input as JSONL records rather than one article.
     """
     for given in inputs:
@@ -195,7 +202,7 @@ def iter_items(inputs: list[str], skip: Path | None = None, stdin_jsonl: bool = 
             continue
         path = Path(given)
         if path.is_dir():
-            for found in _walk(path, skip):
+            for found in _walk(path, exclude):
                 yield _read_file(found, str(found))
         elif path.suffix.lower() == ".jsonl":
             yield from _records(path, given)
@@ -222,12 +229,12 @@ def _stdin_items(as_jsonl: bool) -> Iterator[Item]:
     yield Item(id="<stdin>", source="<stdin>", text=document.text, warnings=document.warnings)
 
 
-def count_items(inputs: list[str], skip: Path | None = None) -> int | None:
+def count_items(inputs: list[str], exclude: frozenset[Path] = frozenset()) -> int | None:
     """Count the inputs without reading them (for the progress bar), or None when unknown.
 
     Args:
         inputs: paths as given on the command line.
-        skip: the output file.
+        exclude: resolved paths never read as inputs.
     """
     total = 0
     for given in inputs:
@@ -235,7 +242,7 @@ def count_items(inputs: list[str], skip: Path | None = None) -> int | None:
         if given == "-":
             return None  # stdin can only be read once
         if path.is_dir():
-            total += sum(1 for _ in _walk(path, skip))
+            total += sum(1 for _ in _walk(path, exclude))
         elif path.suffix.lower() == ".jsonl" and path.is_file():
             with path.open("rb") as fh:
                 total += sum(1 for line in fh if line.strip())
@@ -346,3 +353,105 @@ def html_name(item_id: Any) -> str:
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", str(item_id)).strip("._")[:60] or "input"
     digest = hashlib.sha1(id_key(item_id).encode("utf-8")).hexdigest()[:10]
     return f"{slug}-{digest}.html"
+
+
+@dataclass
+class Tally:
+    """The counts of a run, for the progress bar and the summary."""
+
+    inputs: int = 0
+    errors: int = 0
+    claims: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    labels: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LABELS, 0))
+    seen_here: set[str] = field(default_factory=set)
+    started: float = field(default_factory=time.monotonic)
+
+    def add(self, claims: int, labels: dict[str, int], error: bool) -> None:
+        """Count one finished input.
+
+        Args:
+            claims: its number of claims.
+            labels: its claims per label.
+            error: whether it failed.
+        """
+        self.inputs += 1
+        self.errors += error
+        self.claims += claims
+        for label, n in labels.items():
+            self.labels[label] = self.labels.get(label, 0) + n
+
+    def summary(self, backend: str) -> str:
+        """Return the end-of-run summary: inputs, claims, labels, errors, throughput.
+
+        Args:
+            backend: the backend that ran.
+        """
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        labels = ", ".join(f"{n:,} {label}" for label, n in self.labels.items())
+        extra = f"; {self.skipped:,} already in OUT" if self.skipped else ""
+        extra += f"; {self.duplicates:,} duplicate ids ignored" if self.duplicates else ""
+        return (
+            f"flopcheck batch: {self.inputs:,} inputs ({self.errors:,} errors{extra}) "
+            f"in {elapsed:.1f} s, {self.inputs / elapsed:.1f} inputs/s [backend: {backend}]\n"
+            f"claims: {self.claims:,} ({labels})"
+        )
+
+
+class Progress:
+    """A one-line progress bar with rate and ETA on stderr (only when enabled)."""
+
+    def __init__(self, tally: Tally, total: int | None, done: int, enabled: bool) -> None:
+        """Start the bar.
+
+        Args:
+            tally: the counts it shows.
+            total: the number of inputs, or None when unknown (stdin).
+            done: inputs already in OUT (they do not count towards the rate).
+            enabled: draw it (stderr is a terminal and not --quiet).
+        """
+        self.tally, self.enabled, self.last = tally, enabled, 0.0
+        self.total = None if total is None else max(total - done, 0)
+
+    def update(self, force: bool = False) -> None:
+        """Redraw, at most ten times a second.
+
+        Args:
+            force: redraw now.
+        """
+        now = time.monotonic()
+        if not self.enabled or (not force and now - self.last < 0.1):
+            return
+        self.last = now
+        sys.stderr.write("\r" + progress_line(self.tally, self.total, now) + "\x1b[K")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        """Draw the final state and end the line."""
+        if self.enabled:
+            self.update(force=True)
+            sys.stderr.write("\n")
+
+
+def progress_line(tally: Tally, total: int | None, now: float, width: int = 24) -> str:
+    """Return the progress bar text: bar, counts, rate, ETA.
+
+    Args:
+        tally: the counts so far.
+        total: the number of inputs to do, or None when unknown.
+        now: the current monotonic time.
+        width: the bar's width in characters.
+    """
+    done = tally.inputs
+    rate = done / max(now - tally.started, 1e-9)
+    if total is None:
+        return f"{done:,} inputs  {rate:.1f}/s  {tally.errors:,} errors"
+    frac = min(done / total, 1.0) if total else 1.0
+    bar = "#" * int(frac * width) + "." * (width - int(frac * width))
+    eta = (total - done) / rate if rate > 0 else 0.0
+    minutes, seconds = divmod(int(eta), 60)
+    return (
+        f"[{bar}] {done:,}/{total:,} {frac:4.0%}  {rate:.1f}/s  "
+        f"ETA {minutes}m{seconds:02d}s  {tally.errors:,} errors"
+    )

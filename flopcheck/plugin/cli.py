@@ -49,6 +49,13 @@ def _cmd_tool(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_mcp(args: argparse.Namespace) -> int:
+    from flopcheck.plugin.mcp_server import run
+
+    run(args.http, args.host, args.port)
+    return 0
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from flopcheck.plugin.checker import check
     from flopcheck.plugin.inputs import read_input
@@ -139,6 +146,16 @@ def build_parser() -> argparse.ArgumentParser:
     from flopcheck.evals.cli import add_eval_command
 
     add_eval_command(sub)
+    mcp = sub.add_parser(
+        "mcp",
+        help="serve the tools to MCP hosts (stdio; --http for streamable HTTP)",
+        description="Serve every flopcheck tool plus check_article and extract_claims over MCP. "
+        "Stdio by default (for Claude Desktop and other hosts); --http serves /mcp.",
+    )
+    mcp.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
+    mcp.add_argument("--host", default="127.0.0.1", help="HTTP interface (default 127.0.0.1)")
+    mcp.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000)")
+    mcp.set_defaults(func=_cmd_mcp)
     return parser
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from flopcheck.plugin.arith import find_arithmetic
 from flopcheck.plugin.entities import ArticleContext, build_context
-from flopcheck.plugin.models import Amount, Kind
+from flopcheck.plugin.models import Amount, ExtractedClaim, Extraction, Kind
 from flopcheck.plugin.quantities import Quantity, find_quantities
 
 _SENTENCE_END = re.compile(
@@ -356,3 +356,24 @@ def _sentence_candidates(
             )
         )
     return out
+
+
+def extract_claims(text: str) -> Extraction:
+    """Return the checkable claims of a text (verbatim quote, span, kind, claimed value), unjudged.
+
+    Args:
+        text: the article text.
+    """
+    return Extraction(
+        claims=[
+            ExtractedClaim(
+                id=f"c{i}",
+                quote=text[c.start : c.end],
+                start=c.start,
+                end=c.end,
+                kind=c.kind,
+                claimed=c.claimed,
+            )
+            for i, c in enumerate(extract(text), start=1)
+        ]
+    )

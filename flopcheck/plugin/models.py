@@ -91,6 +91,23 @@ class Claim(_Model):
         return self
 
 
+class ExtractedClaim(_Model):
+    """A claim found in the text, before any verification."""
+
+    id: str
+    quote: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    kind: Kind
+    claimed: Amount
+
+
+class Extraction(_Model):
+    """The claims of one text, unjudged."""
+
+    claims: list[ExtractedClaim]
+
+
 class Usage(_Model):
     """What checking cost: LLM calls, tokens and tool calls."""
 

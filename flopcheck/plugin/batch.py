@@ -1,0 +1,437 @@
+"""``flopcheck batch INPUT... -o OUT.jsonl``: check a corpus, one JSON line per input.
+
+Inputs stream through a bounded window of in-flight work (processes for the rules backend,
+threads for the openai backend), so memory stays flat whatever the corpus size; each result is
+appended as one whole line as soon as it is ready (completion order). ``--resume`` skips the ids
+already in OUT, so that after a crash every input appears exactly once. Exit codes: 0 when every
+input was processed (failed inputs are recorded as ``{"id", "error"}`` lines), 2 on usage errors.
+
+Run it as ``flopcheck batch`` or ``python -m flopcheck.plugin.batch``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flopcheck.errors import BackendError, FlopcheckError
+from flopcheck.plugin._batch_io import (
+    Item,
+    LineWriter,
+    Progress,
+    Tally,
+    count_items,
+    html_name,
+    id_key,
+    iter_items,
+    scan_done,
+)
+
+# In-flight submissions per worker: enough to keep every worker busy while the parent writes,
+# few enough that memory does not depend on the corpus.
+WINDOW_PER_WORKER = 4
+
+
+@dataclass
+class Outcome:
+    """What a worker sends back: the finished JSON line and the counts for the summary."""
+
+    line: str
+    claims: int = 0
+    labels: dict[str, int] = field(default_factory=dict)
+    error: bool = False
+
+
+@dataclass
+class BatchConfig:
+    """The options of one batch run."""
+
+    inputs: list[str]
+    output: Path
+    backend: str = "rules"
+    options: dict[str, Any] = field(default_factory=dict)
+    workers: int = 1
+    concurrency: int = 4
+    resume: bool = False
+    overwrite: bool = False
+    html_dir: Path | None = None
+    stdin_jsonl: bool = False
+    quiet: bool = False
+
+
+def error_line(item_id: Any, error: str, metadata: dict[str, Any] | None = None) -> Outcome:
+    """Return the output line of an input that failed.
+
+    Args:
+        item_id: the input's id.
+        error: one line saying why.
+        metadata: the record's other fields, carried through.
+    """
+    record: dict[str, Any] = {"id": item_id, "error": error}
+    if metadata:
+        record["metadata"] = metadata
+    return Outcome(line=json.dumps(record, ensure_ascii=False), error=True)
+
+
+def process_item(
+    item: Item, backend: str, options: dict[str, Any], html_dir: str | None
+) -> Outcome:
+    """Check one input and return its output line; never raises (runs in a worker).
+
+    Args:
+        item: the input, with its text.
+        backend: "rules" or "openai".
+        options: openai backend options.
+        html_dir: where to write the input's HTML page, or None.
+    """
+    from flopcheck.plugin.checker import check
+
+    try:
+        report = check(item.text or "", backend=backend, source=item.source, **options)
+    except Exception as exc:  # one bad input must never stop the run: record it and go on
+        return error_line(item.id, f"{type(exc).__name__}: {exc}", item.metadata)
+    record: dict[str, Any] = {"id": item.id, **report.model_dump(mode="json")}
+    warnings = list(item.warnings)
+    if html_dir is not None:
+        try:
+            record["html"] = _write_page(report, item, Path(html_dir))
+        except OSError as exc:
+            warnings.append(f"cannot write the HTML page: {exc.strerror}")
+    if item.metadata:
+        record["metadata"] = item.metadata
+    if warnings:
+        record["warnings"] = warnings
+    line = json.dumps(record, ensure_ascii=False)
+    return Outcome(line=line, claims=len(report.claims), labels=report.label_counts())
+
+
+def _write_page(report: Any, item: Item, html_dir: Path) -> str:
+    """Write the HTML page of one input atomically and return its path.
+
+    Args:
+        report: the input's Report.
+        item: the input.
+        html_dir: the directory of pages.
+    """
+    from flopcheck.plugin.html_report import render_html
+
+    path = html_dir / html_name(item.id)
+    partial = path.with_name(path.name + ".part")
+    partial.write_text(render_html(report, item.text or ""), encoding="utf-8")
+    os.replace(partial, path)  # a kill never leaves a half page under the final name
+    return str(path)
+
+
+def _quiet_worker() -> None:
+    """Let only the parent handle Ctrl-C, so workers do not print tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _InlineExecutor(Executor):
+    """Run each task at submission, in this process: workers=1 needs no pool."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        """Run ``fn`` now and return a finished future.
+
+        Args:
+            fn: the task.
+            *args: its arguments.
+            **kwargs: its keyword arguments.
+        """
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+def _make_executor(config: BatchConfig) -> tuple[Executor, int]:
+    """Return the executor for the backend and its in-flight window.
+
+    Args:
+        config: the run's options.
+    """
+    if config.backend == "openai":
+        # Requests wait on the network, not the CPU: threads, as many as --concurrency.
+        return ThreadPoolExecutor(config.concurrency), config.concurrency
+    if config.workers == 1:
+        return _InlineExecutor(), 1
+    pool = ProcessPoolExecutor(config.workers, initializer=_quiet_worker)
+    return pool, config.workers * WINDOW_PER_WORKER
+
+
+class _Runner:
+    """One batch run: feeds inputs through the executor and writes the lines."""
+
+    def __init__(self, config: BatchConfig, writer: LineWriter, progress: Progress) -> None:
+        self.config = config
+        self.writer = writer
+        self.progress = progress
+        self.tally = progress.tally
+        self.executor, self.window = _make_executor(config)
+        self.inflight: dict[Future[Outcome], Item] = {}
+        self.html = str(config.html_dir) if config.html_dir else None
+
+    def record(self, outcome: Outcome) -> None:
+        """Write one line and count it.
+
+        Args:
+            outcome: the finished input.
+        """
+        self.writer.write(outcome.line)
+        self.tally.add(outcome.claims, outcome.labels, outcome.error)
+        self.progress.update()
+
+    def submit(self, item: Item) -> None:
+        """Queue one input, first waiting while the window is full.
+
+        Args:
+            item: the input.
+        """
+        while len(self.inflight) >= self.window:
+            self.drain(FIRST_COMPLETED)
+        opts = self.config.options
+        future = self.executor.submit(process_item, item, self.config.backend, opts, self.html)
+        self.inflight[future] = item
+
+    def drain(self, when: str) -> None:
+        """Wait for in-flight inputs (the first, or all) and write their lines.
+
+        Args:
+            when: FIRST_COMPLETED or ALL_COMPLETED.
+        """
+        finished, _ = wait(list(self.inflight), return_when=when)
+        broken = False
+        for future in finished:
+            item = self.inflight.pop(future)
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                broken = True
+                outcome = error_line(item.id, "the worker process died (crash or out of memory)")
+            self.record(outcome)
+        if broken:
+            # The pool is unusable after a worker dies; later inputs get a fresh one.
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor, self.window = _make_executor(self.config)
+
+    def run(self, items: Iterator[Item]) -> None:
+        """Process every input, then wait for the last ones.
+
+        Args:
+            items: the inputs still to do.
+        """
+        try:
+            for item in items:
+                if item.error is not None:
+                    self.record(error_line(item.id, item.error, item.metadata))
+                else:
+                    self.submit(item)
+            while self.inflight:
+                self.drain("ALL_COMPLETED")
+        finally:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _pending(items: Iterator[Item], done: set[str], tally: Tally) -> Iterator[Item]:
+    """Yield the inputs not in OUT yet, each id once.
+
+    Args:
+        items: every input.
+        done: id keys already in OUT; ids of this run are added as they go.
+        tally: counts skipped and duplicate inputs.
+    """
+    for item in items:
+        key = id_key(item.id)
+        if key in done:
+            if key in tally.seen_here:
+                tally.duplicates += 1
+            else:
+                tally.skipped += 1
+            continue
+        done.add(key)
+        tally.seen_here.add(key)
+        yield item
+
+
+def _prepare_output(config: BatchConfig) -> set[str]:
+    """Check OUT against --resume/--overwrite and return the ids already done.
+
+    Args:
+        config: the run's options.
+    """
+    out = config.output
+    if out.is_dir():
+        raise FlopcheckError(f"{out} is a directory; give a file for -o")
+    exists = out.exists() and out.stat().st_size > 0
+    if exists and not (config.resume or config.overwrite):
+        raise FlopcheckError(f"{out} exists; use --resume to continue it or --overwrite")
+    if config.html_dir is not None:
+        try:
+            config.html_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise FlopcheckError(f"cannot create {config.html_dir}: {exc.strerror}") from exc
+    if not config.resume:
+        return set()
+    done, cut = scan_done(out)
+    if cut and not config.quiet:
+        print(f"flopcheck: {out}: cut a torn last line ({cut} bytes)", file=sys.stderr)
+    return done
+
+
+def run_batch(config: BatchConfig) -> Tally:
+    """Run a batch and return its counts (raises FlopcheckError on usage errors).
+
+    Args:
+        config: the run's options.
+    """
+    from flopcheck.plugin.checker import resolve_backend
+
+    config.backend = resolve_backend(config.backend)
+    done = _prepare_output(config)
+    exclude = frozenset(p.resolve() for p in (config.output, config.html_dir) if p is not None)
+    show = sys.stderr.isatty() and not config.quiet
+    total = count_items(config.inputs, exclude) if show else None
+    progress = Progress(Tally(), total, len(done), enabled=show)
+    writer = LineWriter(config.output, truncate=not config.resume)
+    items = iter_items(config.inputs, exclude, config.stdin_jsonl)
+    try:
+        _Runner(config, writer, progress).run(_pending(items, done, progress.tally))
+    finally:
+        writer.close()
+        progress.close()
+    return progress.tally
+
+
+def _positive(text: str) -> int:
+    """Parse a positive integer option.
+
+    Args:
+        text: the option's value.
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def configure(cmd: argparse.ArgumentParser) -> None:
+    """Add the batch options to a parser.
+
+    Args:
+        cmd: the parser of ``flopcheck batch``.
+    """
+    cmd.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory, .jsonl or -")
+    cmd.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="output lines")
+    cmd.add_argument("--backend", choices=["auto", "rules", "openai"], default="auto")
+    cmd.add_argument(
+        "--workers",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        help="processes for the rules backend (default: the number of cores)",
+    )
+    cmd.add_argument(
+        "--concurrency", type=_positive, default=4, help="openai backend: requests at once"
+    )
+    cmd.add_argument("--resume", action="store_true", help="skip the ids already in OUT")
+    cmd.add_argument("--overwrite", action="store_true", help="replace an existing OUT")
+    cmd.add_argument("--html", metavar="DIR", help="also write one HTML page per input in DIR")
+    cmd.add_argument(
+        "--stdin-jsonl", action="store_true", help="read - as JSONL records, not one article"
+    )
+    cmd.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    llm = cmd.add_argument_group("openai backend")
+    llm.add_argument("--model", help="model name")
+    llm.add_argument("--base-url", help="OpenAI-compatible endpoint (.../v1)")
+    llm.add_argument("--timeout", type=float, metavar="SECONDS", help="per request")
+    llm.add_argument("--max-retries", type=int, metavar="N", help="on 429/5xx")
+    cmd.set_defaults(func=cmd_batch)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Run ``flopcheck batch`` from parsed arguments and return the exit code.
+
+    Args:
+        args: the parsed arguments.
+    """
+    given = {
+        "model": args.model,
+        "base_url": args.base_url,
+        "timeout": args.timeout,
+        "max_retries": args.max_retries,
+    }
+    config = BatchConfig(
+        inputs=args.inputs,
+        output=Path(args.output),
+        backend=args.backend,
+        options={k: v for k, v in given.items() if v is not None},
+        workers=args.workers,
+        concurrency=args.concurrency,
+        resume=args.resume,
+        overwrite=args.overwrite,
+        html_dir=Path(args.html) if args.html else None,
+        stdin_jsonl=args.stdin_jsonl,
+        quiet=args.quiet,
+    )
+    tally = run_batch(config)
+    if not config.quiet:
+        print(tally.summary(config.backend), file=sys.stderr)
+    return 0
+
+
+def add_batch_command(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``flopcheck batch`` on the main parser's subparsers.
+
+    Args:
+        subparsers: the object ``ArgumentParser.add_subparsers()`` returned.
+    """
+    cmd: argparse.ArgumentParser = subparsers.add_parser(
+        "batch",
+        help="check a corpus: files, directories, JSONL; one JSON line per input",
+        description=__doc__.split("\n\n")[1] if __doc__ else None,
+    )
+    configure(cmd)
+    return cmd
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``flopcheck batch`` standalone and return its exit code.
+
+    Args:
+        argv: arguments without the program name; default ``sys.argv[1:]``.
+    """
+    parser = argparse.ArgumentParser(prog="flopcheck batch", description=__doc__)
+    configure(parser)
+    args = parser.parse_args(argv)
+    try:
+        return cmd_batch(args)
+    except BackendError as exc:
+        print(f"flopcheck: {exc}", file=sys.stderr)
+        return 3
+    except FlopcheckError as exc:
+        print(f"flopcheck: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("flopcheck: interrupted; continue with --resume", file=sys.stderr)
+        return 130
+
+
+__all__ = ["BatchConfig", "add_batch_command", "main", "run_batch"]
+
+if __name__ == "__main__":
+    raise SystemExit(main())
