@@ -12,14 +12,21 @@ Run it as ``flopcheck batch`` or ``python -m flopcheck.plugin.batch``.
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import json
 import os
 import signal
 import sys
-import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +48,7 @@ from flopcheck.plugin._batch_io import (
 # In-flight submissions per worker: enough to keep every worker busy while the parent writes,
 # few enough that memory does not depend on the corpus.
 WINDOW_PER_WORKER = 4
+_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 @dataclass
@@ -133,9 +141,22 @@ def _write_page(report: Any, item: Item, html_dir: Path) -> str:
     return str(path)
 
 
-def _quiet_worker() -> None:
-    """Let only the parent handle Ctrl-C, so workers do not print tracebacks."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _init_worker(parent: int) -> None:
+    """Prepare a worker: Ctrl-C is the parent's to handle, and the worker dies with its parent.
+
+    Args:
+        parent: the parent's pid.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # no tracebacks from every worker on Ctrl-C
+    # After a kill -9 of the parent, pool workers would wait on their queue forever: ask Linux
+    # to send them SIGKILL when the parent dies (elsewhere, they linger until killed).
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 class _InlineExecutor(Executor):
@@ -168,7 +189,7 @@ def _make_executor(config: BatchConfig) -> tuple[Executor, int]:
         return ThreadPoolExecutor(config.concurrency), config.concurrency
     if config.workers == 1:
         return _InlineExecutor(), 1
-    pool = ProcessPoolExecutor(config.workers, initializer=_quiet_worker)
+    pool = ProcessPoolExecutor(config.workers, initializer=_init_worker, initargs=(os.getpid(),))
     return pool, config.workers * WINDOW_PER_WORKER
 
 

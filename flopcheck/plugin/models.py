@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Label = Literal["supported", "refuted", "misleading", "unverifiable"]
-LABELS: tuple[Label, ...] = ("supported", "refuted", "misleading", "unverifiable")
+LABELS: tuple[Label, ...] = get_args(Label)
 Kind = Literal[
     "training_cost",
     "gpu_hours",
@@ -22,20 +22,7 @@ Kind = Literal[
     "arithmetic",
     "other",
 ]
-KINDS: tuple[Kind, ...] = (
-    "training_cost",
-    "gpu_hours",
-    "cluster_time",
-    "compute_flops",
-    "params",
-    "tokens",
-    "hardware_ratio",
-    "precision_speedup",
-    "price_ratio",
-    "energy",
-    "arithmetic",
-    "other",
-)
+KINDS: tuple[Kind, ...] = get_args(Kind)
 
 
 class _Model(BaseModel):

@@ -5,28 +5,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flopcheck.plugin.claimable import Claimable
 from flopcheck.plugin.models import Amount, Verdict
-from flopcheck.plugin.plans import Claimable, _as_ratio, _compute, _figure, _hedged, run_cost
+from flopcheck.plugin.plans import as_ratio, check_disclosure, compute_flop, figure
 from flopcheck.plugin.verify import Unverifiable, amount, misleading
 from flopcheck.tools import call
 
 _BITS = {"fp4": 4, "fp8": 8, "int8": 8, "fp16": 16, "bf16": 16, "tf32": 19, "fp32": 32, "fp64": 64}
-_TOOL_PRECISION = {"fp32": "tf32", "int8": "fp8"}
-# API comparisons pair like with like: reasoning models with reasoning models.
-_API_FAMILIES = {
-    "openai": ["GPT-4o", "o1"],
-    "gpt-4o": ["GPT-4o"],
-    "o1": ["o1"],
-    "gemini": ["Gemini 1.5 Pro"],
-    "google": ["Gemini 1.5 Pro"],
-    "claude": ["Claude 3.5 Sonnet"],
-    "anthropic": ["Claude 3.5 Sonnet"],
-}
-_SUBJECT_API = {"DeepSeek-V3": ["DeepSeek-V3", "DeepSeek-R1"], "DeepSeek-R1": ["DeepSeek-R1"]}
-_REASONERS = {"o1", "o1-mini", "o3-mini", "DeepSeek-R1"}
+TOOL_PRECISION = {"fp32": "tf32", "int8": "fp8"}
 
 
-def _chips(c: Claimable) -> list[str]:
+def chips_of(c: Claimable) -> list[str]:
     """Return the accelerators a claim compares: named in its sentence, else those its models
     ran on, else the ones named just before it."""
     s, e = c.cand.sentence
@@ -47,11 +36,6 @@ def _chips(c: Claimable) -> list[str]:
     if len(keys) < 2 and c.ctx.subject:
         add(c.run(c.ctx.subject).get("accelerator"))
     return keys
-
-
-def _year(c: Claimable, chip: str) -> int:
-    record = c.session.call("lookup_accelerator", {"name": chip})["accelerator"]
-    return int(record["year"])
 
 
 _GAIN = re.compile(r"\s*(?:lead|more|faster|higher|increase|better|boost|jump|gain|advantage)")
@@ -88,13 +72,13 @@ def plan_hardware_ratio(c: Claimable) -> Verdict:
     holds only across precisions or with a sparse figure is misleading."""
     if c.cand.claimed.unit == "FLOP/s":
         return _peak_claim(c)
-    chips = _chips(c)
+    chips = chips_of(c)
     if len(chips) < 2:
         raise Unverifiable("a hardware ratio needs two accelerators; the article names fewer")
     claimed = ratio_claim(c)
     if re.search(r"\bwatts?\b|\bpower draw|\bTDP\b", c.text[slice(*c.segment())], re.I):
         return _power_ratio(c, chips, claimed)
-    named = [_TOOL_PRECISION.get(p, p) for p in _precisions(c, local=True)]
+    named = [TOOL_PRECISION.get(p, p) for p in precisions_of(c, local=True)]
     precision = named[0] if named else "bf16"
     a, b = chips[0], chips[1]
     result = _compare(c, a, b, precision, precision)
@@ -187,13 +171,13 @@ def _framing(
 
 
 def _peak_claim(c: Claimable) -> Verdict:
-    chips = _chips(c)
+    chips = chips_of(c)
     if not chips:
         raise Unverifiable("the claim names no accelerator")
-    named = _precisions(c, local=True) or _precisions(c)
+    named = precisions_of(c, local=True) or precisions_of(c)
     precision = named[0] if named else "bf16"
     record = c.session.call("lookup_accelerator", {"name": chips[0]})["accelerator"]
-    dense = record["dense_peak_tflops"].get(_TOOL_PRECISION.get(precision, precision))
+    dense = record["dense_peak_tflops"].get(TOOL_PRECISION.get(precision, precision))
     if dense is None:
         raise Unverifiable(f"{record['id']} has no {precision.upper()} peak")
     verdict = c.session.judge(
@@ -214,7 +198,7 @@ def _peak_claim(c: Claimable) -> Verdict:
     return verdict
 
 
-def _precisions(c: Claimable, local: bool = False) -> list[str]:
+def precisions_of(c: Claimable, local: bool = False) -> list[str]:
     """Return the precisions named in the claim's sentence (or only its clause segment)."""
     s, e = c.segment() if local else c.cand.sentence
     keys: list[str] = []
@@ -232,152 +216,27 @@ def _supports(c: Claimable, chip: str, precisions: tuple[str, ...]) -> bool:
 
 def plan_precision_speedup(c: Claimable) -> Verdict:
     """Check a low-vs-high precision claim against the chip's dense peaks at both precisions."""
-    precisions = sorted(_precisions(c), key=lambda p: _BITS[p])
+    precisions = sorted(precisions_of(c), key=lambda p: _BITS[p])
     if len(precisions) == 1:
         precisions.append("bf16")
     if len(precisions) < 2 or precisions[0] == precisions[-1]:
         raise Unverifiable("the claim names fewer than two precisions to compare")
-    low, high = (_TOOL_PRECISION.get(p, p) for p in (precisions[0], precisions[-1]))
-    chips = [x for x in _chips(c) if _supports(c, x, (low, high))] or ["H100 SXM"]
+    low, high = (TOOL_PRECISION.get(p, p) for p in (precisions[0], precisions[-1]))
+    chips = [x for x in chips_of(c) if _supports(c, x, (low, high))] or ["H100 SXM"]
     claimed = c.cand.claimed
-    as_ratio = _as_ratio(claimed)
-    a, b = (high, low) if (as_ratio.value or 0) < 1 else (low, high)
+    wanted = as_ratio(claimed)
+    a, b = (high, low) if (wanted.value or 0) < 1 else (low, high)
     result = c.session.call(
         "compare_accelerators",
         {"a": chips[0], "b": chips[0], "precision_a": a, "precision_b": b},
     )
     ratio = result["value"]["mid"]
     return c.session.judge(
-        as_ratio,
+        wanted,
         Amount(value=ratio, unit="ratio"),
         c.spread,
         f"{result['formula']}: the ratio of dense peaks; real runs gain less, since only the "
         "large matrix multiplies run at low precision.",
-    )
-
-
-def _api_models(c: Claimable) -> tuple[list[str], list[str]]:
-    sentence = c.sentence.lower()
-    around = c.text[max(0, c.cand.sentence[0] - 300) : c.cand.sentence[0]].lower()
-    comparators: list[str] = []
-    for word, models in _API_FAMILIES.items():
-        if re.search(rf"\b{re.escape(word)}\b", sentence):
-            comparators += [m for m in models if m not in comparators]
-    if "o1" in around and "GPT-4o" in comparators and "o1" not in comparators:
-        comparators.append("o1")
-    subject = c.ctx.subject or ""
-    return _SUBJECT_API.get(subject, []), comparators
-
-
-def _blended(c: Claimable, model: str) -> tuple[str, dict[str, Any]]:
-    price = c.session.call("lookup_api_price", {"model": model})["price"]
-    return f"(3*{price['input_usd_per_mtok']}+{price['output_usd_per_mtok']})/4", price
-
-
-def _sentence_apis(c: Claimable) -> list[str]:
-    """Return the hosted models the sentence names, in order, that have API list prices."""
-    names: list[str] = []
-    start = c.cand.sentence[0]
-    mentions = c.ctx.within(start, c.cand.sentence[1], "model")
-    if len(mentions) < 2:
-        mentions = [*mentions, *c.ctx.before(start, "model", limit=250)]
-    for m in mentions:
-        if m.key in names:
-            continue
-        if "error" not in call("lookup_api_price", {"model": m.key}):
-            names.append(m.key)
-    return names
-
-
-def _which_price(c: Claimable) -> str:
-    start, end = c.cand.anchor
-    segment = c.text[max(c.cand.sentence[0], start - 60) : end + 40].lower()
-    if re.search(r"cache[- ]hit|cached", segment):
-        return "cached_input_usd_per_mtok"
-    if "output" in segment and "input" not in segment:
-        return "output_usd_per_mtok"
-    if "input" in segment and "output" not in segment:
-        return "input_usd_per_mtok"
-    return ""
-
-
-def plan_api_price(c: Claimable) -> Verdict:
-    """Check a per-million-token price against the model's API list price."""
-    model = c.subject_run()
-    price = c.session.call("lookup_api_price", {"model": model})["price"]
-    field = _which_price(c) or min(
-        ("input_usd_per_mtok", "output_usd_per_mtok"),
-        key=lambda f: abs(price[f] - (c.cand.claimed.value or 0)),
-    )
-    listed = price.get(field)
-    what = field.split("_usd")[0].replace("_", " ")
-    if listed is None:
-        raise Unverifiable(f"no {what} price is listed for {model}")
-    return c.session.judge(
-        c.cand.claimed,
-        Amount(value=listed, unit="USD/Mtok"),
-        c.spread,
-        f"{price['model']} lists ${listed:g} per million {what} tokens (as of {price['as_of']}).",
-    )
-
-
-def _pair_price_ratio(c: Claimable, apis: list[str]) -> Verdict:
-    field = _which_price(c)
-    a, b = apis[0], apis[1]
-    prices = [c.session.call("lookup_api_price", {"model": m})["price"] for m in (a, b)]
-    fields = [field] if field else ["input_usd_per_mtok", "output_usd_per_mtok"]
-    ratios = []
-    for f in fields:
-        if prices[0].get(f) is None or prices[1].get(f) is None:
-            continue
-        result = c.session.call("calculate", {"expression": f"{prices[0][f]} / {prices[1][f]}"})
-        ratios.append(result["value"]["mid"])
-    if not ratios:
-        raise Unverifiable("the compared prices are not listed")
-    claimed = _as_ratio(c.cand.claimed)
-    if (ratios[0] < 1) != ((claimed.value or 0) < 1):
-        ratios = [c.session.calc(f"1 / {r!r}") for r in ratios]
-    return c.session.judge(
-        claimed,
-        Amount(value=ratios[0], low=min(ratios), high=max(ratios), unit="ratio"),
-        c.spread,
-        f"{a} vs {b} list prices ({', '.join(f.split('_usd')[0] for f in fields)}): "
-        + ", ".join(f"{r:.3g}x" for r in ratios)
-        + ".",
-        caveats=["list API prices, which need not reflect the cost of running the model"],
-    )
-
-
-def plan_price_ratio(c: Claimable) -> Verdict:
-    """Check an API price ratio from list prices, pairing reasoning models with reasoning ones."""
-    if c.cand.claimed.unit in {"USD/Mtok", "USD"}:
-        return plan_api_price(c)
-    apis = _sentence_apis(c)
-    if len(apis) >= 2:
-        return _pair_price_ratio(c, apis)
-    subjects, comparators = _api_models(c)
-    if not subjects or not comparators:
-        raise Unverifiable("the claim does not name two hosted models with known API prices")
-    ratios = []
-    for s in subjects:
-        for m in comparators:
-            if (s in _REASONERS) != (m in _REASONERS):
-                continue
-            num, _ = _blended(c, s)
-            den, _ = _blended(c, m)
-            result = c.session.call("calculate", {"expression": f"({num})/({den})"})
-            ratios.append((result["value"]["mid"], f"{s}/{m}"))
-    if not ratios:
-        raise Unverifiable("no like-for-like pair of hosted models to compare")
-    low, high = min(ratios)[0], max(ratios)[0]
-    mid = sorted(r for r, _ in ratios)[len(ratios) // 2]
-    pairs = ", ".join(f"{name} {r:.2g}" for r, name in ratios)
-    return c.session.judge(
-        _as_ratio(c.cand.claimed),
-        Amount(value=mid, low=low, high=high, unit="ratio"),
-        c.spread,
-        f"blended list prices (3 input : 1 output tokens): {pairs}.",
-        caveats=["list API prices, which need not reflect the cost of running the model"],
     )
 
 
@@ -390,13 +249,13 @@ def plan_energy(c: Claimable) -> Verdict:
         raise Unverifiable("the energy figure is not about a model flopcheck has figures for")
     unit = claimed.unit
     run = c.run(c.subject_run())
-    reported = _figure(run, "energy_kwh")
+    reported = figure(run, "energy_kwh")
     if reported:
         computed = Amount(value=c.session.convert(reported, "kWh", unit), unit=unit)
         return c.session.judge(
             claimed, computed, c.spread, f"{run['id']} reported {reported:,.0f} kWh."
         )
-    hours = _figure(run, "accelerator_hours_total")
+    hours = figure(run, "accelerator_hours_total")
     if not hours or not run.get("accelerator"):
         raise Unverifiable(f"{run['id']} reported neither energy nor accelerator-hours")
     result = amount(
@@ -425,10 +284,10 @@ def plan_compute(c: Claimable) -> Verdict:
             models.insert(0, c.ctx.subject)
         if len(models) < 2:
             raise Unverifiable("a compute ratio needs two models with disclosed figures")
-        flops = [_compute(c, c.run(m)) for m in models[:2]]
+        flops = [compute_flop(c, c.run(m)) for m in models[:2]]
         ratio = c.session.calc(f"{flops[0]!r} / {flops[1]!r}")
         return c.session.judge(
-            _as_ratio(c.cand.claimed),
+            as_ratio(c.cand.claimed),
             Amount(value=ratio, unit="ratio"),
             c.spread,
             f"6ND: {models[0]} {flops[0]:.3g} FLOP / {models[1]} {flops[1]:.3g} FLOP "
@@ -436,7 +295,7 @@ def plan_compute(c: Claimable) -> Verdict:
         )
     run = c.run(c.subject_run())
     if re.search(r"\bper token\b|\beach token\b|\ba token\b", c.quote):
-        active = _figure(run, "params_active") or _figure(run, "params_total")
+        active = figure(run, "params_active") or figure(run, "params_total")
         if not active:
             raise Unverifiable(f"{run['id']} did not disclose its parameters")
         result = c.session.call("calculate", {"expression": f"2 * {active!r}"})
@@ -447,9 +306,9 @@ def plan_compute(c: Claimable) -> Verdict:
             f"a forward pass costs ~2 x {active:.3g} active parameters = "
             f"{result['value']['mid']:.3g} FLOP per token.",
         )
-    _hedged(c, run)
-    reported = _figure(run, "training_compute_flop")
-    flop = reported or _compute(c, run)
+    check_disclosure(c, run)
+    reported = figure(run, "training_compute_flop")
+    flop = reported or compute_flop(c, run)
     return c.session.judge(
         c.cand.claimed,
         Amount(value=flop, unit="FLOP"),
@@ -461,73 +320,6 @@ def plan_compute(c: Claimable) -> Verdict:
 HARDWARE_PLANS = {
     "hardware_ratio": plan_hardware_ratio,
     "precision_speedup": plan_precision_speedup,
-    "price_ratio": plan_price_ratio,
     "energy": plan_energy,
     "compute_flops": plan_compute,
 }
-
-
-def _instead_of(c: Claimable) -> float | None:
-    """Return the USD amount the claim is contrasted with ("$4 million instead of $40m")."""
-    after = c.text[c.cand.anchor[1] : c.cand.sentence[1]]
-    m = re.match(r"\s*instead of\s+", after)
-    if not m:
-        return None
-    for q in c.cand.operands:
-        if q.kind == "currency" and q.start == c.cand.anchor[1] + m.end():
-            return q.value
-    return None
-
-
-def counterfactual_cost(c: Claimable) -> Verdict:
-    """Check a hypothetical cost: a baseline cost scaled by a precision or hardware switch."""
-    model = c.subject_run()
-    run = c.run(model)
-    precisions = [p for p in _precisions(c) if p != run.get("precision")]
-    if precisions and run.get("precision") and run.get("accelerator"):
-        base = run_cost(c, model)
-        result = c.session.call(
-            "compare_accelerators",
-            {
-                "a": run["accelerator"],
-                "b": run["accelerator"],
-                "precision_a": run["precision"],
-                "precision_b": _TOOL_PRECISION.get(precisions[0], precisions[0]),
-            },
-        )
-        ratio = result["value"]["mid"]
-        low, high = sorted((base, c.session.calc(f"{base!r} * {ratio!r}")))
-        return c.session.judge(
-            c.cand.claimed,
-            Amount(value=high, low=low, high=high, unit="USD"),
-            c.spread,
-            f"{model} at {precisions[0].upper()} instead of {run['precision'].upper()}: at most "
-            f"{ratio:.2g}x the ${base:,.0f} ({result['formula']}), since only part of the work "
-            "runs at low precision.",
-        )
-    named = [m.key for m in c.ctx.within(*c.cand.sentence, "accelerator")]
-    others = [c.run(m).get("accelerator") for m in c.models() if m != model]
-    targets = named or [a for a in others if a]
-    if not run.get("accelerator") or not targets:
-        raise Unverifiable("a hypothetical cost with no hardware or precision switch to recompute")
-    result = c.session.call("compare_accelerators", {"a": run["accelerator"], "b": targets[0]})
-    speed = result["value"]["mid"]
-    contrast = _instead_of(c)
-    if contrast:
-        claimed = Amount(value=(c.cand.claimed.value or 0) / contrast, unit="ratio")
-        return c.session.judge(
-            claimed,
-            Amount(value=speed, unit="ratio"),
-            c.spread,
-            f"moving {model} from {run['accelerator']} to {targets[0]} scales the cost by "
-            f"{speed:.3g} ({result['formula']}), not {claimed.value:.2g}.",
-        )
-    base = run_cost(c, model)
-    return c.session.judge(
-        c.cand.claimed,
-        Amount(value=c.session.calc(f"{base!r} * {speed!r}"), unit="USD"),
-        c.spread,
-        f"{model}'s ${base:,.0f} x {speed:.3g} ({result['formula']}) = ${base * speed:,.0f}.",
-        caveats=["assumes the same price per accelerator-hour and the same utilization"],
-        confidence=0.6,
-    )

@@ -7,11 +7,13 @@ premises are taken as written and the conclusion is recomputed from them with th
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from flopcheck.plugin.claimable import Claimable
 from flopcheck.plugin.models import Amount, Verdict
-from flopcheck.plugin.plans import Claimable
-from flopcheck.plugin.plans_hardware import _chips
+from flopcheck.plugin.plans import run_cost
+from flopcheck.plugin.plans_hardware import TOOL_PRECISION, chips_of, precisions_of
 from flopcheck.plugin.quantities import Quantity
 from flopcheck.plugin.verify import Unverifiable
 
@@ -67,7 +69,7 @@ def plan_energy_written(c: Claimable) -> Verdict:
     """Recompute energy from the hours and per-accelerator power the article states."""
     power: Quantity = c.cand.detail["power"]
     hours: Quantity = c.cand.detail["gpu_hours"]
-    chips = _chips(c)
+    chips = chips_of(c)
     if not chips:
         raise Unverifiable("the energy figure names no accelerator")
     watts = c.session.convert(power.value, power.unit, "W")
@@ -106,6 +108,72 @@ def plan_serving_written(c: Claimable) -> Verdict:
         f"${rate.value:g}/hour / ({throughput.value:,.0f} tokens/s x 3600 s) x 1e6 = "
         f"${per_mtok:.3g} per million tokens.",
         caveats=["rental price over throughput: excludes idle time, margins and overheads"],
+    )
+
+
+def _instead_of(c: Claimable) -> float | None:
+    """Return the USD amount the claim is contrasted with ("$4 million instead of $40m")."""
+    after = c.text[c.cand.anchor[1] : c.cand.sentence[1]]
+    m = re.match(r"\s*instead of\s+", after)
+    if not m:
+        return None
+    for q in c.cand.operands:
+        if q.kind == "currency" and q.start == c.cand.anchor[1] + m.end():
+            return q.value
+    return None
+
+
+def counterfactual_cost(c: Claimable) -> Verdict:
+    """Check a hypothetical cost: a baseline cost scaled by a precision or hardware switch."""
+    model = c.subject_run()
+    run = c.run(model)
+    precisions = [p for p in precisions_of(c) if p != run.get("precision")]
+    if precisions and run.get("precision") and run.get("accelerator"):
+        base = run_cost(c, model)
+        result = c.session.call(
+            "compare_accelerators",
+            {
+                "a": run["accelerator"],
+                "b": run["accelerator"],
+                "precision_a": run["precision"],
+                "precision_b": TOOL_PRECISION.get(precisions[0], precisions[0]),
+            },
+        )
+        ratio = result["value"]["mid"]
+        low, high = sorted((base, c.session.calc(f"{base!r} * {ratio!r}")))
+        return c.session.judge(
+            c.cand.claimed,
+            Amount(value=high, low=low, high=high, unit="USD"),
+            c.spread,
+            f"{model} at {precisions[0].upper()} instead of {run['precision'].upper()}: at most "
+            f"{ratio:.2g}x the ${base:,.0f} ({result['formula']}), since only part of the work "
+            "runs at low precision.",
+        )
+    named = [m.key for m in c.ctx.within(*c.cand.sentence, "accelerator")]
+    others = [c.run(m).get("accelerator") for m in c.models() if m != model]
+    targets = named or [a for a in others if a]
+    if not run.get("accelerator") or not targets:
+        raise Unverifiable("a hypothetical cost with no hardware or precision switch to recompute")
+    result = c.session.call("compare_accelerators", {"a": run["accelerator"], "b": targets[0]})
+    speed = result["value"]["mid"]
+    contrast = _instead_of(c)
+    if contrast:
+        claimed = Amount(value=(c.cand.claimed.value or 0) / contrast, unit="ratio")
+        return c.session.judge(
+            claimed,
+            Amount(value=speed, unit="ratio"),
+            c.spread,
+            f"moving {model} from {run['accelerator']} to {targets[0]} scales the cost by "
+            f"{speed:.3g} ({result['formula']}), not {claimed.value:.2g}.",
+        )
+    base = run_cost(c, model)
+    return c.session.judge(
+        c.cand.claimed,
+        Amount(value=c.session.calc(f"{base!r} * {speed!r}"), unit="USD"),
+        c.spread,
+        f"{model}'s ${base:,.0f} x {speed:.3g} ({result['formula']}) = ${base * speed:,.0f}.",
+        caveats=["assumes the same price per accelerator-hour and the same utilization"],
+        confidence=0.6,
     )
 
 
