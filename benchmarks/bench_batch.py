@@ -73,7 +73,22 @@ def run_once(corpus: Path, workers: int, out: Path) -> dict[str, Any]:
         "worker_mb": child,
         # Workers=1 runs inline, in the parent; otherwise each worker peaks at about worker_mb.
         "total_mb": parent + (workers * child if workers > 1 else 0.0),
+        "first_error": _first_error(out),
     }
+
+
+def _first_error(out: Path) -> str | None:
+    """Return the first error recorded in an output file, if any.
+
+    Args:
+        out: the output file.
+    """
+    with out.open("rb") as fh:
+        for line in fh:
+            if b'"error"' in line:
+                error: str = json.loads(line).get("error", "")
+                return error
+    return None
 
 
 def measure(corpus: Path, workers: int, tmp: Path) -> dict[str, Any]:
@@ -103,6 +118,8 @@ def show(name: str, r: dict[str, Any]) -> None:
         f"peak RSS: batch {r['parent_mb']:.0f} MB, worker {r['worker_mb']:.0f} MB, "
         f"total ~{r['total_mb']:.0f} MB  ({r['errors']} errors, {r['claims']:,} claims)"
     )
+    if r["first_error"]:
+        print(f"  first error: {r['first_error'][:200]}")
 
 
 def main() -> None:
@@ -120,7 +137,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         tmp = Path(scratch)
         size = make_corpus(tmp / "corpus.jsonl", args.articles, args.sentences)
-        print(f"corpus: {args.articles:,} articles, {size / 1e6:.1f} MB ({size / args.articles / 1000:.1f} KB each)")
+        print(
+            f"corpus: {args.articles:,} articles, {size / 1e6:.1f} MB "
+            f"({size / args.articles / 1000:.1f} KB each)"
+        )
         one = measure(tmp / "corpus.jsonl", 1, tmp)
         show("workers=1", one)
         two = measure(tmp / "corpus.jsonl", 2, tmp)

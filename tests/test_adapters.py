@@ -8,6 +8,7 @@ so a test passes only if the framework really ran the flopcheck tool and sent it
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import os
 import re
@@ -15,7 +16,7 @@ import shlex
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, cast
@@ -23,6 +24,7 @@ from typing import Any, cast
 import pytest
 from pydantic import BaseModel
 
+from flopcheck.errors import FlopcheckError
 from flopcheck.plugin.adapters import (
     agents_tools,
     execute_tool_calls,
@@ -317,6 +319,38 @@ def test_llm_cli_line_from_the_docs_runs_a_tool(
     assert result.exit_code == 0, result.output
     assert ANSWER in result.output
     _assert_tool_ran(fake_openai)
+
+
+# --- missing extras ---------------------------------------------------------------------------
+
+
+def _build_mcp() -> object:
+    from flopcheck.plugin.mcp_server import build_server
+
+    return build_server()
+
+
+def _import_llm_plugin() -> object:
+    sys.modules.pop("flopcheck.plugin.llm_plugin", None)
+    return importlib.import_module("flopcheck.plugin.llm_plugin")
+
+
+@pytest.mark.parametrize(
+    ("module", "extra", "build"),
+    [
+        ("agents", "agents", agents_tools),
+        ("langchain_core.tools", "langchain", langchain_tools),
+        ("mcp", "mcp", _build_mcp),
+        ("llm", "llm", _import_llm_plugin),
+    ],
+)
+def test_a_missing_extra_says_what_to_install(
+    module: str, extra: str, build: Callable[[], object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, module, None)  # makes `import module` fail
+    monkeypatch.delitem(sys.modules, "flopcheck.plugin.llm_plugin", raising=False)
+    with pytest.raises(FlopcheckError, match=re.escape(f"pip install 'flopcheck[{extra}]'")):
+        build()
 
 
 # --- every surface agrees ---------------------------------------------------------------------

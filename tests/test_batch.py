@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from flopcheck.plugin._batch_io import Tally, html_to_text, progress_line, scan_done
-from flopcheck.plugin.batch import main
+from flopcheck.plugin.cli import main as cli_main
 from flopcheck.plugin.fake_llm import FakeLLM
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,15 +25,19 @@ ARTICLES = REPO / "flopcheck" / "evals" / "data" / "articles"
 ARTICLE = "DeepSeek-V3 cost $5.5M to train on 2,048 H800 GPUs over two months.\n"
 
 
+def run_cli(args: list[str]) -> int:
+    return cli_main(["batch", *args])
+
+
 def batch(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    """Run ``python -m flopcheck.plugin.batch`` and return the finished process.
+    """Run ``python -m flopcheck batch`` and return the finished process.
 
     Args:
         *args: command-line arguments.
         stdin: bytes for standard input.
     """
     return subprocess.run(
-        [sys.executable, "-m", "flopcheck.plugin.batch", *args],
+        [sys.executable, "-m", "flopcheck", "batch", *args],
         input=stdin if stdin is not None else b"",
         capture_output=True,
         timeout=300,
@@ -149,8 +153,13 @@ def test_bad_inputs_are_error_lines_and_the_run_goes_on(tmp_path: Path) -> None:
     )
     out = tmp_path / "out.jsonl"
     args = ["binary.txt", "good.txt", "missing.txt", "recs.jsonl", "-o", "out.jsonl"]
-    assert main([str(tmp_path / a) if not a.startswith("-") else a for a in args[:4]]
-                + ["-o", str(out), "--backend", "rules", "-q", "--workers", "2"]) == 0
+    assert (
+        run_cli(
+            [str(tmp_path / a) if not a.startswith("-") else a for a in args[:4]]
+            + ["-o", str(out), "--backend", "rules", "-q", "--workers", "2"]
+        )
+        == 0
+    )
     rows = {row["id"]: row for row in lines(out)}
     assert "NUL bytes" in rows[str(tmp_path / "binary.txt")]["error"]
     assert "no such file" in rows[str(tmp_path / "missing.txt")]["error"]
@@ -167,21 +176,21 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     out = tmp_path / "out.jsonl"
     out.write_text('{"id": "x", "error": "e"}\n')
     (tmp_path / "a.txt").write_text(ARTICLE)
-    assert main([str(tmp_path / "a.txt"), "-o", str(out)]) == 2
+    assert run_cli([str(tmp_path / "a.txt"), "-o", str(out)]) == 2
     assert "--resume" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
-        main([str(tmp_path / "a.txt"), "-o", str(out), "--workers", "0"])
+        run_cli([str(tmp_path / "a.txt"), "-o", str(out), "--workers", "0"])
     assert exc.value.code == 2
-    assert main([str(tmp_path / "a.txt"), "-o", str(tmp_path)]) == 2
+    assert run_cli([str(tmp_path / "a.txt"), "-o", str(tmp_path)]) == 2
 
 
 def test_kill_9_then_resume_gives_every_input_exactly_once(tmp_path: Path) -> None:
     ids = corpus(tmp_path / "corpus.jsonl", 400)
     out = tmp_path / "out.jsonl"
-    cmd = [sys.executable, "-m", "flopcheck.plugin.batch", str(tmp_path / "corpus.jsonl")]
+    cmd = [sys.executable, "-m", "flopcheck", "batch", str(tmp_path / "corpus.jsonl")]
     cmd += ["-o", str(out), "--backend", "rules", "--workers", "2"]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen(cmd + ["-q"], env=env, start_new_session=True)
+    proc = subprocess.Popen([*cmd, "-q"], env=env, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and proc.poll() is None:
@@ -196,7 +205,7 @@ def test_kill_9_then_resume_gives_every_input_exactly_once(tmp_path: Path) -> No
             os.killpg(proc.pid, signal.SIGKILL)  # never leave orphans behind a failed test
     written = out.read_bytes().count(b"\n")
     assert 40 <= written < len(ids), "the run was not killed in the middle"
-    resumed = batch(*cmd[3:], "--resume")
+    resumed = batch(*cmd[4:], "--resume")
     assert resumed.returncode == 0, resumed.stderr
     counts = Counter(row["id"] for row in lines(out))
     assert set(counts) == set(ids)
@@ -209,7 +218,7 @@ def test_a_torn_last_line_is_cut_and_redone(tmp_path: Path) -> None:
         "".join(json.dumps({"id": f"r{i}", "text": ARTICLE}) + "\n" for i in range(3))
     )
     out = tmp_path / "out.jsonl"
-    assert main([str(tmp_path / "recs.jsonl"), "-o", str(out), "--backend", "rules", "-q"]) == 0
+    assert run_cli([str(tmp_path / "recs.jsonl"), "-o", str(out), "--backend", "rules", "-q"]) == 0
     whole = out.read_text("utf-8").splitlines(keepends=True)
     torn = whole[0] + whole[1] + whole[2][:25]
     out.write_text(torn)
@@ -218,7 +227,7 @@ def test_a_torn_last_line_is_cut_and_redone(tmp_path: Path) -> None:
     assert len(done) == 2
     assert out.read_text("utf-8") == whole[0] + whole[1]
     out.write_text(torn)
-    assert main([str(tmp_path / "recs.jsonl"), "-o", str(out), "--resume", "-q"]) == 0
+    assert run_cli([str(tmp_path / "recs.jsonl"), "-o", str(out), "--resume", "-q"]) == 0
     rows = lines(out)
     assert sorted(row["id"] for row in rows) == ["r0", "r1", "r2"]
 
@@ -226,7 +235,9 @@ def test_a_torn_last_line_is_cut_and_redone(tmp_path: Path) -> None:
 def test_stdin_jsonl_and_resume_skip_everything_done(tmp_path: Path) -> None:
     records = "".join(json.dumps({"id": i, "text": ARTICLE}) + "\n" for i in range(4))
     out = tmp_path / "out.jsonl"
-    first = batch("-", "--stdin-jsonl", "-o", str(out), "--backend", "rules", stdin=records.encode())
+    first = batch(
+        "-", "--stdin-jsonl", "-o", str(out), "--backend", "rules", stdin=records.encode()
+    )
     assert first.returncode == 0, first.stderr
     assert sorted(row["id"] for row in lines(out)) == [0, 1, 2, 3]
     again = batch("-", "--stdin-jsonl", "-o", str(out), "--resume", stdin=records.encode())
@@ -240,7 +251,7 @@ def test_duplicate_ids_are_written_once(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(ARTICLE)
     out = tmp_path / "out.jsonl"
     path = str(tmp_path / "a.txt")
-    assert main([path, path, "-o", str(out), "--backend", "rules", "-q"]) == 0
+    assert run_cli([path, path, "-o", str(out), "--backend", "rules", "-q"]) == 0
     assert [row["id"] for row in lines(out)] == [path]
 
 
@@ -252,7 +263,7 @@ def test_openai_backend_with_bounded_concurrency(tmp_path: Path) -> None:
     with FakeLLM(model=True) as fake:
         args = [str(tmp_path / "recs.jsonl"), "-o", str(out), "--backend", "openai", "-q"]
         args += ["--base-url", fake.url, "--model", "gpt-4o-mini", "--concurrency", "2"]
-        assert main(args) == 0
+        assert run_cli(args) == 0
     rows = lines(out)
     assert sorted(row["id"] for row in rows) == ["r0", "r1", "r2"]
     assert all(row["backend"] == "openai" and row["claims"] for row in rows)

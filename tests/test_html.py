@@ -1,4 +1,4 @@
-"""The HTML report: escaping, highlights, overlaps, self-containment, and a real headless browser."""
+"""The HTML report: escaping, highlights, overlaps, self-containment, a real headless browser."""
 
 from __future__ import annotations
 

@@ -130,7 +130,11 @@ def _check_exercise(seen: dict[str, Any]) -> None:
 
     extract = seen["extract"]
     assert not extract.is_error, _text(extract)
-    assert isinstance(extract.structured_content, dict)
+    claims = extract.structured_content["claims"]
+    assert claims
+    text = ARTICLE.read_text()
+    assert all(text[c["start"] : c["end"]] == c["quote"] for c in claims)
+    assert all("verdict" not in c for c in claims)
 
 
 def test_stdio_lists_tools_calls_them_and_reports_errors() -> None:

@@ -22,7 +22,6 @@ from typing import Any
 
 from flopcheck.errors import FlopcheckError, InputError
 from flopcheck.plugin.inputs import MAX_INPUT_BYTES, decode
-from flopcheck.plugin.models import LABELS
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -289,8 +288,8 @@ def scan_done(out: Path) -> tuple[set[str], int]:
                 good_end = position
         size = position
     if size > good_end:
-        with out.open("r+b") as fh:
-            fh.truncate(good_end)
+        with out.open("r+b") as rw:
+            rw.truncate(good_end)
     return done, size - good_end
 
 
@@ -355,6 +354,13 @@ def html_name(item_id: Any) -> str:
     return f"{slug}-{digest}.html"
 
 
+def _zero_labels() -> dict[str, int]:
+    """Return every label with a zero count (imported late: ``flopcheck`` must start fast)."""
+    from flopcheck.plugin.models import LABELS
+
+    return dict.fromkeys(LABELS, 0)
+
+
 @dataclass
 class Tally:
     """The counts of a run, for the progress bar and the summary."""
@@ -364,8 +370,7 @@ class Tally:
     claims: int = 0
     skipped: int = 0
     duplicates: int = 0
-    labels: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LABELS, 0))
-    seen_here: set[str] = field(default_factory=set)
+    labels: dict[str, int] = field(default_factory=lambda: _zero_labels())
     started: float = field(default_factory=time.monotonic)
 
     def add(self, claims: int, labels: dict[str, int], error: bool) -> None:

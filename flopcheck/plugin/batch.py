@@ -6,33 +6,24 @@ appended as one whole line as soon as it is ready (completion order). ``--resume
 already in OUT, so that after a crash every input appears exactly once. Exit codes: 0 when every
 input was processed (failed inputs are recorded as ``{"id", "error"}`` lines), 2 on usage errors.
 
-Run it as ``flopcheck batch`` or ``python -m flopcheck.plugin.batch``.
+Run it as ``flopcheck batch`` (arguments in ``batch_cli.py``).
 """
 
 from __future__ import annotations
 
-import argparse
 import ctypes
 import ctypes.util
 import json
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import (
-    FIRST_COMPLETED,
-    Executor,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    wait,
-)
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flopcheck.errors import BackendError, FlopcheckError
+from flopcheck.errors import FlopcheckError
 from flopcheck.plugin._batch_io import (
     Item,
     LineWriter,
@@ -189,6 +180,9 @@ def _make_executor(config: BatchConfig) -> tuple[Executor, int]:
         return ThreadPoolExecutor(config.concurrency), config.concurrency
     if config.workers == 1:
         return _InlineExecutor(), 1
+    # Imported here: multiprocessing is slow to import, and `flopcheck` must start fast.
+    from concurrent.futures import ProcessPoolExecutor
+
     pool = ProcessPoolExecutor(config.workers, initializer=_init_worker, initargs=(os.getpid(),))
     return pool, config.workers * WINDOW_PER_WORKER
 
@@ -233,6 +227,8 @@ class _Runner:
         Args:
             when: FIRST_COMPLETED or ALL_COMPLETED.
         """
+        from concurrent.futures.process import BrokenProcessPool
+
         finished, _ = wait(list(self.inflight), return_when=when)
         broken = False
         for future in finished:
@@ -263,28 +259,31 @@ class _Runner:
             while self.inflight:
                 self.drain("ALL_COMPLETED")
         finally:
-            self.executor.shutdown(wait=False, cancel_futures=True)
+            # Waiting reaps the workers (at most a window of short tasks after a Ctrl-C).
+            self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _pending(items: Iterator[Item], done: set[str], tally: Tally) -> Iterator[Item]:
-    """Yield the inputs not in OUT yet, each id once.
+    """Yield the inputs not in OUT yet, each id once (only ids are kept, never texts).
 
     Args:
         items: every input.
-        done: id keys already in OUT; ids of this run are added as they go.
+        done: id keys already in OUT.
         tally: counts skipped and duplicate inputs.
     """
+    # One dict for both kinds of ids: True for those in OUT before the run, False for this run's.
+    seen = dict.fromkeys(done, True)
+    done.clear()
     for item in items:
         key = id_key(item.id)
-        if key in done:
-            if key in tally.seen_here:
-                tally.duplicates += 1
-            else:
-                tally.skipped += 1
-            continue
-        done.add(key)
-        tally.seen_here.add(key)
-        yield item
+        earlier = seen.get(key)
+        if earlier is None:
+            seen[key] = False
+            yield item
+        elif earlier:
+            tally.skipped += 1
+        else:
+            tally.duplicates += 1
 
 
 def _prepare_output(config: BatchConfig) -> set[str]:
@@ -336,123 +335,4 @@ def run_batch(config: BatchConfig) -> Tally:
     return progress.tally
 
 
-def _positive(text: str) -> int:
-    """Parse a positive integer option.
-
-    Args:
-        text: the option's value.
-    """
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def configure(cmd: argparse.ArgumentParser) -> None:
-    """Add the batch options to a parser.
-
-    Args:
-        cmd: the parser of ``flopcheck batch``.
-    """
-    cmd.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory, .jsonl or -")
-    cmd.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="output lines")
-    cmd.add_argument("--backend", choices=["auto", "rules", "openai"], default="auto")
-    cmd.add_argument(
-        "--workers",
-        type=_positive,
-        default=os.cpu_count() or 1,
-        help="processes for the rules backend (default: the number of cores)",
-    )
-    cmd.add_argument(
-        "--concurrency", type=_positive, default=4, help="openai backend: requests at once"
-    )
-    cmd.add_argument("--resume", action="store_true", help="skip the ids already in OUT")
-    cmd.add_argument("--overwrite", action="store_true", help="replace an existing OUT")
-    cmd.add_argument("--html", metavar="DIR", help="also write one HTML page per input in DIR")
-    cmd.add_argument(
-        "--stdin-jsonl", action="store_true", help="read - as JSONL records, not one article"
-    )
-    cmd.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
-    llm = cmd.add_argument_group("openai backend")
-    llm.add_argument("--model", help="model name")
-    llm.add_argument("--base-url", help="OpenAI-compatible endpoint (.../v1)")
-    llm.add_argument("--timeout", type=float, metavar="SECONDS", help="per request")
-    llm.add_argument("--max-retries", type=int, metavar="N", help="on 429/5xx")
-    cmd.set_defaults(func=cmd_batch)
-
-
-def cmd_batch(args: argparse.Namespace) -> int:
-    """Run ``flopcheck batch`` from parsed arguments and return the exit code.
-
-    Args:
-        args: the parsed arguments.
-    """
-    given = {
-        "model": args.model,
-        "base_url": args.base_url,
-        "timeout": args.timeout,
-        "max_retries": args.max_retries,
-    }
-    config = BatchConfig(
-        inputs=args.inputs,
-        output=Path(args.output),
-        backend=args.backend,
-        options={k: v for k, v in given.items() if v is not None},
-        workers=args.workers,
-        concurrency=args.concurrency,
-        resume=args.resume,
-        overwrite=args.overwrite,
-        html_dir=Path(args.html) if args.html else None,
-        stdin_jsonl=args.stdin_jsonl,
-        quiet=args.quiet,
-    )
-    tally = run_batch(config)
-    if not config.quiet:
-        print(tally.summary(config.backend), file=sys.stderr)
-    return 0
-
-
-def add_batch_command(subparsers: Any) -> argparse.ArgumentParser:
-    """Register ``flopcheck batch`` on the main parser's subparsers.
-
-    Args:
-        subparsers: the object ``ArgumentParser.add_subparsers()`` returned.
-    """
-    cmd: argparse.ArgumentParser = subparsers.add_parser(
-        "batch",
-        help="check a corpus: files, directories, JSONL; one JSON line per input",
-        description=__doc__.split("\n\n")[1] if __doc__ else None,
-    )
-    configure(cmd)
-    return cmd
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``flopcheck batch`` standalone and return its exit code.
-
-    Args:
-        argv: arguments without the program name; default ``sys.argv[1:]``.
-    """
-    parser = argparse.ArgumentParser(prog="flopcheck batch", description=__doc__)
-    configure(parser)
-    args = parser.parse_args(argv)
-    try:
-        return cmd_batch(args)
-    except BackendError as exc:
-        print(f"flopcheck: {exc}", file=sys.stderr)
-        return 3
-    except FlopcheckError as exc:
-        print(f"flopcheck: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("flopcheck: interrupted; continue with --resume", file=sys.stderr)
-        return 130
-
-
-__all__ = ["BatchConfig", "add_batch_command", "main", "run_batch"]
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+__all__ = ["BatchConfig", "run_batch"]

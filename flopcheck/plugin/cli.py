@@ -24,6 +24,8 @@ formulas, prices, power) and prints a verdict per claim with its derivation.
 examples:
   flopcheck check article.txt                 verdict table for an article
   flopcheck check - --format json < a.txt     the Report as JSON, from stdin
+  flopcheck check a.txt --format html -o a.html   the article with its claims marked
+  flopcheck batch corpus/ feed.jsonl -o out.jsonl  a corpus, one JSON line per input
   flopcheck eval                              accuracy on the labelled datasets
   flopcheck tools                             the tool schemas (OpenAI strict format)
   flopcheck tool training_cost '{"gpu_hours": 2788000, "price_usd_per_gpu_hour": 2}'
@@ -104,9 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", metavar="FILE", help="article text file, or - for stdin")
     check.add_argument(
         "--format",
-        choices=["text", "json", "markdown"],
+        choices=["text", "json", "markdown", "html"],
         default="text",
-        help="text: a readable table (default); json: the Report; markdown: a table",
+        help="text: a readable table (default); json: the Report; markdown: a table; "
+        "html: a self-contained page with the claims marked (use -o report.html)",
     )
     check.add_argument(
         "--backend",
@@ -144,7 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     tool.set_defaults(func=_cmd_tool)
 
     from flopcheck.evals.cli import add_eval_command
+    from flopcheck.plugin.batch_cli import add_batch_command
 
+    add_batch_command(sub)
     add_eval_command(sub)
     mcp = sub.add_parser(
         "mcp",

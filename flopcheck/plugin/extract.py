@@ -17,11 +17,11 @@ from flopcheck.plugin.quantities import Quantity, find_quantities
 
 _SENTENCE_END = re.compile(
     r"(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bapprox\.)(?<!U\.S\.)(?<=[.!?])[\"”’)]*\s+"
-    r"(?=[\"“(‘]?[A-Z0-9$~])"
-    # A blank line ends a sentence; a single line break does too, unless the line was hard-
-    # wrapped mid-sentence (it ends in a lower-case word or a comma).
-    r"|\n[ \t]*\n\s*|(?<![a-z,])[ \t]*\n\s*"
+    r"(?=[\"“(‘]?[A-Z0-9$~])|\n[ \t]*\n\s*"
 )
+# Unless the text is hard-wrapped, a line break ends a sentence too (comments and bullet
+# lists often drop the full stop).
+_SENTENCE_OR_LINE_END = re.compile(rf"{_SENTENCE_END.pattern}|[ \t]*\n\s*")
 # Clause separators inside a sentence; a claim's quote never crosses one that has another
 # claim's quantity on its other side.
 _CLAUSE_SEP = re.compile(r"\s*(?:[;:()\u2013\u2014]|,\s|\s-\s|\sand\s|\s\.\.\.?\s|…)\s*")
@@ -81,6 +81,15 @@ class Candidate:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
+def _hard_wrapped(text: str) -> bool:
+    """Return whether most lines of a text were wrapped at a fixed width mid-sentence."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 4:
+        return False
+    wrapped = sum(1 for line in lines if 50 <= len(line) <= 100 and line.rstrip()[-1] not in ".!?:")
+    return wrapped >= 0.5 * len(lines)
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Return the (start, end) spans of the sentences of ``text``, whitespace trimmed.
 
@@ -88,7 +97,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         text: the article text.
     """
     spans, pos = [], 0
-    for m in _SENTENCE_END.finditer(text):
+    pattern = _SENTENCE_END if _hard_wrapped(text) else _SENTENCE_OR_LINE_END
+    for m in pattern.finditer(text):
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, len(text)))

@@ -37,7 +37,8 @@ a.claim{color:inherit;text-decoration-line:underline;text-decoration-thickness:2
 text-underline-offset:3px;border-radius:.2rem;padding:0 .1rem}
 a.claim:focus-visible{outline:3px solid #1a73e8;outline-offset:1px}
 .tag{font-size:.7rem;font-weight:700;vertical-align:super;line-height:0;margin-left:.1rem}
-.v-supported{background:var(--supported-bg)}.v-supported .tag,.v-supported.badge{color:var(--supported)}
+.v-supported{background:var(--supported-bg)}
+.v-supported .tag,.v-supported.badge{color:var(--supported)}
 .v-refuted{background:var(--refuted-bg)}.v-refuted .tag,.v-refuted.badge{color:var(--refuted)}
 .v-misleading{background:var(--misleading-bg)}
 .v-misleading .tag,.v-misleading.badge{color:var(--misleading)}

@@ -11,7 +11,6 @@ Nothing but protocol messages is written to stdout; logs go to stderr.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import inspect
 import sys
@@ -31,7 +30,7 @@ if TYPE_CHECKING:
     from mcp.server.mcpserver.tools import Tool as MCPTool
     from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 
-__all__ = ["ARTICLE_TOOLS", "add_mcp_command", "build_server", "run"]
+__all__ = ["ARTICLE_TOOLS", "build_server", "run"]
 
 ARTICLE_TOOLS = ("check_article", "extract_claims")
 
@@ -215,26 +214,3 @@ def run(http: bool = False, host: str = "127.0.0.1", port: int = 8000) -> None:
         return
     print(f"flopcheck: MCP server at http://{host}:{port}/mcp", file=sys.stderr, flush=True)
     server.run("streamable-http", host=host, port=port)
-
-
-def _cmd_mcp(args: argparse.Namespace) -> int:
-    run(args.http, args.host, args.port)
-    return 0
-
-
-def add_mcp_command(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``flopcheck mcp [--http] [--host H] [--port N]`` on the CLI's subparsers.
-
-    Args:
-        subparsers: the object returned by ``parser.add_subparsers()``.
-    """
-    cmd = subparsers.add_parser(
-        "mcp",
-        help="serve the tools to MCP hosts (stdio; --http for streamable HTTP)",
-        description="Serve every flopcheck tool plus check_article and extract_claims over MCP. "
-        "Stdio by default (for Claude Desktop and other hosts); --http serves /mcp.",
-    )
-    cmd.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
-    cmd.add_argument("--host", default="127.0.0.1", help="HTTP interface (default 127.0.0.1)")
-    cmd.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000)")
-    cmd.set_defaults(func=_cmd_mcp)

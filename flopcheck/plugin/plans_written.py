@@ -158,13 +158,18 @@ def counterfactual_cost(c: Claimable) -> Verdict:
     speed = result["value"]["mid"]
     contrast = _instead_of(c)
     if contrast:
-        claimed = Amount(value=(c.cand.claimed.value or 0) / contrast, unit="ratio")
+        # The claim's own baseline ("instead of $40m") scaled the way the claim scales it:
+        # a cheaper alternative divides by the faster chip's speed-up.
+        cheaper = (c.cand.claimed.value or 0) < contrast
+        factor = speed if (speed < 1) == cheaper else c.session.calc(f"1 / {speed!r}")
+        expected = c.session.calc(f"{contrast!r} * {factor!r}")
         return c.session.judge(
-            claimed,
-            Amount(value=speed, unit="ratio"),
+            c.cand.claimed,
+            Amount(value=expected, unit="USD"),
             c.spread,
-            f"moving {model} from {run['accelerator']} to {targets[0]} scales the cost by "
-            f"{speed:.3g} ({result['formula']}), not {claimed.value:.2g}.",
+            f"${contrast:,.0f} x {factor:.3g} ({result['formula']}) = ${expected:,.0f}: the "
+            "hardware changes the cost by the ratio of dense peaks at most.",
+            caveats=["assumes the same price per accelerator-hour and the same utilization"],
         )
     base = run_cost(c, model)
     return c.session.judge(

@@ -114,4 +114,8 @@ def render(report: Report, fmt: str, text: str = "") -> str:
         return render_markdown(report)
     if fmt == "text":
         return render_text(report)
-    raise FlopcheckError(f"unknown format {fmt!r}; use text, json or markdown")
+    if fmt == "html":
+        from flopcheck.plugin.html_report import render_html
+
+        return render_html(report, text)
+    raise FlopcheckError(f"unknown format {fmt!r}; use text, json, markdown or html")
