@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from flopcheck.plugin._batch_io import Tally, html_to_text, progress_line, scan_done
+from flopcheck.plugin._batch_io import html_to_text, scan_done
+from flopcheck.plugin._batch_progress import Tally, progress_line
 from flopcheck.plugin.cli import main as cli_main
 from flopcheck.plugin.fake_llm import FakeLLM
 

@@ -27,14 +27,13 @@ from flopcheck.errors import FlopcheckError
 from flopcheck.plugin._batch_io import (
     Item,
     LineWriter,
-    Progress,
-    Tally,
     count_items,
     html_name,
     id_key,
     iter_items,
     scan_done,
 )
+from flopcheck.plugin._batch_progress import Progress, Tally
 
 # In-flight submissions per worker: enough to keep every worker busy while the parent writes,
 # few enough that memory does not depend on the corpus.
