@@ -287,11 +287,9 @@ def test_llm_plugin_registers_every_registry_tool() -> None:
     collected: list[llm.Tool] = []
     llm_plugin.register_tools(collected.append)
     assert {t.name: set(t.input_schema["properties"]) for t in collected} == REGISTRY
-    llm.plugins.pm.register(llm_plugin, name="flopcheck-test")
-    try:
-        registered = llm.get_tools()
-    finally:
-        llm.plugins.pm.unregister(name="flopcheck-test")
+    # Installed with its entry point, llm loads the plugin itself (as `llm install flopcheck`).
+    registered = llm.get_tools()
+    assert llm.plugins.pm.get_plugin("flopcheck") is llm_plugin
     assert set(REGISTRY) <= set(registered)
     tool = registered["training_compute"]
     assert isinstance(tool, llm.Tool)
@@ -311,11 +309,9 @@ def test_llm_cli_line_from_the_docs_runs_a_tool(
 
     line = next(x for x in DOCS.read_text().splitlines() if x.startswith("llm ") and "-T" in x)
     monkeypatch.setenv("LLM_USER_PATH", str(tmp_path))
-    llm.plugins.pm.register(llm_plugin, name="flopcheck-test")
-    try:
-        result = CliRunner().invoke(cli, shlex.split(line)[1:], catch_exceptions=False)
-    finally:
-        llm.plugins.pm.unregister(name="flopcheck-test")
+    llm.get_tools()  # loads the installed plugins, flopcheck's entry point among them
+    assert llm.plugins.pm.get_plugin("flopcheck") is llm_plugin
+    result = CliRunner().invoke(cli, shlex.split(line)[1:], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert ANSWER in result.output
     _assert_tool_ran(fake_openai)
