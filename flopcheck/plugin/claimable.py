@@ -16,6 +16,8 @@ from flopcheck.plugin.verify import Session, Unverifiable, rounding
 
 ANAPHOR = re.compile(r"\b(?:[Ii]t|[Ii]ts|[Ii]t’s|[Tt]hey|[Tt]heir|[Tt]he model)\b")
 _GENERIC = re.compile(r"\ba (?:model|company|lab|frontier)\b|\bany\b|\btypical\b", re.I)
+# How far back a claim with no model of its own looks for the model it continues with.
+_RECENT_CHARS = 300
 _SEGMENT_SEP = re.compile(r"\s*(?:[;:()\u2013\u2014]|,\s|\s-\s|\sand\s)\s*")
 HEDGE = re.compile(r"\brumou?red\b|\breportedly\b|\bis said to\b|\ballegedly\b|\bpossibly\b", re.I)
 # Chips a company owns or has ordered are not a training run's cluster.
@@ -108,9 +110,10 @@ class Claimable:
         """Return the run the claim is about.
 
         The model named next to the figure (same clause segment); else, when the segment
-        refers back ("their costs"), the first model of the sentence or the article's subject;
-        else the nearest model before the figure; else the article's subject, unless the
-        segment speaks of a model in general ("a model with hundreds of billions ...").
+        refers back ("their costs"), the first model of the sentence; else the nearest model
+        before the figure in the sentence, then in the two sentences or so before it; else the
+        article's subject, unless the segment speaks of a model in general ("a model with
+        hundreds of billions of parameters").
         """
         seg_start, seg_end = self.segment()
         a_start = self.cand.anchor[0]
@@ -122,12 +125,16 @@ class Claimable:
             first = self.models(self.cand.sentence[0], seg_start)
             if first:
                 return first[0]
-            if self.ctx.subject:
-                return self.ctx.subject
-        before = self.nearest_model(self.cand.sentence[0], a_start)
+        sentence_start = self.cand.sentence[0]
+        before = self.nearest_model(sentence_start, a_start)
         if before:
             return before
-        if self.ctx.subject and not _GENERIC.search(segment):
+        if _GENERIC.search(segment):
+            raise Unverifiable("the claim is about models in general, not one with figures")
+        recent = self.nearest_model(max(0, sentence_start - _RECENT_CHARS), sentence_start)
+        if recent:
+            return recent
+        if self.ctx.subject:
             return self.ctx.subject
         raise Unverifiable("the claim names no model flopcheck has reported figures for")
 
@@ -163,6 +170,8 @@ def screen(c: Claimable) -> None:
     if c.cand.kind == "cluster_time" and counts and _HOLDINGS.search(segment):
         raise Unverifiable("accelerators a company holds are not disclosed training figures")
     known = {m.text.removesuffix("’s").removesuffix("'s") for m in c.ctx.mentions}
+    if c.ctx.within(*c.segment(), "model"):
+        return
     for m in _POSSESSIVE.finditer(segment):
         if m.group(1) not in known and m.group(1) not in {"It", "That", "This", "Today"}:
             raise Unverifiable(f"flopcheck has no figures for {m.group(1)}")

@@ -126,6 +126,11 @@ _ENERGY_KINDS = {"energy", "power"}
 _PER_SECOND = re.compile(r"\s*(?:a|per|each|/)\s*s(?:ec(?:ond)?)?\b")
 _WALL_CLOCK = {"days", "weeks", "months", "hours"}
 _HOURLY = {"USD/hour", "USD/GPU-hour"}
+_DERIVES = re.compile(
+    r"(?:=|\bcomes? to|\bworks? out|\badds? up|\bmeans\b|\bgives\b|\bdescribes? as\b"
+    r"|\bamounts? to\b|\bequals?\b|\bis\b|,)[^.;,]{0,25}$",
+    re.I,
+)
 
 
 def _kind(
@@ -267,10 +272,11 @@ def extract(text: str, ctx: ArticleContext | None = None) -> list[Candidate]:
     return candidates
 
 
-def _written_cluster(qs: list[Quantity]) -> dict[str, Any] | None:
-    """Find "N GPUs for D days ... H GPU-hours" written out in one sentence.
+def _written_cluster(text: str, qs: list[Quantity]) -> dict[str, Any] | None:
+    """Find "N GPUs for D days comes to H GPU-hours" written out in one sentence.
 
-    Returns the premises and which figure is the conclusion (the one stated last).
+    Returns the premises and which figure is the conclusion (the one stated last, after a
+    word that derives it: "comes to", "which means", ", roughly", "=").
     """
     counts = [q for q in qs if q.kind == "count" and q.unit in {"GPUs", "accelerators"}]
     times = [q for q in qs if q.kind == "time" and q.unit in _WALL_CLOCK]
@@ -278,7 +284,10 @@ def _written_cluster(qs: list[Quantity]) -> dict[str, Any] | None:
     if not counts or not times or not hours:
         return None
     pairs = list(zip(counts, times, strict=False))
-    if hours[0].start > times[0].start:
+    conclusion = hours[0] if hours[0].start > times[0].start else times[0]
+    if not _DERIVES.search(text, max(0, conclusion.start - 40), conclusion.start):
+        return None
+    if conclusion is hours[0]:
         return {"pairs": pairs, "conclusion": hours[0], "premises": [*counts, *times]}
     return {
         "pairs": pairs[:1],
@@ -322,7 +331,7 @@ def _sentence_candidates(
     ]
     typed = [(q, _kind(q, cues, ctx, span, text)) for q in qs]
     claims = [(q, k) for q, k in typed if k is not None]
-    cluster = _written_cluster(qs)
+    cluster = _written_cluster(text, qs)
     details: dict[int, dict[str, Any]] = {}
     claims = _merge_cluster(claims)
     if cluster:

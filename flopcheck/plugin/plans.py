@@ -18,6 +18,7 @@ from flopcheck.plugin.verify import Unverifiable, amount, misleading
 _WHOLE = re.compile(
     r"\bwhole\b|\bentire\b|\ball-in\b|\boverall\b|\bin total\b|\btotal (?:cost|spend)", re.I
 )
+_COUNTS = {"GPUs", "accelerators"}
 _DURATIONS = {"days", "weeks", "months", "years", "hours"}
 
 
@@ -277,6 +278,11 @@ def plan_cluster(c: Claimable) -> Verdict:
         hours = figure(run, "accelerator_hours_total")
         stages = {s["stage"]: s["accelerator_hours"] for s in run["accelerator_hours_stages"]}
         hours = float(stages.get("pre-training", hours or 0.0))
+        # "At 100,000 H100s the job would finish in ..." states its own cluster size.
+        stated = [q for q in c.cand.operands if q.kind == "count" and q.unit in _COUNTS]
+        in_sentence = [q for q in stated if c.cand.sentence[0] <= q.start < c.cand.sentence[1]]
+        if in_sentence:
+            count = in_sentence[0].value
         if not hours or not count:
             raise Unverifiable(
                 f"{run['id']} reported no hours and cluster size to derive a duration"
