@@ -22,14 +22,9 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from pydantic import BaseModel
 
 from flopcheck.errors import FlopcheckError
-from flopcheck.plugin.adapters import (
-    agents_tools,
-    execute_tool_calls,
-    langchain_tools,
-)
+from flopcheck.plugin.adapters import agents_tools, execute_tool_calls, langchain_tools
 from flopcheck.tools import openai_tools, tools
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,13 +33,7 @@ DOCS = ROOT / "docs" / "agents.md"
 ANSWER = "3.29e+24"  # 6 x 37e9 x 14.8e12 FLOP, as the fake model reports it
 USAGE = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
 TOOL_ARGS = {"active_params": 37e9, "tokens": 14.8e12, "total_params": None}
-
-
-def _fields(model: type[BaseModel]) -> set[str]:
-    return set(model.model_fields)
-
-
-REGISTRY = {name: _fields(tool.args_model) for name, tool in tools().items()}
+REGISTRY = {name: set(tool.args_model.model_fields) for name, tool in tools().items()}
 
 
 def _tool_text(content: Any) -> str:
@@ -321,9 +310,7 @@ def test_llm_cli_line_from_the_docs_runs_a_tool(
 
 
 def _build_mcp() -> object:
-    from flopcheck.plugin.mcp_server import build_server
-
-    return build_server()
+    return importlib.import_module("flopcheck.plugin.mcp_server").build_server()
 
 
 def _import_llm_plugin() -> object:

@@ -40,7 +40,10 @@ class Claimable:
 
     @property
     def spread(self) -> float:
-        """The relative rounding of the claimed figure."""
+        """The relative rounding of the claimed figure (none for a range: it states its own)."""
+        claimed = self.cand.claimed
+        if claimed.low is not None and claimed.high is not None and claimed.low != claimed.high:
+            return 0.0
         return rounding(self.cand.literal, self.cand.approx)
 
     @property

@@ -161,7 +161,7 @@ def _cost_ratio(c: Claimable) -> Verdict:
         models.insert(0, subject)
     if len(models) < 2:
         raise Unverifiable("a cost ratio needs two models with reported figures")
-    claimed = as_ratio(c.cand.claimed)
+    claimed = as_ratio(c, c.cand.claimed)
     base, others = models[0], models[1:]
     ratios = []
     for other in others:
@@ -205,14 +205,27 @@ def compute_flop(c: Claimable, run: dict[str, Any]) -> float:
     return float(result["value"]["mid"])
 
 
-def as_ratio(claimed: Amount) -> Amount:
+def as_ratio(c: Claimable, claimed: Amount, offset: float = 0.0) -> Amount:
+    """Return a percent claim as a ratio (plus ``offset``: a "85% lead" is 1.85), via the tools.
+
+    Args:
+        c: the claim being checked (its session records the conversions).
+        claimed: the claimed amount.
+        offset: added to each converted figure.
+    """
     if claimed.unit != "percent":
         return claimed
-    scale = 0.01
+
+    def convert(x: float | None) -> float | None:
+        if x is None:
+            return None
+        ratio = c.session.convert(x, "percent", "ratio")
+        return c.session.calc(f"{offset!r} + {ratio!r}") if offset else ratio
+
     return Amount(
-        value=None if claimed.value is None else claimed.value * scale,
-        low=None if claimed.low is None else claimed.low * scale,
-        high=None if claimed.high is None else claimed.high * scale,
+        value=convert(claimed.value),
+        low=convert(claimed.low),
+        high=convert(claimed.high),
         unit="ratio",
     )
 
@@ -231,7 +244,7 @@ def plan_params(c: Claimable) -> Verdict:
             f"1 - {active!r} / {total!r}" if unused else f"{active!r} / {total!r}"
         )
         return c.session.judge(
-            as_ratio(c.cand.claimed),
+            as_ratio(c, c.cand.claimed),
             Amount(value=share, unit="ratio"),
             c.spread,
             f"{run['id']}: {active:.3g} active of {total:.3g} total parameters, so "

@@ -47,18 +47,8 @@ def ratio_claim(c: Claimable) -> Amount:
     Args:
         c: the claim.
     """
-    claimed = c.cand.claimed
-    if claimed.unit != "percent":
-        return claimed
     after = c.text[c.cand.anchor[1] : c.cand.anchor[1] + 30]
-    offset = 1.0 if _GAIN.match(after) else 0.0
-
-    def scale(x: float | None) -> float | None:
-        return None if x is None else offset + x / 100
-
-    return Amount(
-        value=scale(claimed.value), low=scale(claimed.low), high=scale(claimed.high), unit="ratio"
-    )
+    return as_ratio(c, c.cand.claimed, offset=1.0 if _GAIN.match(after) else 0.0)
 
 
 def _compare(c: Claimable, a: str, b: str, pa: str, pb: str) -> dict[str, Any]:
@@ -224,7 +214,7 @@ def plan_precision_speedup(c: Claimable) -> Verdict:
     low, high = (TOOL_PRECISION.get(p, p) for p in (precisions[0], precisions[-1]))
     chips = [x for x in chips_of(c) if _supports(c, x, (low, high))] or ["H100 SXM"]
     claimed = c.cand.claimed
-    wanted = as_ratio(claimed)
+    wanted = as_ratio(c, claimed)
     a, b = (high, low) if (wanted.value or 0) < 1 else (low, high)
     result = c.session.call(
         "compare_accelerators",
@@ -287,7 +277,7 @@ def plan_compute(c: Claimable) -> Verdict:
         flops = [compute_flop(c, c.run(m)) for m in models[:2]]
         ratio = c.session.calc(f"{flops[0]!r} / {flops[1]!r}")
         return c.session.judge(
-            as_ratio(c.cand.claimed),
+            as_ratio(c, c.cand.claimed),
             Amount(value=ratio, unit="ratio"),
             c.spread,
             f"6ND: {models[0]} {flops[0]:.3g} FLOP / {models[1]} {flops[1]:.3g} FLOP "

@@ -103,7 +103,7 @@ def _pair_price_ratio(c: Claimable, apis: list[str]) -> Verdict:
         ratios.append(result["value"]["mid"])
     if not ratios:
         raise Unverifiable("the compared prices are not listed")
-    claimed = as_ratio(c.cand.claimed)
+    claimed = as_ratio(c, c.cand.claimed)
     if (ratios[0] < 1) != ((claimed.value or 0) < 1):
         ratios = [c.session.calc(f"1 / {r!r}") for r in ratios]
     return c.session.judge(
@@ -142,7 +142,7 @@ def plan_price_ratio(c: Claimable) -> Verdict:
     mid = sorted(r for r, _ in ratios)[len(ratios) // 2]
     pairs = ", ".join(f"{name} {r:.2g}" for r, name in ratios)
     return c.session.judge(
-        as_ratio(c.cand.claimed),
+        as_ratio(c, c.cand.claimed),
         Amount(value=mid, low=low, high=high, unit="ratio"),
         c.spread,
         f"blended list prices (3 input : 1 output tokens): {pairs}.",

@@ -93,6 +93,8 @@ mass      | kg          | 1          | -        | kgCO2 kgCO2e       | kilogram,
 mass      | t           | 1000       | -        | tCO2 tCO2e         | tonne, tonnes, metric ton
 mass      | Mt          | 1e9        | -        | MtCO2 MtCO2e       | megatonne, megatonnes
 mass      | lb          | 0.45359237 | -        | lbs                | pound, pounds
+ratio     | ratio       | 1          | -        | x                  | fraction, times
+ratio     | percent     | 0.01       | -        | %                  | per cent, percentage
 """
 _FOLD = re.compile(r"[\s\-_·⋅.]+")
 # Folded spellings that two units share, resolved to the reading writers almost always mean.
@@ -383,7 +385,7 @@ def _trie(spellings: list[str], joiner: str) -> str:
 
 
 def text_pattern(joiner: str) -> str:
-    """Return a regex alternation of every non-time unit spelling, for finding units in prose.
+    """Return a regex alternation of unit spellings (not durations or ratios) for prose.
 
     Symbols match in their own case, words and unambiguous symbols in any case. One-letter
     symbols other than W and J are left out: in prose "5 m" or "2 t" is more often something
@@ -393,8 +395,10 @@ def text_pattern(joiner: str) -> str:
         joiner: the regex allowed between the parts of a word ("watt hour"), e.g. "[- ]".
     """
     index = _index()
-    exact = [s for s, u in index.exact.items() if u.dimension != "time" and len(s) > 1]
-    any_case = [w for w in index.words if index.folded[fold(w)].dimension != "time"]
-    any_case += [k for k, u in index.folded.items() if u.dimension != "time" and len(k) > 2]
+    # Durations and ratios have their own grammar (months, "25%", "18x", "1/10th").
+    prose = {"time", "ratio"}
+    exact = [s for s, u in index.exact.items() if u.dimension not in prose and len(s) > 1]
+    any_case = [w for w in index.words if index.folded[fold(w)].dimension not in prose]
+    any_case += [k for k, u in index.folded.items() if u.dimension not in prose and len(k) > 2]
     exact_part = "|".join(re.escape(s) for s in sorted([*exact, "W", "J"], key=len, reverse=True))
     return f"{exact_part}|{_trie(sorted({w.lower() for w in any_case}), joiner)}"
