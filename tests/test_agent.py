@@ -58,6 +58,8 @@ def test_normal_run_computes_the_label_from_cited_tool_calls(fake: FakeLLM) -> N
         "prompt_tokens": 300,
         "completion_tokens": 60,
         "tool_calls": 2,
+        # The model's list price is in the tables: 300 x $0.15 + 60 x $0.60 per million.
+        "estimated_cost_usd": pytest.approx(8.1e-05),
     }
     first, _, last = fake.requests
     assert first["response_format"]["type"] == "json_schema"

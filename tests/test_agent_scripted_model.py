@@ -164,3 +164,13 @@ def test_cli_exits_3_with_one_line_when_the_server_is_unreachable(
     assert code == 3
     assert err.count("\n") == 1
     assert "cannot connect to the model server" in err
+
+
+def test_usage_prices_the_tokens_at_the_models_list_price() -> None:
+    from flopcheck.plugin.agent import estimated_cost
+    from flopcheck.plugin.models import Usage
+
+    usage = Usage(llm_calls=2, prompt_tokens=1_000_000, completion_tokens=500_000)
+    # GPT-4o lists $2.50 input and $10 output per million tokens.
+    assert estimated_cost("gpt-4o", usage) == pytest.approx(2.5 + 5.0)
+    assert estimated_cost("a-model-nobody-prices", usage) is None

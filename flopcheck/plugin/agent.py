@@ -17,8 +17,9 @@ from flopcheck.errors import BackendError
 from flopcheck.plugin._llm_extract import Extractor, FoundClaim
 from flopcheck.plugin._llm_session import BudgetExhaustedError, Session
 from flopcheck.plugin._llm_verify import ClaimVerifier
-from flopcheck.plugin.models import Claim, Report
+from flopcheck.plugin.models import Claim, Report, Usage
 from flopcheck.plugin.tokens import counter_for, split_text
+from flopcheck.tools import call
 
 log = logging.getLogger("flopcheck.agent")
 
@@ -98,7 +99,28 @@ def check_with_openai(
                     verdict=verifier.verify(claim_id, claim, chunk),
                 )
             )
-    return Report(source=source, backend="openai", claims=claims, usage=session.usage)
+    usage = session.usage.model_copy(
+        update={"estimated_cost_usd": estimated_cost(session.model, session.usage)}
+    )
+    return Report(source=source, backend="openai", claims=claims, usage=usage)
+
+
+def estimated_cost(model: str, usage: Usage) -> float | None:
+    """Return what the tokens cost at the model's list price, or None when it is not listed.
+
+    Args:
+        model: the model name as sent to the server.
+        usage: the tokens used.
+    """
+    result = call("lookup_api_price", {"model": model})
+    if "error" in result:
+        return None
+    price = result["price"]
+    cost: float = (
+        usage.prompt_tokens * price["input_usd_per_mtok"]
+        + usage.completion_tokens * price["output_usd_per_mtok"]
+    ) / 1e6
+    return round(cost, 6)
 
 
 def _check_options(

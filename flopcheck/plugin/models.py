@@ -102,6 +102,9 @@ class Usage(_Model):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     tool_calls: int = 0
+    estimated_cost_usd: float | None = Field(
+        default=None, description="tokens at the model's list price, when the price is known"
+    )
 
 
 class Report(_Model):
