@@ -138,3 +138,17 @@ def test_help_explains_the_commands() -> None:
     out = run("--help").stdout.decode()
     for word in ("check", "tools", "tool", "examples:"):
         assert word in out
+
+
+def test_an_internal_error_is_one_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise TypeError("boom")
+
+    monkeypatch.setattr("flopcheck.plugin.checker.check", broken)
+    monkeypatch.delenv("FLOPCHECK_DEBUG", raising=False)
+    assert main(["check", str(EXAMPLE)]) == 70
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "internal error (TypeError: boom)" in err

@@ -143,7 +143,9 @@ def render_text(result: EvalResult) -> str:
         *_verdict_lines(result),
         *_calculator_lines(result),
         f"Cost: {cost.articles} articles; {cost.llm_calls} LLM calls; {cost.prompt_tokens}"
-        f" prompt + {cost.completion_tokens} completion tokens; {cost.tool_calls} tool calls;"
+        f" prompt + {cost.completion_tokens} completion tokens"
+        + (f" (~${cost.estimated_cost_usd:.4f})" if cost.estimated_cost_usd is not None else "")
+        + f"; {cost.tool_calls} tool calls;"
         f" {cost.checker_seconds:.2f} s checking, {cost.wall_seconds:.2f} s wall",
         "",
         *_miss_lines(result),

@@ -106,6 +106,7 @@ class Cost(_Model):
     prompt_tokens: int
     completion_tokens: int
     tool_calls: int
+    estimated_cost_usd: float | None
     checker_seconds: float
     wall_seconds: float
 
@@ -278,6 +279,23 @@ def run_calculator_case(case: CalculatorCase) -> CalculatorDetail:
     )
 
 
+def add_usage(a: Usage, b: Usage) -> Usage:
+    """Return the sum of two usages; the cost is known only when both are.
+
+    Args:
+        a: one usage.
+        b: the other.
+    """
+    costs = (a.estimated_cost_usd, b.estimated_cost_usd)
+    return Usage(
+        llm_calls=a.llm_calls + b.llm_calls,
+        prompt_tokens=a.prompt_tokens + b.prompt_tokens,
+        completion_tokens=a.completion_tokens + b.completion_tokens,
+        tool_calls=a.tool_calls + b.tool_calls,
+        estimated_cost_usd=None if None in costs else sum(c or 0.0 for c in costs),
+    )
+
+
 def _run_articles(
     sets: Sequence[ArticleSet], backend: str, options: Mapping[str, Any]
 ) -> tuple[list[ClaimDetail], list[ExtraPrediction], list[ArticleSummary], Usage, float]:
@@ -295,9 +313,7 @@ def _run_articles(
             report = check(text, backend=backend, source=article, **options)
             elapsed = time.perf_counter() - start
             seconds += elapsed
-            usage = Usage(
-                **{f: getattr(usage, f) + getattr(report.usage, f) for f in Usage.model_fields}
-            )
+            usage = add_usage(usage, report.usage)
             rows, unmatched = compare_article(article, text, gold, report)
             details += rows
             extras += unmatched

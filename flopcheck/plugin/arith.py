@@ -20,7 +20,8 @@ _OPERAND = re.compile(number_pattern())
 _OP = re.compile(r"\s*([*/×+^]|x(?=\s?\d)|-(?=\s?\d))\s*")
 _UNIT = re.compile(r"\s?([A-Za-z][A-Za-z\-]*(?:\s(?:hours?|hour))?)")
 _EQUALS = re.compile(
-    r"\s*(?:=|\bequals\b|\bis equivalent to\b|\bis\b|\bor\b|,? so (?:roughly|about)\b)\s*",
+    r"\s*(?:=|\bequals\b|\bis equivalent to\b|\bis\b|\bor\b|,? so (?:roughly|about)\b"
+    r"|\b(?:comes|works out|amounts) to(?: about| roughly)?|\btakes in(?: about)?)\s*",
     re.I,
 )
 _CONVERT_TARGETS = ("J", "Wh", "W", "s", "FLOP", "g", "m", "B")

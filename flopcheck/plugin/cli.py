@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -184,5 +185,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("flopcheck: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: one line for the user, the traceback on request
+        if os.environ.get("FLOPCHECK_DEBUG"):
+            raise
+        print(
+            f"flopcheck: internal error ({type(exc).__name__}: {exc}); please report it "
+            "(set FLOPCHECK_DEBUG=1 to see the traceback)",
+            file=sys.stderr,
+        )
+        return 70
     except BrokenPipeError:
         return 0

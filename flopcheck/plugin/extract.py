@@ -155,6 +155,9 @@ def _kind(
         return "compute_flops"
     if kind == "flop_rate":
         return "hardware_ratio"
+    if kind == "power":
+        # A rated power next to a chip is a spec to check (its TDP, or a cluster's total).
+        return "other" if ctx.within(*span, "accelerator") else None
     if kind in _ENERGY_KINDS:
         # Energy figures about anything but a model or its hardware (a brain, a country) are
         # out of scope: flopcheck has nothing to recompute them from.
@@ -348,6 +351,18 @@ def _sentence_candidates(
     throughputs = [q for q in qs if q.kind == "tokens" and _PER_SECOND.match(text, q.end)]
     powers = [q for q in qs if q.kind == "power"]
     hours_seen = [q for q in context if q.kind == "gpu_hours"]
+    counts = [q for q in qs if q.kind == "count" and q.unit in {"GPUs", "accelerators"}]
+    if powers and hours_seen:
+        # An energy figure derived from stated hours and power is in scope, whatever its subject.
+        known = {id(q) for q, _ in claims}
+        claims += [(q, "energy") for q in qs if q.kind == "energy" and id(q) not in known]
+        claims.sort(key=lambda pair: pair[0].start)
+    for q, kind in claims:
+        if q.kind == "power" and kind == "other":
+            cluster_size = [n for n in counts if n.end <= q.start]
+            details[id(q)] = {"tdp": q, "count": cluster_size[-1] if cluster_size else None}
+            if cluster_size and q.unit != "W":
+                claims = [(o, k) for o, k in claims if o is not cluster_size[-1]]
     for q, kind in claims:
         if q.unit == "USD/Mtok" and rates and throughputs:
             details[id(q)] = {"rate": rates[0], "throughput": throughputs[0]}

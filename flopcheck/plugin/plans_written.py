@@ -182,11 +182,37 @@ def counterfactual_cost(c: Claimable) -> Verdict:
     )
 
 
+def plan_power_written(c: Claimable) -> Verdict:
+    """Check a rated power against the chip's TDP, or a cluster's against count x TDP."""
+    power: Quantity = c.cand.detail["tdp"]
+    count: Quantity | None = c.cand.detail["count"]
+    chips = chips_of(c)
+    if not chips:
+        raise Unverifiable("the power figure names no accelerator")
+    record = c.session.call("lookup_accelerator", {"name": chips[0]})["accelerator"]
+    if record["tdp_w"] is None:
+        raise Unverifiable(f"no TDP is published for {record['id']}")
+    watts = float(record["tdp_w"])
+    what = f"{record['id']} TDP {watts:g} W"
+    if count is not None:
+        watts = c.session.calc(f"{count.value!r} * {watts!r}")
+        what = f"{count.value:,.0f} x {what}"
+    expected = c.session.convert(watts, "W", power.unit)
+    return c.session.judge(
+        c.cand.claimed,
+        Amount(value=expected, unit=power.unit),
+        c.spread,
+        f"{what} = {expected:.4g} {power.unit} (accelerators alone, at rated power).",
+    )
+
+
 def written_plan(c: Claimable) -> Verdict | None:
     """Return the verdict of a written-out derivation, or None when the claim has none."""
     detail = c.cand.detail
     if "cluster" in detail:
         return plan_cluster_written(c)
+    if "tdp" in detail:
+        return plan_power_written(c)
     if "throughput" in detail:
         return plan_serving_written(c)
     if "rate" in detail:
