@@ -16,6 +16,8 @@ from flopcheck.plugin.verify import Session, Unverifiable, rounding
 
 ANAPHOR = re.compile(r"\b(?:[Ii]t|[Ii]ts|[Ii]t’s|[Tt]hey|[Tt]heir|[Tt]he model)\b")
 _GENERIC = re.compile(r"\ba (?:model|company|lab|frontier)\b|\bany\b|\btypical\b", re.I)
+# A model named within this many characters after a figure ("$10 for GPT-4o") owns it.
+_OWNER_GAP = 8
 # How far back a claim with no model of its own looks for the model it continues with.
 _RECENT_CHARS = 300
 _SEGMENT_SEP = re.compile(r"\s*(?:[;:()\u2013\u2014]|,\s|\s-\s|\sand\s)\s*")
@@ -119,8 +121,11 @@ class Claimable:
         hundreds of billions of parameters").
         """
         seg_start, seg_end = self.segment()
-        a_start = self.cand.anchor[0]
-        named = self.nearest_model(seg_start, a_start) or self.nearest_model(a_start, seg_end)
+        a_start, a_end = self.cand.anchor
+        # "$10 for GPT-4o": a model named right after the figure owns it.
+        owner = self.nearest_model(a_end, min(seg_end, a_end + _OWNER_GAP))
+        named = owner or self.nearest_model(seg_start, a_start)
+        named = named or self.nearest_model(a_start, seg_end)
         if named:
             return named
         segment = self.text[seg_start:seg_end]

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from flopcheck.plugin.arith import find_arithmetic
 from flopcheck.plugin.entities import ArticleContext, build_context
 from flopcheck.plugin.models import Amount, ExtractedClaim, Extraction, Kind
 from flopcheck.plugin.quantities import Quantity, find_quantities
+from flopcheck.tools._tables import training_runs
 
 _SENTENCE_END = re.compile(
     r"(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bapprox\.)(?<!U\.S\.)(?<=[.!?])[\"”’)]*\s+"
@@ -174,6 +176,12 @@ def _kind(
     return None
 
 
+@cache
+def training_run_ids() -> frozenset[str]:
+    """Return the ids of the reported training runs (other model names are hosted APIs)."""
+    return frozenset(r.id for r in training_runs())
+
+
 def ctx_text(ctx: ArticleContext, span: tuple[int, int]) -> str:
     """Return the text of the mentions inside a span, joined (for cue tests).
 
@@ -207,7 +215,8 @@ def _ratio_kind(
     few_models = len(ctx.within(*span, "model")) < 2
     if few_models and (len(chips) >= 2 or (hardware and cues & {"compute", "gain"})):
         return "hardware_ratio"
-    if ("run" in cues or "api" in cues) and "cost" in cues:
+    hosted = any(m.key not in training_run_ids() for m in ctx.within(*span, "model"))
+    if ("run" in cues or "api" in cues or hosted) and "cost" in cues:
         return "price_ratio"
     if "compute" in cues and ctx.within(*span, "model"):
         return "compute_flops"

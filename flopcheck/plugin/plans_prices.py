@@ -8,7 +8,7 @@ from typing import Any
 from flopcheck.plugin.claimable import Claimable
 from flopcheck.plugin.models import Amount, Verdict
 from flopcheck.plugin.plans import as_ratio
-from flopcheck.plugin.verify import Unverifiable
+from flopcheck.plugin.verify import Unverifiable, misleading
 from flopcheck.tools import call
 
 # API comparisons pair like with like: reasoning models with reasoning models.
@@ -106,7 +106,7 @@ def _pair_price_ratio(c: Claimable, apis: list[str]) -> Verdict:
     claimed = as_ratio(c, c.cand.claimed)
     if (ratios[0] < 1) != ((claimed.value or 0) < 1):
         ratios = [c.session.calc(f"1 / {r!r}") for r in ratios]
-    return c.session.judge(
+    verdict = c.session.judge(
         claimed,
         Amount(value=ratios[0], low=min(ratios), high=max(ratios), unit="ratio"),
         c.spread,
@@ -115,6 +115,14 @@ def _pair_price_ratio(c: Claimable, apis: list[str]) -> Verdict:
         + ".",
         caveats=["list API prices, which need not reflect the cost of running the model"],
     )
+    if (a in _REASONERS) != (b in _REASONERS):
+        return misleading(
+            verdict,
+            "reasoning model vs chat model",
+            "a reasoning model spends many more output tokens per answer, so price per token "
+            "does not compare the cost of an answer.",
+        )
+    return verdict
 
 
 def plan_price_ratio(c: Claimable) -> Verdict:
