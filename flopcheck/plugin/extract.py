@@ -45,7 +45,9 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"\bwould\b|\bcould\b|\bmight\b|\bhad [A-Z]\w+ started|\bif\b", re.I
     ),
     "versus": re.compile(
-        r"\bthan\b|\bvs\.?|\bversus\b|\bcompared|\binstead of\b|\bbetter\b|\bcheaper\b", re.I
+        r"\bthan\b|\bvs\.?|\bversus\b|\bcompared|\binstead of\b|\bbetter\b|\bcheaper\b"
+        r"|\bbelow\b|\babove\b",
+        re.I,
     ),
     "hedge": re.compile(
         r"\breput|\brumou?r|\breported(?:ly)?\b|\bestimat|\bpossibly\b|\bsaid\b", re.I
@@ -58,6 +60,7 @@ _CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "gain": re.compile(r"\blead\b|\bfaster\b|\btimes (?:an?|the)\b|\bmore than the\b", re.I),
+    "utilisation": re.compile(r"\bof (?:the )?(?:\w+ )?peak\b|\butili[sz]ation\b|\bMFU\b", re.I),
     "generation": re.compile(r"\bgeneration\b", re.I),
     "anaphor": re.compile(
         r"^(?:It|Its|It’s|They|Their|This|The model|The company)\b|\b(?:the model|its)\b"
@@ -171,6 +174,10 @@ def _kind(
             if ctx.within(*span, "accelerator") or "GPU" in ctx_text(ctx, span)
             else None
         )
+    if kind == "percent" and "utilisation" in cues:
+        # "at 40% utilisation" states an assumption; "ran at 17% of peak" claims a figure.
+        assumed = re.search(r"\bat\s*$", text[max(0, q.start - 4) : q.start], re.I)
+        return None if assumed and "utili" in text[q.end : q.end + 16] else "other"
     if kind in {"percent", "ratio", "multiplier"}:
         return _ratio_kind(cues, ctx, span, _segment(text, span, q))
     return None

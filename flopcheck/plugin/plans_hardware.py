@@ -307,7 +307,70 @@ def plan_compute(c: Claimable) -> Verdict:
     )
 
 
+def plan_utilisation(c: Claimable) -> Verdict:
+    """Check a run's utilization (MFU): 6ND / (hours x 3600 x dense peak), at the precision the
+    claim names; the same run reads half as efficient against an FP8 peak as against BF16."""
+    if "utilisation" not in c.cand.cues:
+        raise Unverifiable("flopcheck has no plan for this kind of figure")
+    run = c.run(c.subject_run())
+    check_disclosure(c, run)
+    claimed = as_ratio(c, c.cand.claimed)
+    named = [TOOL_PRECISION.get(p, p) for p in precisions_of(c, local=True)]
+    reported = run.get("mfu")
+    if reported and not named:
+        low, high = (
+            reported.get("low") or reported["value"],
+            reported.get("high") or reported["value"],
+        )
+        return c.session.judge(
+            claimed,
+            Amount(value=reported["value"], low=low, high=high, unit="ratio"),
+            c.spread,
+            f"{run['id']} reported MFU {low:.0%}-{high:.0%} ({reported['source']}).",
+        )
+    stages = {s["stage"]: float(s["accelerator_hours"]) for s in run["accelerator_hours_stages"]}
+    hours = stages.get("pre-training") or figure(run, "accelerator_hours_total")
+    if not hours or not run.get("accelerator"):
+        raise Unverifiable(f"{run['id']} reported no accelerator-hours to derive utilization")
+    flop = compute_flop(c, run)
+    record = c.session.call("lookup_accelerator", {"name": run["accelerator"]})["accelerator"]
+    candidates = named or ["bf16", *([run["precision"]] if run.get("precision") else [])]
+    verdicts = []
+    for precision in dict.fromkeys(candidates):
+        peak = record["dense_peak_tflops"].get(precision)
+        if peak is None:
+            continue
+        mfu = c.session.calc(f"{flop!r} / ({hours!r} * 3600 * {peak!r} * 1e12)")
+        verdicts.append(
+            (
+                precision,
+                c.session.judge(
+                    claimed,
+                    Amount(value=mfu, unit="ratio"),
+                    c.spread,
+                    f"{run['id']}: {flop:.3g} FLOP / ({hours:,.0f} h x 3600 s x {peak:g} TFLOP/s "
+                    f"{precision.upper()}) = {mfu:.1%} of the {precision.upper()} peak.",
+                ),
+            )
+        )
+    if not verdicts:
+        raise Unverifiable(f"{record['id']} has no peak at the precision named")
+    for precision, verdict in verdicts:
+        if verdict.label != "supported":
+            continue
+        if not named and precision != "bf16" and c.has("versus"):
+            return misleading(
+                verdict,
+                "different precisions",
+                f"MFU is quoted against the BF16 peak; against the {precision.upper()} peak "
+                "the same run looks half as efficient, so it cannot be set against BF16 figures.",
+            )
+        return verdict
+    return verdicts[0][1]
+
+
 HARDWARE_PLANS = {
+    "other": plan_utilisation,
     "hardware_ratio": plan_hardware_ratio,
     "precision_speedup": plan_precision_speedup,
     "energy": plan_energy,
