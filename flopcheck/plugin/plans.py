@@ -41,6 +41,9 @@ def plan_gpu_hours(c: Claimable) -> Verdict:
     """Check accelerator-hours against the run's reported stages, else recompute from 6ND."""
     run = c.run(c.subject_run())
     check_disclosure(c, run)
+    hypothetical = _at_utilisation(c, run)
+    if hypothetical is not None:
+        return hypothetical
     stages = {s["stage"]: float(s["accelerator_hours"]) for s in run["accelerator_hours_stages"]}
     total = figure(run, "accelerator_hours_total")
     claimed = c.cand.claimed.value or 0.0
@@ -64,6 +67,27 @@ def plan_gpu_hours(c: Claimable) -> Verdict:
         f"{run['id']} reported {hours:,.0f} {stage} accelerator-hours.",
     )
     return _across_generations(c, run, verdict)
+
+
+def _at_utilisation(c: Claimable, run: dict[str, Any]) -> Verdict | None:
+    """Recompute "at 40% utilisation on H100s, that job would take ... hours" with gpu_hours."""
+    s, e = c.cand.sentence
+    mfu = [
+        q
+        for q in c.cand.operands
+        if q.kind == "percent" and s <= q.start < e and "utili" in c.text[q.end : q.end + 16]
+    ]
+    chips = c.ctx.within(s, e, "accelerator")
+    if not mfu or not chips:
+        return None
+    flop = figure(run, "training_compute_flop") or compute_flop(c, run)
+    mfu_fraction = c.session.convert(mfu[0].value, "percent", "ratio")
+    result = c.session.call(
+        "gpu_hours", {"flop": flop, "accelerator": chips[0].key, "mfu": mfu_fraction}
+    )
+    return c.session.judge(
+        c.cand.claimed, amount(result), c.spread, f"{run['id']}: {result['formula']}."
+    )
 
 
 def _across_generations(c: Claimable, run: dict[str, Any], verdict: Verdict) -> Verdict:

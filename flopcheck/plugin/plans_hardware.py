@@ -33,6 +33,10 @@ def chips_of(c: Claimable) -> list[str]:
     if len(keys) < 2:
         for m in c.ctx.before(s, "accelerator", limit=400):
             add(m.key)
+    if len(keys) < 2:
+        # "the same job": the run the previous sentences were about, and its hardware.
+        for m in c.ctx.before(s, "model", limit=400):
+            add(c.run(m.key).get("accelerator"))
     if len(keys) < 2 and c.ctx.subject:
         add(c.run(c.ctx.subject).get("accelerator"))
     return keys
@@ -297,6 +301,9 @@ def plan_compute(c: Claimable) -> Verdict:
             f"{result['value']['mid']:.3g} FLOP per token.",
         )
     check_disclosure(c, run)
+    written = _written_six_nd(c, run)
+    if written is not None:
+        return written
     reported = figure(run, "training_compute_flop")
     flop = reported or compute_flop(c, run)
     return c.session.judge(
@@ -305,6 +312,30 @@ def plan_compute(c: Claimable) -> Verdict:
         c.spread,
         f"{run['id']}: {'reported' if reported else '6ND ='} {flop:.3g} FLOP.",
     )
+
+
+def _written_six_nd(c: Claimable, run: dict[str, Any]) -> Verdict | None:
+    """Check "N parameters and D tokens into 6ND gives C": the arithmetic, and whether N is the
+    active count (total parameters of an MoE overstate compute; the policy calls that refuted)."""
+    params = [q for q in c.cand.operands if q.kind == "params" and q.start < c.cand.anchor[0]]
+    tokens = [q for q in c.cand.operands if q.kind == "tokens" and q.start < c.cand.anchor[0]]
+    in_sentence = [q for q in params + tokens if c.cand.sentence[0] <= q.start]
+    if not params or not tokens or len(in_sentence) < 2:
+        return None
+    n, d = params[-1].value, tokens[-1].value
+    written = c.session.call("training_compute", {"active_params": n, "tokens": d})
+    verdict = c.session.judge(c.cand.claimed, amount(written), c.spread, f"{written['formula']}.")
+    active, total = figure(run, "params_active"), figure(run, "params_total")
+    if verdict.label == "supported" and active and total and active < total and n >= total * 0.9:
+        right = c.session.call("training_compute", {"active_params": active, "tokens": d})
+        return c.session.judge(
+            c.cand.claimed,
+            amount(right),
+            c.spread,
+            f"total parameters where active ones apply: {run['id']} activates {active:.3g} of "
+            f"{total:.3g} parameters per token, so {right['formula']}.",
+        )
+    return verdict
 
 
 def plan_utilisation(c: Claimable) -> Verdict:
