@@ -12,6 +12,7 @@ from flopcheck.plugin.entities import build_context
 from flopcheck.plugin.extract import Candidate, extract
 from flopcheck.plugin.models import Amount, Claim, Report, Usage, Verdict
 from flopcheck.plugin.plans import PLANS
+from flopcheck.plugin.plans_compute import COMPUTE_PLANS
 from flopcheck.plugin.plans_hardware import HARDWARE_PLANS
 from flopcheck.plugin.plans_prices import PRICE_PLANS
 from flopcheck.plugin.plans_written import written_plan
@@ -24,7 +25,13 @@ def _plan_arithmetic(c: Claimable) -> Verdict:
     return check_arithmetic(c.session, c.cand.detail["arithmetic"], c.cand.claimed)
 
 
-ALL_PLANS = {**PLANS, **HARDWARE_PLANS, **PRICE_PLANS, "arithmetic": _plan_arithmetic}
+ALL_PLANS = {
+    **PLANS,
+    **HARDWARE_PLANS,
+    **PRICE_PLANS,
+    **COMPUTE_PLANS,
+    "arithmetic": _plan_arithmetic,
+}
 
 
 def resolve_backend(backend: str) -> str:
