@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flopcheck.errors import FlopcheckError
+from flopcheck.plugin.llm_options import add_llm_options, llm_options
 
 if TYPE_CHECKING:
     from flopcheck.evals.runner import EvalResult
@@ -173,8 +174,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
 
     options: dict[str, Any] = {}
     if args.backend == "openai":
-        given = {"model": args.model, "base_url": args.base_url, "timeout": args.timeout}
-        options = {k: v for k, v in given.items() if v is not None}
+        options = llm_options(args)
     datasets = args.dataset or DEFAULT_DATASETS
     if args.scripted_model:
         from flopcheck.plugin.fake_llm import FakeLLM
@@ -213,9 +213,7 @@ def add_eval_command(subparsers: Any) -> argparse.ArgumentParser:
         help="articles, calculator, or a JSONL path; repeatable (default: articles and calculator)",
     )
     cmd.add_argument("--backend", choices=["rules", "openai"], default="rules")
-    cmd.add_argument("--model", help="openai backend: model name")
-    cmd.add_argument("--base-url", help="openai backend: server base URL (.../v1)")
-    cmd.add_argument("--timeout", type=float, help="openai backend: seconds per request")
+    add_llm_options(cmd)
     cmd.add_argument(
         "--scripted-model",
         action="store_true",

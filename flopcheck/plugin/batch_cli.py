@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from flopcheck.plugin.llm_options import add_llm_options, llm_options
+
 
 def _positive(text: str) -> int:
     """Parse a positive integer option.
@@ -52,11 +54,7 @@ def configure(cmd: argparse.ArgumentParser) -> None:
         "--stdin-jsonl", action="store_true", help="read - as JSONL records, not one article"
     )
     cmd.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
-    llm = cmd.add_argument_group("openai backend")
-    llm.add_argument("--model", help="model name")
-    llm.add_argument("--base-url", help="OpenAI-compatible endpoint (.../v1)")
-    llm.add_argument("--timeout", type=float, metavar="SECONDS", help="per request")
-    llm.add_argument("--max-retries", type=int, metavar="N", help="on 429/5xx")
+    add_llm_options(cmd)
     cmd.set_defaults(func=cmd_batch)
 
 
@@ -66,19 +64,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
     Args:
         args: the parsed arguments.
     """
-    given = {
-        "model": args.model,
-        "base_url": args.base_url,
-        "timeout": args.timeout,
-        "max_retries": args.max_retries,
-    }
     from flopcheck.plugin.batch import BatchConfig, run_batch
 
     config = BatchConfig(
         inputs=args.inputs,
         output=Path(args.output),
         backend=args.backend,
-        options={k: v for k, v in given.items() if v is not None},
+        options=llm_options(args),
         workers=args.workers,
         concurrency=args.concurrency,
         resume=args.resume,

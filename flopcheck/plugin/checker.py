@@ -9,7 +9,7 @@ from flopcheck.errors import FlopcheckError
 from flopcheck.plugin.arith import check_arithmetic
 from flopcheck.plugin.claimable import Claimable, screen
 from flopcheck.plugin.entities import build_context
-from flopcheck.plugin.extract import Candidate, extract
+from flopcheck.plugin.extract import Candidate, as_claim, extract
 from flopcheck.plugin.models import Amount, Claim, Report, Usage, Verdict
 from flopcheck.plugin.plans import PLANS
 from flopcheck.plugin.plans_compute import COMPUTE_PLANS
@@ -84,17 +84,7 @@ def check_rules(text: str, source: str = "<text>") -> Report:
     for i, cand in enumerate(extract(text, ctx), start=1):
         verdict = verify_candidate(cand, text, ctx)
         tool_calls += len(verdict.steps)
-        claims.append(
-            Claim(
-                id=f"c{i}",
-                quote=text[cand.start : cand.end],
-                start=cand.start,
-                end=cand.end,
-                kind=cand.kind,
-                claimed=cand.claimed,
-                verdict=verdict,
-            )
-        )
+        claims.append(Claim(**dict(as_claim(text, i, cand)), verdict=verdict))
     return Report(source=source, backend="rules", claims=claims, usage=Usage(tool_calls=tool_calls))
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from flopcheck import __version__
 from flopcheck.errors import BackendError, FlopcheckError
+from flopcheck.plugin.llm_options import add_llm_options, llm_options
 
 _DESCRIPTION = """\
 Check the compute numbers in writing about AI. flopcheck finds claims such as "trained for
@@ -67,13 +68,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     document = read_input(args.file)
     for warning in document.warnings:
         print(f"flopcheck: warning: {warning}", file=sys.stderr)
-    given = {
-        "model": args.model,
-        "base_url": args.base_url,
-        "timeout": args.timeout,
-        "max_retries": args.max_retries,
-    }
-    options = {k: v for k, v in given.items() if v is not None}
+    options = llm_options(args)
     report = check(document.text, backend=args.backend, source=document.source, **options)
     _write(render(report, args.format, document.text), args.output)
     return 0
@@ -119,13 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="rules: offline and deterministic; openai: an LLM on any OpenAI-compatible server; "
         "auto: openai when OPENAI_API_KEY, OPENAI_BASE_URL or --base-url is set, else rules",
     )
-    llm = check.add_argument_group("openai backend")
-    llm.add_argument("--model", help="model name (default $FLOPCHECK_MODEL or gpt-4.1-mini)")
-    llm.add_argument(
-        "--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1"
-    )
-    llm.add_argument("--timeout", type=float, metavar="SECONDS", help="per request (default 60)")
-    llm.add_argument("--max-retries", type=int, metavar="N", help="on 429/5xx (default 2)")
+    add_llm_options(check)
     check.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
     check.set_defaults(func=_cmd_check)
 

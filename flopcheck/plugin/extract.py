@@ -408,22 +408,28 @@ def _sentence_candidates(
     return out
 
 
+def as_claim(text: str, number: int, cand: Candidate) -> ExtractedClaim:
+    """Return a candidate as an unjudged claim with id ``c<number>``.
+
+    Args:
+        text: the article text.
+        number: the claim's position, from 1.
+        cand: the candidate.
+    """
+    return ExtractedClaim(
+        id=f"c{number}",
+        quote=text[cand.start : cand.end],
+        start=cand.start,
+        end=cand.end,
+        kind=cand.kind,
+        claimed=cand.claimed,
+    )
+
+
 def extract_claims(text: str) -> Extraction:
     """Return the checkable claims of a text (verbatim quote, span, kind, claimed value), unjudged.
 
     Args:
         text: the article text.
     """
-    return Extraction(
-        claims=[
-            ExtractedClaim(
-                id=f"c{i}",
-                quote=text[c.start : c.end],
-                start=c.start,
-                end=c.end,
-                kind=c.kind,
-                claimed=c.claimed,
-            )
-            for i, c in enumerate(extract(text), start=1)
-        ]
-    )
+    return Extraction(claims=[as_claim(text, i, c) for i, c in enumerate(extract(text), start=1)])

@@ -60,8 +60,8 @@ class Verdict(_Model):
     sources: list[str] = Field(default_factory=list)
 
 
-class Claim(_Model):
-    """One checkable claim: a verbatim span of the input, its kind, value and verdict."""
+class ExtractedClaim(_Model):
+    """A claim found in the text, before any verification: a verbatim span, kind and value."""
 
     id: str
     quote: str
@@ -69,24 +69,18 @@ class Claim(_Model):
     end: int = Field(ge=0)
     kind: Kind
     claimed: Amount
-    verdict: Verdict
 
     @model_validator(mode="after")
-    def _span(self) -> Claim:
+    def _span(self) -> ExtractedClaim:
         if self.end - self.start != len(self.quote):
             raise ValueError("quote length must equal end - start")
         return self
 
 
-class ExtractedClaim(_Model):
-    """A claim found in the text, before any verification."""
+class Claim(ExtractedClaim):
+    """One checkable claim with its verdict."""
 
-    id: str
-    quote: str
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-    kind: Kind
-    claimed: Amount
+    verdict: Verdict
 
 
 class Extraction(_Model):
