@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from flopcheck.plugin.quantities import find_precisions
 from flopcheck.tools._names import normalize, resolve_accelerator, resolve_training_run
 from flopcheck.tools._tables import accelerators, api_prices, training_runs
 
@@ -38,7 +39,6 @@ _FAMILY_RUN = {
     "gpt4": "GPT-4",
 }
 _GENERATIONS = r"Volta|Ampere|Hopper|Blackwell"
-_PRECISION = re.compile(r"\b(?:FP|BF|TF|INT)(?:4|8|16|32|64)\b|\b(?:4|8|16|32)[- ]bits?\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -125,17 +125,9 @@ def find_mentions(text: str) -> list[Mention]:
     for m in _ORG_RE.finditer(text):
         org = m.group().removesuffix("’s").removesuffix("'s").lower()
         found.append(Mention(m.start(), m.end(), "org", org, m.group()))
-    for m in _PRECISION.finditer(text):
-        found.append(Mention(m.start(), m.end(), "precision", _precision_key(m.group()), m.group()))
+    for p in find_precisions(text):
+        found.append(Mention(p.start, p.end, "precision", p.precision, p.text))
     return sorted(found, key=lambda x: x.start)
-
-
-def _precision_key(text: str) -> str:
-    bits = re.search(r"\d+", text)
-    lowered = text.lower()
-    if lowered.startswith(("fp", "bf", "tf", "int")):
-        return lowered
-    return f"fp{bits.group() if bits else ''}"
 
 
 @dataclass(frozen=True)
@@ -168,11 +160,6 @@ class ArticleContext:
             kind: the entity kind.
         """
         return [m for m in self.mentions if m.kind == kind and start <= m.start and m.end <= end]
-
-    def article_accelerators(self) -> list[str]:
-        """Return the accelerators the article names, most mentioned first."""
-        counts = Counter(m.key for m in self.mentions if m.kind == "accelerator")
-        return [k for k, _ in counts.most_common()]
 
 
 def build_context(text: str) -> ArticleContext:

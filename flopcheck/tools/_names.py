@@ -153,8 +153,3 @@ def resolve_api_model(name: str) -> ApiPrice:
     if found is None:
         raise _api_index().unknown(name)
     return found
-
-
-def accelerator_names() -> list[str]:
-    """Return the canonical accelerator names, in table order."""
-    return [a.id for a in accelerators()]
