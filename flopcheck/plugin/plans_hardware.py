@@ -164,22 +164,46 @@ def _framing(
     return verdict
 
 
+def _nearest_chip(c: Claimable) -> str | None:
+    """Return the accelerator named closest to the figure ("the H100's 989 teraflops")."""
+    start, end = c.cand.anchor
+    mentions = c.ctx.within(*c.cand.sentence, "accelerator")
+    if not mentions:
+        return None
+    # A chip before the figure is a little closer than one after: "H100's 989", "9 PF for B200".
+    nearest = min(mentions, key=lambda m: start - m.end if m.end <= start else 2 * (m.start - end))
+    return nearest.key
+
+
 def _peak_claim(c: Claimable) -> Verdict:
-    chips = chips_of(c)
+    nearest = _nearest_chip(c)
+    chips = [nearest] if nearest else chips_of(c)
     if not chips:
         raise Unverifiable("the claim names no accelerator")
-    named = precisions_of(c, local=True) or precisions_of(c)
-    precision = named[0] if named else "bf16"
+    named = [TOOL_PRECISION.get(p, p) for p in precisions_of(c, local=True)]
     record = c.session.call("lookup_accelerator", {"name": chips[0]})["accelerator"]
-    dense = record["dense_peak_tflops"].get(TOOL_PRECISION.get(precision, precision))
-    if dense is None:
-        raise Unverifiable(f"{record['id']} has no {precision.upper()} peak")
-    verdict = c.session.judge(
-        c.cand.claimed,
-        Amount(value=c.session.convert(dense, "TFLOP/s", "FLOP/s"), unit="FLOP/s"),
-        c.spread,
-        f"{record['id']} dense {precision.upper()} peak is {dense:g} TFLOP/s.",
-    )
+    peaks = record["dense_peak_tflops"]
+    # With no precision named, the figure may be any of the chip's peaks; BF16 is the default.
+    order = named[:1] or ["bf16", "fp16", "fp8", "fp4", "tf32"]
+    options = [(p, peaks[p]) for p in order if peaks.get(p) is not None]
+    if not options:
+        raise Unverifiable(f"{record['id']} has no {order[0].upper()} peak")
+    verdicts = []
+    for precision, peak in options:
+        verdicts.append(
+            (
+                peak,
+                c.session.judge(
+                    c.cand.claimed,
+                    Amount(value=c.session.convert(peak, "TFLOP/s", "FLOP/s"), unit="FLOP/s"),
+                    c.spread,
+                    f"{record['id']} dense {precision.upper()} peak is {peak:g} TFLOP/s.",
+                ),
+            )
+        )
+        if verdicts[-1][1].label == "supported":
+            return verdicts[-1][1]
+    dense, verdict = verdicts[0]
     sparse = record.get("sparse_multiplier")
     claimed = c.cand.claimed.value or 0
     if verdict.label == "refuted" and sparse and abs(claimed / (dense * 1e12 * sparse) - 1) < 0.1:
