@@ -1,0 +1,90 @@
+"""Regression tests for bugs found while building the rules checker."""
+
+from __future__ import annotations
+
+import pytest
+
+from flopcheck import check
+from flopcheck.evals.runner import add_usage
+from flopcheck.plugin.entities import find_mentions
+from flopcheck.plugin.extract import split_sentences
+from flopcheck.plugin.models import Report, Usage
+
+
+def only(report: Report, fragment: str) -> str:
+    labels = [c.verdict.label for c in report.claims if fragment in c.quote]
+    assert labels, [c.quote for c in report.claims]
+    return labels[0]
+
+
+def test_vs_dot_does_not_end_a_sentence() -> None:
+    text = "DeepSeek v3 (37B params; 14.8T tokens) vs. Llama3.1 (405B params) = 9% of its cost."
+    assert len(split_sentences(text)) == 1
+
+
+def test_hard_wrapped_lines_stay_one_sentence() -> None:
+    text = (
+        "One newsletter claimed that the H800 is 10x faster than the\n"
+        "A100 it replaced, and that training in FP8 needs only a quarter of the\n"
+        "GPU power of BF16 training, which nobody has ever measured in a real run.\n"
+        "Another newsletter said the opposite about the very same pair of chips.\n"
+    )
+    assert len(split_sentences(text)) == 2
+
+
+def test_unwrapped_lines_without_full_stops_are_sentences() -> None:
+    text = "It is cheaper to run, about 1/10th the price of OpenAI\nThe model is open source"
+    assert len(split_sentences(text)) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (
+            "Had OpenAI started when DeepSeek did, their costs might have been $4 million instead "
+            "of $40m (or $10m instead of $100m).",
+            "$10m instead of $100m",
+        ),
+        (
+            "Had OpenAI started when DeepSeek did, their costs might have been $4 million instead "
+            "of $40m (or $10m instead of $100m).",
+            "$4 million",
+        ),
+    ],
+)
+def test_instead_of_contrasts_scale_the_stated_baseline(text: str, fragment: str) -> None:
+    report = check(text)
+    claim = next(c for c in report.claims if fragment in c.quote)
+    assert claim.verdict.label == "refuted"
+    assert claim.verdict.computed is not None
+    assert claim.verdict.computed.unit == "USD"
+
+
+def test_written_hours_are_multiplied_by_24() -> None:
+    assert only(check("2,048 GPUs x 54 days = 2.65M GPU hours."), "2.65M") == "supported"
+
+
+def test_operand_glued_to_x_is_read() -> None:
+    assert only(check("3.49×10^6 x365= 1.27*10^9 joules per year."), "x365") == "supported"
+
+
+def test_possessive_model_names_resolve() -> None:
+    keys = {m.key for m in find_mentions("against o1's $15 and GPT-4o’s $10") if m.kind == "model"}
+    assert keys == {"o1", "GPT-4o"}
+
+
+def test_usage_sums_with_unknown_costs() -> None:
+    total = add_usage(Usage(llm_calls=1), Usage(llm_calls=2, estimated_cost_usd=0.5))
+    assert total.llm_calls == 3
+    assert total.estimated_cost_usd is None
+
+
+def test_a_claimed_range_is_not_widened_by_rounding() -> None:
+    text = (
+        "If OpenAI were to start today on NVIDIA's new B100 GPUs, OpenAI's training costs would "
+        "be about $1 or $2 million."
+    )
+    claim = next(c for c in check(text).claims if "$1 or $2 million" in c.quote)
+    compare = [s for s in claim.verdict.steps if s.tool == "compare_claim"][-1]
+    assert compare.args["claimed"] == 1_000_000
+    assert compare.args["claimed_high"] == 2_000_000
