@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from flopcheck.plugin.agent import check_with_openai
 from flopcheck.plugin.fake_llm import FakeLLM, completion, tool_call
@@ -18,19 +15,6 @@ TEXT = (
 )
 GOOD_QUOTE, WRONG_QUOTE = "trained V3 for $5.5M", "the run cost $1M"
 COST_ARGS = {"gpu_hours": 2.788e6, "price_usd_per_gpu_hour": 2}
-
-
-def no_openai_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Clear the environment variables that configure the openai backend."""
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FLOPCHECK_MODEL"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def serve() -> Iterator[FakeLLM]:
-    """Yield a started scripted fake server, stopped afterwards."""
-    server = FakeLLM().start()
-    yield server
-    server.stop()
 
 
 def run(fake: FakeLLM, text: str = TEXT, **options: Any) -> Report:

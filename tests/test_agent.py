@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from llm_script import (
@@ -15,9 +14,7 @@ from llm_script import (
     calls,
     claim,
     extraction,
-    no_openai_env,
     run,
-    serve,
     tool_messages,
     verdict,
 )
@@ -26,16 +23,6 @@ from flopcheck.errors import BackendError
 from flopcheck.plugin.fake_llm import FakeLLM, completion, tool_call
 from flopcheck.plugin.tokens import count_tokens, split_text
 from flopcheck.prompts import find_article
-
-
-@pytest.fixture(autouse=True)
-def _no_openai_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    no_openai_env(monkeypatch)
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeLLM]:
-    yield from serve()
 
 
 def test_normal_run_computes_the_label_from_cited_tool_calls(fake: FakeLLM) -> None:

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from llm_script import no_openai_env
 
 import flopcheck
 from flopcheck.plugin.agent import check_with_openai
@@ -25,11 +24,6 @@ ARTICLE = ARTICLES / "founding_bernstein.txt"
 # The scripted model can cite only a figure that some tool result holds (possibly rescaled);
 # a rules verdict whose figure is derived outside the tools becomes unverifiable here.
 UNCITABLE = "no tool result holding the figure"
-
-
-@pytest.fixture(autouse=True)
-def _no_openai_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    no_openai_env(monkeypatch)
 
 
 @pytest.fixture

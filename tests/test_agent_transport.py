@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import socket
 import time
-from collections.abc import Iterator
 
 import pytest
 from llm_script import (
@@ -15,25 +14,13 @@ from llm_script import (
     calls,
     claim,
     extraction,
-    no_openai_env,
     run,
-    serve,
     verdict,
 )
 
 from flopcheck.errors import BackendError
 from flopcheck.plugin.agent import check_with_openai
 from flopcheck.plugin.fake_llm import FakeLLM, Reply, completion, error_reply, tool_call
-
-
-@pytest.fixture(autouse=True)
-def _no_openai_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    no_openai_env(monkeypatch)
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeLLM]:
-    yield from serve()
 
 
 def test_rate_limit_then_success_is_retried(fake: FakeLLM) -> None:
