@@ -7,8 +7,8 @@ import pytest
 from flopcheck import check
 from flopcheck.evals.runner import add_usage
 from flopcheck.plugin.entities import find_mentions
-from flopcheck.plugin.extract import split_sentences
 from flopcheck.plugin.models import Report, Usage
+from flopcheck.plugin.sentences import split_sentences
 
 
 def only(report: Report, fragment: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from flopcheck.plugin.entities import ORG_DEFAULT_RUN, ArticleContext
 from flopcheck.plugin.extract import Candidate
+from flopcheck.plugin.sentences import clause_segment
 from flopcheck.plugin.verify import Session, Unverifiable, rounding
 
 ANAPHOR = re.compile(r"\b(?:[Ii]t|[Ii]ts|[Ii]t’s|[Tt]hey|[Tt]heir|[Tt]he model)\b")
@@ -20,7 +21,6 @@ _GENERIC = re.compile(r"\ba (?:model|company|lab|frontier)\b|\bany\b|\btypical\b
 _OWNER_GAP = 8
 # How far back a claim with no model of its own looks for the model it continues with.
 _RECENT_CHARS = 300
-_SEGMENT_SEP = re.compile(r"\s*(?:[;:()\u2013\u2014]|,\s|\s-\s|\sand\s)\s*")
 HEDGE = re.compile(r"\brumou?red\b|\breportedly\b|\bis said to\b|\ballegedly\b|\bpossibly\b", re.I)
 # Chips a company owns or has ordered are not a training run's cluster.
 _HOLDINGS = re.compile(r"\b(?:have|has|own|owns|on order|stockpil\w*|bought|buys?)\b", re.I)
@@ -57,7 +57,7 @@ class Claimable:
         """Return whether the sentence has any of the named cue groups.
 
         Args:
-            *cues: cue group names from ``extract._CUES``.
+            *cues: cue group names from ``sentences.CUES``.
         """
         return any(c in self.cand.cues for c in cues)
 
@@ -81,15 +81,7 @@ class Claimable:
 
     def segment(self) -> tuple[int, int]:
         """Return the clause segment around the claimed figure (between separators)."""
-        start, end = self.cand.sentence
-        a_start, a_end = self.cand.anchor
-        for sep in _SEGMENT_SEP.finditer(self.text, start, end):
-            if sep.end() <= a_start:
-                start = sep.end()
-            elif sep.start() >= a_end:
-                end = sep.start()
-                break
-        return start, end
+        return clause_segment(self.text, self.cand.sentence, self.cand.anchor)
 
     def nearest_model(self, start: int, end: int) -> str | None:
         """Return the run of the last model or organisation named in [start, end).

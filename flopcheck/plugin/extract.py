@@ -15,57 +15,8 @@ from flopcheck.plugin.arith import find_arithmetic
 from flopcheck.plugin.entities import ArticleContext, build_context
 from flopcheck.plugin.models import Amount, ExtractedClaim, Extraction, Kind
 from flopcheck.plugin.quantities import Quantity, find_quantities
+from flopcheck.plugin.sentences import clause_segment, cues_of, quote_span, split_sentences
 from flopcheck.tools._tables import training_runs
-
-_SENTENCE_END = re.compile(
-    r"(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bapprox\.)(?<!U\.S\.)(?<=[.!?])[\"”’)]*\s+"
-    r"(?=[\"“(‘]?[A-Z0-9$~])|\n[ \t]*\n\s*"
-)
-# Unless the text is hard-wrapped, a line break ends a sentence too (comments and bullet
-# lists often drop the full stop).
-_SENTENCE_OR_LINE_END = re.compile(rf"{_SENTENCE_END.pattern}|[ \t]*\n\s*")
-# Clause separators inside a sentence; a claim's quote never crosses one that has another
-# claim's quantity on its other side.
-_CLAUSE_SEP = re.compile(r"\s*(?:[;:()\u2013\u2014]|,\s|\s-\s|\sand\s|\s\.\.\.?\s|…)\s*")
-_ARITH = re.compile(r"=|\bis equivalent to\b|\bequals\b")
-
-_CUES: dict[str, re.Pattern[str]] = {
-    "cost": re.compile(r"\bcost|\bspen[dt]|\bbudget|\bpaid|\bcapex|\bpric|\bcheap|\bexpens", re.I),
-    "train": re.compile(r"\btrain|\bpre-?train", re.I),
-    "run": re.compile(
-        r"\bto run\b|\binference|\bserv(?:e|ing)\b|\bAPI\b|\bper (?:million|M) tokens", re.I
-    ),
-    "compute": re.compile(
-        r"\bcompute\b|\bFLOP|\bpower\b|\bperformance|\bfaster|\bthroughput", re.I
-    ),
-    "experts": re.compile(
-        r"\bexperts?\b|\bactive\b|\bactivat|\bof the (?:overall )?model\b|\bMoE\b|Mixture", re.I
-    ),
-    "counterfactual": re.compile(
-        r"\bwould\b|\bcould\b|\bmight\b|\bhad [A-Z]\w+ started|\bif\b", re.I
-    ),
-    "versus": re.compile(
-        r"\bthan\b|\bvs\.?|\bversus\b|\bcompared|\binstead of\b|\bbetter\b|\bcheaper\b"
-        r"|\bbelow\b|\babove\b",
-        re.I,
-    ),
-    "hedge": re.compile(
-        r"\breput|\brumou?r|\breported(?:ly)?\b|\bestimat|\bpossibly\b|\bsaid\b", re.I
-    ),
-    "energy": re.compile(r"\benergy|\bpower|\bwatt|\belectric|\bjoule|kwh|mwh|gwh", re.I),
-    "inactive": re.compile(r"isn[’']t used|not used|\bunused|\binactive|\bidle\b", re.I),
-    "api": re.compile(
-        r"\binput\b|\boutput\b|\bAPI\b|\bper (?:million|M)\b|\bcache|\blists? at\b"
-        r"|\$[\d.]+ (?:in|out)\b",
-        re.I,
-    ),
-    "gain": re.compile(r"\blead\b|\bfaster\b|\btimes (?:an?|the)\b|\bmore than the\b", re.I),
-    "utilisation": re.compile(r"\bof (?:the )?(?:\w+ )?peak\b|\butili[sz]ation\b|\bMFU\b", re.I),
-    "generation": re.compile(r"\bgeneration\b", re.I),
-    "anaphor": re.compile(
-        r"^(?:It|Its|It’s|They|Their|This|The model|The company)\b|\b(?:the model|its)\b"
-    ),
-}
 
 
 @dataclass
@@ -84,47 +35,6 @@ class Candidate:
     operands: list[Quantity] = field(default_factory=list)
     cues: frozenset[str] = frozenset()
     detail: dict[str, Any] = field(default_factory=dict)
-
-
-def _hard_wrapped(text: str) -> bool:
-    """Return whether most lines of a text were wrapped at a fixed width mid-sentence."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if len(lines) < 4:
-        return False
-    wrapped = sum(1 for line in lines if 50 <= len(line) <= 100 and line.rstrip()[-1] not in ".!?:")
-    return wrapped >= 0.5 * len(lines)
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Return the (start, end) spans of the sentences of ``text``, whitespace trimmed.
-
-    Args:
-        text: the article text.
-    """
-    spans, pos = [], 0
-    pattern = _SENTENCE_END if _hard_wrapped(text) else _SENTENCE_OR_LINE_END
-    for m in pattern.finditer(text):
-        spans.append((pos, m.start()))
-        pos = m.end()
-    spans.append((pos, len(text)))
-    out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
-
-
-def cues_of(sentence: str) -> frozenset[str]:
-    """Return the names of the cue-word groups present in a sentence.
-
-    Args:
-        sentence: the sentence text.
-    """
-    return frozenset(name for name, pattern in _CUES.items() if pattern.search(sentence))
 
 
 _ENERGY_KINDS = {"energy", "power"}
@@ -179,7 +89,7 @@ def _kind(
         assumed = re.search(r"\bat\s*$", text[max(0, q.start - 4) : q.start], re.I)
         return None if assumed and "utili" in text[q.end : q.end + 16] else "other"
     if kind in {"percent", "ratio", "multiplier"}:
-        return _ratio_kind(cues, ctx, span, _segment(text, span, q))
+        return _ratio_kind(cues, ctx, span, clause_segment(text, span, (q.start, q.end)))
     return None
 
 
@@ -197,17 +107,6 @@ def ctx_text(ctx: ArticleContext, span: tuple[int, int]) -> str:
         span: the (start, end) of a sentence.
     """
     return " ".join(m.text for m in ctx.mentions if span[0] <= m.start < span[1])
-
-
-def _segment(text: str, span: tuple[int, int], q: Quantity) -> tuple[int, int]:
-    """Return the clause segment of the sentence that holds ``q``."""
-    start, end = span
-    for sep in _CLAUSE_SEP.finditer(text, span[0], span[1]):
-        if sep.end() <= q.start:
-            start = sep.end()
-        elif sep.start() >= q.end:
-            return start, sep.start()
-    return start, end
 
 
 def _ratio_kind(
@@ -230,19 +129,6 @@ def _ratio_kind(
     if "cost" in cues:
         return "training_cost"
     return None
-
-
-def _quote_span(
-    text: str, sentence: tuple[int, int], q: Quantity, others: list[Quantity]
-) -> tuple[int, int]:
-    """Return the clause around ``q``: cut at separators that divide it from other claims."""
-    start, end = sentence
-    for sep in _CLAUSE_SEP.finditer(text, sentence[0], sentence[1]):
-        if sep.end() <= q.start and any(o.end <= sep.start() for o in others):
-            start = max(start, sep.end())
-        elif sep.start() >= q.end and any(o.start >= sep.end() for o in others):
-            end = min(end, sep.start())
-    return start, end
 
 
 def _merge_cluster(claims: list[tuple[Quantity, Kind]]) -> list[tuple[Quantity, Kind]]:
@@ -388,7 +274,7 @@ def _sentence_candidates(
             details[id(q)] = {"power": powers[0], "gpu_hours": hours_seen[-1]}
     for q, kind in claims:
         others = [o for o, _ in claims if o is not q]
-        start, end = _quote_span(text, span, q, others)
+        start, end = quote_span(text, span, q, others)
         out.append(
             Candidate(
                 kind=kind,
