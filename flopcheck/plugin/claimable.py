@@ -12,6 +12,7 @@ from typing import Any
 
 from flopcheck.plugin.entities import ORG_DEFAULT_RUN, ArticleContext
 from flopcheck.plugin.extract import Candidate
+from flopcheck.plugin.models import Amount
 from flopcheck.plugin.sentences import clause_segment
 from flopcheck.plugin.verify import Session, Unverifiable, rounding
 
@@ -137,6 +138,19 @@ class Claimable:
         if self.ctx.subject:
             return self.ctx.subject
         raise Unverifiable("the claim names no model flopcheck has reported figures for")
+
+    def oriented_ratio(self, a: float, b: float, claimed: Amount) -> float:
+        """Return a/b, or b/a when the claim states the ratio the other way round (below 1).
+
+        Args:
+            a: one quantity.
+            b: the other.
+            claimed: the claimed ratio, which decides the orientation.
+        """
+        ratio = self.session.calc(f"{a!r} / {b!r}")
+        if (ratio < 1) != ((claimed.value or 0) < 1):
+            ratio = self.session.calc(f"{b!r} / {a!r}")
+        return ratio
 
     def run(self, model: str) -> dict[str, Any]:
         """Look up a training run through the tools and return its record.

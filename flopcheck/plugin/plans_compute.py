@@ -54,13 +54,12 @@ _PER_TOKEN = re.compile(r"\b(?:per|each|every|a) token\b", re.I)
 def _per_token_ratio(c: Claimable, models: list[str]) -> Verdict:
     """Compute per token scales with active parameters (2N), not total ones."""
     runs = [c.run(m) for m in models]
-    active = [figure(r, "params_active") or figure(r, "params_total") for r in runs]
-    if None in active:
+    found = [figure(r, "params_active") or figure(r, "params_total") for r in runs]
+    active = [x for x in found if x]
+    if len(active) < 2:
         raise Unverifiable("a per-token compute ratio needs both models' active parameters")
     claimed = as_ratio(c, c.cand.claimed)
-    ratio = c.session.calc(f"{active[0]!r} / {active[1]!r}")
-    if (ratio < 1) != ((claimed.value or 0) < 1):
-        ratio = c.session.calc(f"{active[1]!r} / {active[0]!r}")
+    ratio = c.oriented_ratio(active[0], active[1], claimed)
     return c.session.judge(
         claimed,
         Amount(value=ratio, unit="ratio"),

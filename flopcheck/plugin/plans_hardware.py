@@ -98,9 +98,7 @@ def _power_ratio(c: Claimable, chips: list[str], claimed: Amount) -> Verdict:
     watts = [r["tdp_w"] for r in records]
     if None in watts:
         raise Unverifiable("a TDP is not published for one of the chips")
-    ratio = c.session.calc(f"{watts[0]!r} / {watts[1]!r}")
-    if (ratio < 1) != ((claimed.value or 0) < 1):
-        ratio = c.session.calc(f"{watts[1]!r} / {watts[0]!r}")
+    ratio = c.oriented_ratio(watts[0], watts[1], claimed)
     return c.session.judge(
         claimed,
         Amount(value=ratio, unit="ratio"),
