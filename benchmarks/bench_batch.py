@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-ARTICLES = REPO / "flopcheck" / "evals" / "data" / "articles"
+DATA = REPO / "flopcheck" / "evals" / "data"
 
 
 def make_corpus(path: Path, articles: int, sentences: int, seed: int = 2025) -> int:
@@ -36,7 +36,7 @@ def make_corpus(path: Path, articles: int, sentences: int, seed: int = 2025) -> 
         seed: the random seed.
     """
     rng = random.Random(seed)
-    text = " ".join(p.read_text("utf-8") for p in sorted(ARTICLES.glob("*.txt")))
+    text = " ".join(p.read_text("utf-8") for p in sorted(DATA.glob("*/articles/*.txt")))
     pool = [s.strip() + "." for s in text.replace("\n", " ").split(". ") if 20 < len(s) < 400]
     with path.open("w", encoding="utf-8") as fh:
         for i in range(articles):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flopcheck import check
 
-ARTICLES = Path(__file__).resolve().parents[1] / "flopcheck" / "evals" / "data" / "articles"
+ARTICLES = Path(__file__).resolve().parents[1] / "flopcheck/evals/data/real/articles"
 SEEDS = [
     "founding_deepseek_apples_oranges",
     "founding_nextbigfuture_altimeter",

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(
     reason="the rules checker is not there yet",
 )
 
-ARTICLES = Path(__file__).resolve().parents[1] / "flopcheck" / "evals" / "data" / "articles"
+ARTICLES = Path(__file__).resolve().parents[1] / "flopcheck/evals/data/real/articles"
 ARTICLE = ARTICLES / "founding_bernstein.txt"
 # The scripted model can cite only a figure that some tool result holds (possibly rescaled);
 # a rules verdict whose figure is derived outside the tools becomes unverifiable here.

@@ -22,7 +22,7 @@ from flopcheck.plugin.cli import main as cli_main
 from flopcheck.plugin.fake_llm import FakeLLM
 
 REPO = Path(__file__).resolve().parents[1]
-ARTICLES = REPO / "flopcheck" / "evals" / "data" / "articles"
+DATA = REPO / "flopcheck" / "evals" / "data"
 ARTICLE = "DeepSeek-V3 cost $5.5M to train on 2,048 H800 GPUs over two months.\n"
 
 
@@ -66,7 +66,7 @@ def corpus(path: Path, n: int, seed: int = 7) -> list[str]:
         seed: the random seed.
     """
     rng = random.Random(seed)
-    text = " ".join(p.read_text("utf-8") for p in sorted(ARTICLES.glob("*.txt")))
+    text = " ".join(p.read_text("utf-8") for p in sorted(DATA.glob("*/articles/*.txt")))
     sentences = [s.strip() + "." for s in text.split(". ") if 20 < len(s) < 400]
     ids = [f"a{i}" for i in range(n)]
     with path.open("w", encoding="utf-8") as fh:
@@ -267,7 +267,7 @@ def test_openai_backend_with_bounded_concurrency(tmp_path: Path) -> None:
         assert run_cli(args) == 0
     rows = lines(out)
     assert sorted(row["id"] for row in rows) == ["r0", "r1", "r2"]
-    assert all(row["backend"] == "openai" and row["claims"] for row in rows)
+    assert all(row.get("backend") == "openai" and row["claims"] for row in rows), rows
 
 
 def test_html_text_drops_script_and_style() -> None:

@@ -6,7 +6,7 @@ import argparse
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -18,7 +18,10 @@ from flopcheck.evals.metrics import (
     LabelPair,
     Span,
     accuracy,
+    all_supported,
+    by_confidence,
     confusion,
+    fact_check,
     grounded,
     macro_f1,
     match_spans,
@@ -33,6 +36,7 @@ from flopcheck.evals.runner import (
     ArticleSet,
     CalculatorSet,
     EvalResult,
+    Floors,
     GoldClaim,
     check_floors,
     compare_article,
@@ -42,13 +46,24 @@ from flopcheck.evals.runner import (
 )
 from flopcheck.plugin.models import Amount, Claim, Label, Report, Verdict
 
-TOP_KEYS = {"claims", "verdicts", "calculator", "cost", "details"}
+TOP_KEYS = {"real", "synthetic", "all", "calculator", "cost", "details"}
+SET_KEYS = {
+    "gold",
+    "claims",
+    "verdicts",
+    "false_refute_rate",
+    "refuted_precision",
+    "committed_precision",
+    "coverage",
+    "baseline",
+    "by_kind",
+    "by_confidence",
+}
 VERDICT_KEYS = {
     "accuracy",
     "macro_f1",
     "per_class",
     "confusion",
-    "by_kind",
     "grounded_accuracy",
     "end_to_end_accuracy",
     "end_to_end_macro_f1",
@@ -172,15 +187,22 @@ def test_grounded(gold: Amount | None, pred: Amount | None, expected: bool) -> N
     assert grounded(gold, pred, 0.10) is expected
 
 
-def detail(gold: Label, pred: Label | None, is_grounded: bool = True) -> ClaimDetail:
+def detail(
+    gold: Label,
+    pred: Label | None,
+    is_grounded: bool = True,
+    confidence: Literal["high", "medium", "low"] | None = None,
+) -> ClaimDetail:
     """A hand-built claim detail of kind params."""
     right = gold == pred
     return ClaimDetail(
+        set="real",
         article="a.txt",
         gold_id=f"g-{gold}-{pred}",
         kind="params",
         quote="q",
         gold_label=gold,
+        confidence=confidence,
         pred_id=None if pred is None else "c1",
         pred_kind=None if pred is None else "params",
         pred_label=pred,
@@ -205,8 +227,57 @@ def test_score_verdicts_counts_misses_only_end_to_end() -> None:
     assert scores.end_to_end_accuracy == 0.5
     assert scores.grounded_accuracy == pytest.approx(1 / 3)
     assert scores.end_to_end_grounded_accuracy == 0.25
-    assert scores.by_kind["params"].gold == 4
     assert scores.end_to_end_macro_f1 < scores.macro_f1
+
+
+def test_fact_check_figures_known_answers() -> None:
+    rows = [
+        detail("supported", "supported"),
+        detail("supported", "refuted"),
+        detail("supported", None),
+        detail("supported", "unverifiable"),
+        detail("refuted", "refuted"),
+        detail("misleading", "supported"),
+        detail("unverifiable", "unverifiable"),
+    ]
+    scores = fact_check(rows)
+    # One of four gold-supported claims was labelled refuted; the missed one counts as not.
+    assert scores.false_refute_rate == 0.25
+    assert scores.refuted_precision == 0.5
+    # Committed: supported, refuted, refuted, supported (misleading gold) -> 2 right of 4.
+    assert scores.committed_precision == 0.5
+    assert scores.coverage == pytest.approx(4 / 7)
+    assert scores.end_to_end_accuracy == pytest.approx(3 / 7)
+
+
+def test_fact_check_figures_without_a_denominator_are_none() -> None:
+    scores = fact_check([detail("refuted", "unverifiable")])
+    assert scores.false_refute_rate is None
+    assert scores.refuted_precision is None
+    assert scores.committed_precision is None
+    assert scores.coverage == 0.0
+
+
+def test_all_supported_baseline_commits_everything_and_never_refutes() -> None:
+    rows = [detail("supported", None), detail("refuted", "refuted"), detail("misleading", None)]
+    base = fact_check(all_supported(rows))
+    assert base.coverage == 1.0
+    assert base.false_refute_rate == 0.0
+    assert base.refuted_precision is None
+    assert base.committed_precision == pytest.approx(1 / 3)
+
+
+def test_by_confidence_groups_high_and_medium_apart_from_low() -> None:
+    rows = [
+        detail("supported", "supported", confidence="high"),
+        detail("supported", "refuted", confidence="medium"),
+        detail("refuted", "refuted", confidence="low"),
+        detail("refuted", "refuted"),
+    ]
+    groups = by_confidence(rows)
+    assert {k: v.gold for k, v in groups.items()} == {"high_medium": 2, "low": 1, "unrated": 1}
+    assert groups["high_medium"].checker.false_refute_rate == 0.5
+    assert groups["high_medium"].baseline.false_refute_rate == 0.0
 
 
 def test_percentile_and_calculator_scores() -> None:
@@ -262,23 +333,36 @@ def test_compare_article_matches_one_to_one_and_lists_extras() -> None:
         claim("c2", text, "Nothing else", "unverifiable"),
     ]
     report = Report(source="a.txt", backend="rules", claims=preds)
-    details, extras = compare_article("a.txt", text, gold, report)
+    details, extras = compare_article("a.txt", text, gold, report, "real")
     assert [d.pred_id for d in details] == [None, "c1"]  # c1 overlaps g2 by more characters
     assert not details[1].label_correct
     assert [e.pred_id for e in extras] == ["c2"]
 
 
-def test_shipped_article_dataset_is_valid() -> None:
-    dataset = load_dataset("articles")  # validates every row (extra keys forbidden)
+@pytest.mark.parametrize(("name", "least"), [("real", 155), ("synthetic", 100)])
+def test_shipped_article_datasets_are_valid(name: str, least: int) -> None:
+    dataset = load_dataset(name)  # validates every row (extra keys forbidden)
     assert isinstance(dataset, ArticleSet)
-    for c in dataset.claims:
-        # A quote found twice would make its gold span ambiguous.
-        assert dataset.texts[c.article].count(c.quote) == 1, c.id
+    repeated = [c.id for c in dataset.claims if dataset.texts[c.article].count(c.quote) > 1]
+    # A gold span is the quote's first occurrence; a real page may repeat a paragraph, but a
+    # quote found more than once should stay the exception (DATASET.md lists it).
+    assert len(repeated) <= 1, repeated
     labels = Counter(c.label for c in dataset.claims)
-    assert len(dataset.claims) >= 80
+    assert len(dataset.claims) >= least
     assert labels["refuted"] >= 15
-    assert labels["misleading"] >= 15
+    assert labels["misleading"] >= 8
     assert set(labels) == {"supported", "refuted", "misleading", "unverifiable"}
+
+
+def test_real_set_pages_name_their_source() -> None:
+    dataset = load_dataset("real")
+    assert isinstance(dataset, ArticleSet)
+    pages = [a for a in dataset.texts if not a.startswith("founding_")]
+    assert len(pages) == 12
+    for article in pages:
+        assert dataset.texts[article].startswith("# source: https://"), article
+    rated = [c for c in dataset.claims if c.confidence is not None]
+    assert len(rated) == 99
 
 
 def test_shipped_calculator_dataset_is_valid() -> None:
@@ -303,8 +387,14 @@ def test_dataset_path_schema_is_detected_and_checked(tmp_path: Path) -> None:
 
 def test_eval_json_on_rules_backend_has_documented_keys(rules_json: dict[str, Any]) -> None:
     assert set(rules_json) >= TOP_KEYS
-    assert set(rules_json["claims"]) >= {"precision", "recall", "f1", "tp", "fp", "fn"}
-    verdicts = rules_json["verdicts"]
+    for name in ("real", "synthetic", "all"):
+        assert set(rules_json[name]) >= SET_KEYS, name
+        assert set(rules_json[name]["baseline"]) >= {"false_refute_rate", "coverage"}
+    assert rules_json["real"]["gold"] >= 99
+    assert rules_json["all"]["gold"] == rules_json["real"]["gold"] + rules_json["synthetic"]["gold"]
+    assert set(rules_json["real"]["by_confidence"]) >= {"high_medium", "low"}
+    assert set(rules_json["all"]["claims"]) >= {"precision", "recall", "f1", "tp", "fp", "fn"}
+    verdicts = rules_json["all"]["verdicts"]
     assert set(verdicts) >= VERDICT_KEYS
     assert set(verdicts["confusion"]) == {"supported", "refuted", "misleading", "unverifiable"}
     assert set(rules_json["calculator"]) >= {"inside_share", "median_rel_error", "p90_rel_error"}
@@ -313,8 +403,9 @@ def test_eval_json_on_rules_backend_has_documented_keys(rules_json: dict[str, An
 
 
 def test_eval_details_cover_every_gold_claim(rules_result: EvalResult) -> None:
-    assert rules_result.claims is not None
-    assert len(rules_result.details.claims) == rules_result.claims.tp + rules_result.claims.fn
+    assert rules_result.all is not None
+    claims = rules_result.all.claims
+    assert len(rules_result.details.claims) == claims.tp + claims.fn
     assert rules_result.cost.llm_calls == 0
 
 
@@ -322,34 +413,53 @@ def test_text_report_has_the_tables(rules_result: EvalResult) -> None:
     text = render_text(rules_result)
     for heading in ("Claim extraction", "confusion", "Calculator", "Cost", "Missed gold claims"):
         assert heading in text
+    # Real pages come first; every figure has the all-supported baseline beside it.
+    assert text.index("== real") < text.index("== synthetic") < text.index("== all")
+    assert "all-supported" in text
 
 
 def test_shipped_floors_name_existing_metrics(rules_result: EvalResult) -> None:
-    floors = load_floors(FLOORS)
-    assert floors
-    assert set(floors) <= set(metric_values(rules_result))
+    limits = load_floors(FLOORS)
+    names = set(metric_values(rules_result))
+    assert limits.floors
+    assert set(limits.floors) <= names
+    assert set(limits.ceilings) <= names
+    # The real-article set is gated, not only the synthetic one.
+    assert any(k.startswith("real.") for k in limits.floors)
+    assert "real.false_refute_rate" in limits.ceilings
 
 
 def test_floors_fail_below_and_pass_at_the_value(rules_result: EvalResult) -> None:
-    assert rules_result.claims is not None
-    f1 = rules_result.claims.f1
-    assert check_floors(rules_result, {"claims.f1": f1}) == []
-    failures = check_floors(rules_result, {"claims.f1": f1 + 0.01})
+    assert rules_result.real is not None
+    f1 = rules_result.real.claims.f1
+    assert check_floors(rules_result, Floors(floors={"real.claims.f1": f1})) == []
+    failures = check_floors(rules_result, Floors(floors={"real.claims.f1": f1 + 0.01}))
     assert len(failures) == 1
-    assert failures[0].startswith("claims.f1")
-    assert check_floors(rules_result, {"claims.f2": 0.0}) == ["claims.f2: no such metric (floor 0)"]
+    assert failures[0].startswith("real.claims.f1")
+    missing = check_floors(rules_result, Floors(floors={"real.claims.f2": 0.0}))
+    assert missing == ["real.claims.f2: no such metric (floor 0)"]
+
+
+def test_ceilings_fail_above_and_pass_at_the_value(rules_result: EvalResult) -> None:
+    assert rules_result.real is not None
+    rate = rules_result.real.false_refute_rate
+    assert rate is not None
+    assert check_floors(rules_result, Floors(ceilings={"real.false_refute_rate": rate})) == []
+    failures = check_floors(rules_result, Floors(ceilings={"real.false_refute_rate": rate - 0.01}))
+    assert len(failures) == 1
+    assert "above its ceiling" in failures[0]
 
 
 def test_floors_of_sections_not_run_are_skipped(rules_result: EvalResult) -> None:
-    partial = rules_result.model_copy(update={"claims": None})
-    assert check_floors(partial, {"claims.f1": 2.0}) == []
+    partial = rules_result.model_copy(update={"real": None})
+    assert check_floors(partial, Floors(floors={"real.claims.f1": 2.0})) == []
 
 
 def test_eval_exits_1_naming_the_metric_below_its_floor(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     floors = tmp_path / "floors.json"
-    floors.write_text(json.dumps({"calculator.inside_share": 1.01}), encoding="utf-8")
+    floors.write_text(json.dumps({"floors": {"calculator.inside_share": 1.01}}), encoding="utf-8")
     code = run_cli(["--dataset", "calculator", "--floors", str(floors), "-o", str(tmp_path / "r")])
     assert code == 1
     assert "calculator.inside_share" in capsys.readouterr().err

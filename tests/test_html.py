@@ -16,7 +16,7 @@ from flopcheck.plugin.models import Amount, Claim, Report, Verdict
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
-ARTICLE = (REPO / "flopcheck" / "evals" / "data" / "articles" / "founding_bernstein.txt").read_text(
+ARTICLE = (REPO / "flopcheck/evals/data/real/articles" / "founding_bernstein.txt").read_text(
     "utf-8"
 )
 HOSTILE = (

@@ -32,9 +32,7 @@ ENV = {
     **os.environ,
     "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
 }
-ARTICLE = (
-    ROOT / "flopcheck" / "evals" / "data" / "articles" / "founding_deepseek_apples_oranges.txt"
-)
+ARTICLE = ROOT / "flopcheck/evals/data/real/articles" / "founding_deepseek_apples_oranges.txt"
 T = TypeVar("T")
 
 

@@ -16,7 +16,8 @@ from flopcheck.errors import FlopcheckError
 from flopcheck.plugin.llm_options import add_llm_options, llm_options
 
 if TYPE_CHECKING:
-    from flopcheck.evals.runner import EvalResult
+    from flopcheck.evals.metrics import SliceScores
+    from flopcheck.evals.runner import EvalResult, SetScores
 
 QUOTE_WIDTH = 70
 
@@ -48,11 +49,56 @@ def _cells(*values: str | float | int | None) -> list[str]:
     return [v if isinstance(v, str) else _num(v) for v in values]
 
 
-def _verdict_lines(result: EvalResult) -> list[str]:
-    c, v = result.claims, result.verdicts
-    if c is None or v is None:
-        return []
+_FIGURES = ("false_refute_rate", "refuted_precision", "committed_precision", "coverage")
+_TITLES = {
+    "real": "real: pages written by others (the founding articles and the real-article set)",
+    "synthetic": "synthetic: articles written for the project (the checker was tuned on them)",
+    "all": "all: every labelled article",
+}
+_SLICE_HEADER = [
+    "gold",
+    "matched",
+    "correct",
+    "end to end",
+    "false refute",
+    "committed prec",
+    "coverage",
+    "baseline e2e",
+]
+
+
+def _fact_lines(s: SetScores) -> list[str]:
+    base, v = s.baseline, s.verdicts
+    rows = [_cells(name, getattr(s, name), getattr(base, name)) for name in _FIGURES]
+    rows.append(_cells("end_to_end_macro_f1", v.end_to_end_macro_f1, base.end_to_end_macro_f1))
+    rows.append(_cells("end_to_end_accuracy", v.end_to_end_accuracy, base.end_to_end_accuracy))
+    return _table(["figure", "checker", "all-supported"], rows)
+
+
+def _slice_rows(slices: dict[str, SliceScores]) -> list[list[str]]:
+    return [
+        _cells(
+            name,
+            x.gold,
+            x.matched,
+            x.correct,
+            x.checker.end_to_end_accuracy,
+            x.checker.false_refute_rate,
+            x.checker.committed_precision,
+            x.checker.coverage,
+            x.baseline.end_to_end_accuracy,
+        )
+        for name, x in slices.items()
+    ]
+
+
+def _set_lines(name: str, s: SetScores) -> list[str]:
+    c, v = s.claims, s.verdicts
     lines = [
+        f"== {_TITLES.get(name, name)}: {s.gold} gold claims in {s.articles} articles",
+        "",
+        *_fact_lines(s),
+        "",
         f"Claim extraction ({c.tp + c.fn} gold, {c.tp + c.fp} predicted; span overlap)",
         f"  precision {c.precision:.3f}  recall {c.recall:.3f}  f1 {c.f1:.3f}"
         f"  (tp {c.tp}, fp {c.fp}, fn {c.fn})",
@@ -65,40 +111,48 @@ def _verdict_lines(result: EvalResult) -> list[str]:
         "",
     ]
     classes = [
-        _cells(k, s.precision, s.recall, s.f1, s.support, s.predicted)
-        for k, s in v.per_class.items()
+        _cells(k, x.precision, x.recall, x.f1, x.support, x.predicted)
+        for k, x in v.per_class.items()
     ]
     lines += _table(["label", "precision", "recall", "f1", "gold", "predicted"], classes)
     lines += ["", "  confusion (rows gold, columns predicted; matched claims)"]
     matrix = [_cells(g, *row.values()) for g, row in v.confusion.items()]
     # Rows and columns share one label order, so the row keys serve as the column header.
     lines += _table(["gold", *v.confusion], matrix)
-    kinds = [
-        _cells(k, s.gold, s.matched, s.correct, s.accuracy, s.end_to_end_accuracy)
-        for k, s in v.by_kind.items()
-    ]
-    lines += ["", *_table(["kind", "gold", "matched", "correct", "accuracy", "end to end"], kinds)]
-    articles = [
-        _cells(a.article, a.gold, a.predicted, a.matched, a.correct, a.seconds)
-        for a in result.details.articles
-    ]
-    lines += ["", *_table(["article", "gold", "predicted", "matched", "correct", "s"], articles)]
+    lines += ["", *_table(["kind", *_SLICE_HEADER], _slice_rows(s.by_kind))]
+    lines += ["", *_table(["gold confidence", *_SLICE_HEADER], _slice_rows(s.by_confidence))]
     return [*lines, ""]
 
 
+def _verdict_lines(result: EvalResult) -> list[str]:
+    lines: list[str] = []
+    for name in ("real", "synthetic", "all"):
+        scores = getattr(result, name)
+        if scores is not None:
+            lines += _set_lines(name, scores)
+    articles = [
+        _cells(a.set, a.article, a.gold, a.predicted, a.matched, a.correct, a.seconds)
+        for a in result.details.articles
+    ]
+    if articles:
+        header = ["set", "article", "gold", "predicted", "matched", "correct", "s"]
+        lines += [*_table(header, articles), ""]
+    return lines
+
+
 def _miss_lines(result: EvalResult) -> list[str]:
-    if result.claims is None:
+    if result.all is None:
         return []
     details = result.details
     missed = [d for d in details.claims if d.pred_id is None]
     wrong = [d for d in details.claims if d.pred_id is not None and not d.label_correct]
     lines = [f"Missed gold claims ({len(missed)})"]
     lines += [
-        f"  {d.gold_id:<12} {d.gold_label:<12} {d.kind:<17} {_short(d.quote)}" for d in missed
+        f"  {d.gold_id:<22} {d.gold_label:<12} {d.kind:<17} {_short(d.quote)}" for d in missed
     ]
     lines += ["", f"Wrong labels ({len(wrong)}): gold -> predicted"]
     lines += [
-        f"  {d.gold_id:<12} {d.gold_label} -> {d.pred_label} ({d.pred_id}, {d.pred_kind})"
+        f"  {d.gold_id:<22} {d.gold_label} -> {d.pred_label} ({d.pred_id}, {d.pred_kind})"
         for d in wrong
     ]
     extras = details.unmatched_predictions
@@ -210,7 +264,8 @@ def add_eval_command(subparsers: Any) -> argparse.ArgumentParser:
         "--dataset",
         action="append",
         metavar="NAME|PATH",
-        help="articles, calculator, or a JSONL path; repeatable (default: articles and calculator)",
+        help="real, synthetic, articles (both), calculator, or a JSONL path; repeatable "
+        "(default: real, synthetic and calculator)",
     )
     cmd.add_argument("--backend", choices=["rules", "openai"], default="rules")
     add_llm_options(cmd)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -15,6 +16,9 @@ from flopcheck.plugin.models import KINDS, LABELS, Amount, Kind, Label
 from flopcheck.tools import call
 
 Span = tuple[int, int]
+Confidence = Literal["high", "medium", "low"]
+# Labels that commit to a finding; `unverifiable` declines to.
+COMMITTED: frozenset[Label] = frozenset({"supported", "refuted", "misleading"})
 LabelPair = tuple[Label, Label | None]
 GROUNDED_TOLERANCE = 0.10
 # Dimensionless units, as multiples of a plain ratio; convert_units handles dimensioned ones.
@@ -46,24 +50,16 @@ class ClassScores(_Model):
     predicted: int
 
 
-class KindScores(_Model):
-    """Verdict accuracy for the gold claims of one kind."""
-
-    gold: int
-    matched: int
-    correct: int
-    accuracy: float
-    end_to_end_accuracy: float
-
-
 class ClaimDetail(_Model):
     """One gold claim, the prediction matched to it (if any) and whether its verdict is right."""
 
+    set: str
     article: str
     gold_id: str
     kind: Kind
     quote: str
     gold_label: Label
+    confidence: Confidence | None
     pred_id: str | None
     pred_kind: Kind | None
     pred_label: Label | None
@@ -77,6 +73,7 @@ class ClaimDetail(_Model):
 class ExtraPrediction(_Model):
     """A predicted claim that matched no gold claim (a false positive of extraction)."""
 
+    set: str
     article: str
     pred_id: str
     kind: Kind
@@ -87,6 +84,7 @@ class ExtraPrediction(_Model):
 class ArticleSummary(_Model):
     """Counts for one article, to see where the misses are."""
 
+    set: str
     article: str
     gold: int
     predicted: int
@@ -103,7 +101,6 @@ class VerdictScores(_Model):
     macro_f1: float
     per_class: dict[str, ClassScores]
     confusion: dict[str, dict[str, int]]
-    by_kind: dict[str, KindScores]
     grounded_tolerance: float
     grounded_accuracy: float
     end_to_end_accuracy: float
@@ -314,24 +311,6 @@ def score_claims(details: Sequence[ClaimDetail], unmatched_predictions: int) -> 
     return prf(tp, unmatched_predictions, len(details) - tp)
 
 
-def _by_kind(details: Sequence[ClaimDetail]) -> dict[str, KindScores]:
-    out: dict[str, KindScores] = {}
-    for kind in KINDS:
-        rows = [d for d in details if d.kind == kind]
-        if not rows:
-            continue
-        matched = sum(d.pred_id is not None for d in rows)
-        correct = sum(d.label_correct for d in rows)
-        out[kind] = KindScores(
-            gold=len(rows),
-            matched=matched,
-            correct=correct,
-            accuracy=_ratio(correct, matched),
-            end_to_end_accuracy=_ratio(correct, len(rows)),
-        )
-    return out
-
-
 def score_verdicts(
     details: Sequence[ClaimDetail], tolerance: float = GROUNDED_TOLERANCE
 ) -> VerdictScores:
@@ -352,7 +331,6 @@ def score_verdicts(
         macro_f1=macro_f1(classes),
         per_class=classes,
         confusion=confusion(pairs),
-        by_kind=_by_kind(details),
         grounded_tolerance=tolerance,
         grounded_accuracy=_ratio(grounded_right, len(matched)),
         end_to_end_accuracy=accuracy(everything),
@@ -393,3 +371,128 @@ def score_calculator(details: Sequence[CalculatorDetail]) -> CalculatorScores:
         median_rel_error=percentile(errors, 50),
         p90_rel_error=percentile(errors, 90),
     )
+
+
+class FactCheckScores(_Model):
+    """The figures a fact-checker lives by, over one group of gold claims.
+
+    ``None`` means the figure has no denominator here (no gold-supported claim, nothing
+    labelled refuted), which is not the same as 0.
+    """
+
+    false_refute_rate: float | None
+    refuted_precision: float | None
+    committed_precision: float | None
+    coverage: float | None
+    accuracy: float | None
+    end_to_end_accuracy: float | None
+    end_to_end_macro_f1: float | None
+
+
+class SliceScores(_Model):
+    """One slice of a set (a kind, a gold confidence): counts, the checker, and the baseline."""
+
+    gold: int
+    matched: int
+    correct: int
+    checker: FactCheckScores
+    baseline: FactCheckScores
+
+
+def _share(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def fact_check(details: Sequence[ClaimDetail]) -> FactCheckScores:
+    """Return false-refute rate, refuted and committed precision, coverage and accuracies.
+
+    Args:
+        details: one entry per gold claim of the group (a missed claim has no prediction).
+    """
+    supported = [d for d in details if d.gold_label == "supported"]
+    matched = [d for d in details if d.pred_id is not None]
+    refuted = [d for d in matched if d.pred_label == "refuted"]
+    committed = [d for d in matched if d.pred_label in COMMITTED]
+    pairs: list[LabelPair] = [(d.gold_label, d.pred_label) for d in details]
+    return FactCheckScores(
+        false_refute_rate=_share(sum(d.pred_label == "refuted" for d in supported), len(supported)),
+        refuted_precision=_share(sum(d.gold_label == "refuted" for d in refuted), len(refuted)),
+        committed_precision=_share(
+            sum(d.gold_label == d.pred_label for d in committed), len(committed)
+        ),
+        coverage=_share(len(committed), len(details)),
+        accuracy=_share(sum(d.label_correct for d in matched), len(matched)),
+        end_to_end_accuracy=_share(sum(d.label_correct for d in details), len(details)),
+        end_to_end_macro_f1=macro_f1(per_class(pairs)) if details else None,
+    )
+
+
+def all_supported(details: Sequence[ClaimDetail]) -> list[ClaimDetail]:
+    """Return the trivial baseline's rows: every gold claim found and labelled supported.
+
+    Args:
+        details: one entry per gold claim.
+    """
+    return [
+        d.model_copy(
+            update={
+                "pred_id": "baseline",
+                "pred_label": "supported",
+                "label_correct": d.gold_label == "supported",
+            }
+        )
+        for d in details
+    ]
+
+
+def score_slice(details: Sequence[ClaimDetail]) -> SliceScores:
+    """Return the counts and fact-check figures of a group, with the baseline's beside them.
+
+    Args:
+        details: one entry per gold claim of the group.
+    """
+    return SliceScores(
+        gold=len(details),
+        matched=sum(d.pred_id is not None for d in details),
+        correct=sum(d.label_correct for d in details),
+        checker=fact_check(details),
+        baseline=fact_check(all_supported(details)),
+    )
+
+
+def confidence_group(confidence: Confidence | None) -> str:
+    """Return the reporting group of a gold confidence: high_medium, low or unrated.
+
+    Args:
+        confidence: the annotator's confidence in the gold label, if recorded.
+    """
+    if confidence is None:
+        return "unrated"
+    return "low" if confidence == "low" else "high_medium"
+
+
+def by_kind(details: Sequence[ClaimDetail]) -> dict[str, SliceScores]:
+    """Return the slice scores of each gold kind present.
+
+    Args:
+        details: one entry per gold claim.
+    """
+    return {
+        kind: score_slice(rows)
+        for kind in KINDS
+        if (rows := [d for d in details if d.kind == kind])
+    }
+
+
+def by_confidence(details: Sequence[ClaimDetail]) -> dict[str, SliceScores]:
+    """Return the slice scores of each gold-confidence group present.
+
+    Args:
+        details: one entry per gold claim.
+    """
+    groups = ("high_medium", "low", "unrated")
+    return {
+        group: score_slice(rows)
+        for group in groups
+        if (rows := [d for d in details if confidence_group(d.confidence) == group])
+    }

@@ -1,11 +1,14 @@
 """Run flopcheck over the labelled datasets and score it; EVAL.md defines every metric.
 
-Datasets are named (``articles`` = data/claims.jsonl, ``calculator`` = data/calculator_cases.jsonl)
-or given as a path to a JSONL file of either schema, told apart by its keys.
+Datasets are named (``real`` = data/real/claims.jsonl, pages written by others; ``synthetic`` =
+data/synthetic/claims.jsonl, articles written for the project; ``articles`` = both; ``calculator``
+= data/calculator_cases.jsonl) or given as a path to a JSONL file of either schema, told apart by
+its keys. Article claims are scored per set (``real``, ``synthetic``) and over ``all`` of them.
 
-Floors: ``floors.json`` maps a dotted metric path ("claims.f1", "calculator.inside_share") to
-its minimum. The values are set from figures measured on the rules backend, a small margin below
-them and never above; until they are measured the file holds placeholders of 0.0.
+Floors: ``floors.json`` holds ``floors`` (dotted metric path -> minimum, e.g.
+"real.claims.f1") and ``ceilings`` (path -> maximum, for figures where lower is better such as
+"real.false_refute_rate"). They are set from figures measured on the rules backend, a small
+margin from them, and only ever tightened.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from flopcheck.errors import InputError
 from flopcheck.evals.metrics import (
@@ -25,9 +28,16 @@ from flopcheck.evals.metrics import (
     CalculatorDetail,
     CalculatorScores,
     ClaimDetail,
+    Confidence,
     ExtraPrediction,
+    FactCheckScores,
     Scores,
+    SliceScores,
     VerdictScores,
+    all_supported,
+    by_confidence,
+    by_kind,
+    fact_check,
     grounded,
     match_spans,
     score_calculator,
@@ -38,10 +48,17 @@ from flopcheck.plugin.models import Amount, Claim, Kind, Label, Report, Usage
 from flopcheck.tools import call
 
 DATA = Path(__file__).parent / "data"
-NAMED = {"articles": DATA / "claims.jsonl", "calculator": DATA / "calculator_cases.jsonl"}
-DEFAULT_DATASETS = ("articles", "calculator")
+ARTICLE_SETS = ("real", "synthetic")
+NAMED = {
+    "real": DATA / "real" / "claims.jsonl",
+    "synthetic": DATA / "synthetic" / "claims.jsonl",
+    "calculator": DATA / "calculator_cases.jsonl",
+}
+# A name that stands for several datasets.
+ALIASES = {"articles": ARTICLE_SETS}
+DEFAULT_DATASETS = ("real", "synthetic", "calculator")
 FLOORS = Path(__file__).parent / "floors.json"
-SECTIONS = ("claims", "verdicts", "calculator", "cost")
+SECTIONS = ("real", "synthetic", "all", "calculator", "cost")
 
 
 class _Model(BaseModel):
@@ -55,17 +72,25 @@ class GoldClaim(_Model):
     id: str = Field(min_length=1)
     quote: str = Field(min_length=1)
     kind: Kind
-    claimed: Amount
+    claimed: Amount | None
+    claimed_text: str | None = Field(
+        default=None, description="what the claim asserts, in words, where no Amount is given"
+    )
     label: Label
     computed: Amount | None
     reason: str
     misleading_reason: str | None
+    confidence: Confidence | None = Field(
+        default=None, description="the annotator's confidence in the label, where recorded"
+    )
 
     @model_validator(mode="after")
     def _named_reason(self) -> GoldClaim:
         # The verdict policy: a misleading label needs a named reason.
         if self.label == "misleading" and not self.misleading_reason:
             raise ValueError("a misleading claim needs a misleading_reason")
+        if self.claimed is None and not self.claimed_text:
+            raise ValueError("a claim needs claimed (an Amount) or claimed_text")
         return self
 
 
@@ -120,13 +145,30 @@ class Details(_Model):
     calculator: list[CalculatorDetail]
 
 
+class SetScores(_Model):
+    """Every score of one set of articles: extraction, verdicts, and the fact-check figures."""
+
+    gold: int
+    articles: int
+    claims: Scores
+    verdicts: VerdictScores
+    false_refute_rate: float | None
+    refuted_precision: float | None
+    committed_precision: float | None
+    coverage: float | None
+    baseline: FactCheckScores
+    by_kind: dict[str, SliceScores]
+    by_confidence: dict[str, SliceScores]
+
+
 class EvalResult(_Model):
     """Every score of one eval run; a section is None when no dataset fed it."""
 
     datasets: list[str]
     backend: str
-    claims: Scores | None
-    verdicts: VerdictScores | None
+    real: SetScores | None
+    synthetic: SetScores | None
+    all: SetScores | None
     calculator: CalculatorScores | None
     cost: Cost
     details: Details
@@ -183,7 +225,7 @@ def load_dataset(spec: str) -> ArticleSet | CalculatorSet:
     """Load and validate a dataset by name or path; the schema is detected from its keys.
 
     Args:
-        spec: "articles", "calculator", or a path to a JSONL file of either schema.
+        spec: "real", "synthetic", "calculator", or a path to a JSONL file of either schema.
     """
     path = NAMED.get(spec, Path(spec))
     rows = _read_jsonl(path)
@@ -209,7 +251,7 @@ def gold_span(text: str, quote: str) -> tuple[int, int]:
 
 
 def compare_article(
-    article: str, text: str, gold: Sequence[GoldClaim], report: Report
+    article: str, text: str, gold: Sequence[GoldClaim], report: Report, set_name: str = ""
 ) -> tuple[list[ClaimDetail], list[ExtraPrediction]]:
     """Match one article's predicted claims to its gold claims and judge each verdict.
 
@@ -218,16 +260,23 @@ def compare_article(
         text: its text.
         gold: its gold claims.
         report: the checker's Report for it.
+        set_name: the set the article belongs to ("real", "synthetic", or a dataset path).
     """
     preds = report.claims
     pairs = match_spans([gold_span(text, g.quote) for g in gold], [(p.start, p.end) for p in preds])
     details = [
-        _detail(article, g, preds[pairs[i]] if i in pairs else None) for i, g in enumerate(gold)
+        _detail(set_name, article, g, preds[pairs[i]] if i in pairs else None)
+        for i, g in enumerate(gold)
     ]
     used = set(pairs.values())
     extras = [
         ExtraPrediction(
-            article=article, pred_id=p.id, kind=p.kind, label=p.verdict.label, quote=p.quote
+            set=set_name,
+            article=article,
+            pred_id=p.id,
+            kind=p.kind,
+            label=p.verdict.label,
+            quote=p.quote,
         )
         for j, p in enumerate(preds)
         if j not in used
@@ -235,15 +284,17 @@ def compare_article(
     return details, extras
 
 
-def _detail(article: str, gold: GoldClaim, pred: Claim | None) -> ClaimDetail:
+def _detail(set_name: str, article: str, gold: GoldClaim, pred: Claim | None) -> ClaimDetail:
     right = pred is not None and pred.verdict.label == gold.label
     computed = pred.verdict.computed if pred is not None else None
     return ClaimDetail(
+        set=set_name,
         article=article,
         gold_id=gold.id,
         kind=gold.kind,
         quote=gold.quote,
         gold_label=gold.label,
+        confidence=gold.confidence,
         pred_id=pred.id if pred else None,
         pred_kind=pred.kind if pred else None,
         pred_label=pred.verdict.label if pred else None,
@@ -314,11 +365,12 @@ def _run_articles(
             elapsed = time.perf_counter() - start
             seconds += elapsed
             usage = add_usage(usage, report.usage)
-            rows, unmatched = compare_article(article, text, gold, report)
+            rows, unmatched = compare_article(article, text, gold, report, ds.name)
             details += rows
             extras += unmatched
             summaries.append(
                 ArticleSummary(
+                    set=ds.name,
                     article=article,
                     gold=len(gold),
                     predicted=len(report.claims),
@@ -341,7 +393,8 @@ def evaluate(
         **options: options of the openai backend (model, base_url, timeout, ...).
     """
     start = time.perf_counter()
-    loaded = [load_dataset(spec) for spec in datasets]
+    specs = list(dict.fromkeys(s for spec in datasets for s in ALIASES.get(spec, (spec,))))
+    loaded = [load_dataset(spec) for spec in specs]
     article_sets = [d for d in loaded if isinstance(d, ArticleSet)]
     cases = [c for d in loaded if isinstance(d, CalculatorSet) for c in d.cases]
     details, extras, summaries, usage, seconds = _run_articles(article_sets, backend, options)
@@ -352,16 +405,51 @@ def evaluate(
         checker_seconds=seconds,
         wall_seconds=time.perf_counter() - start,
     )
+    ran = {ds.name for ds in article_sets}
+
+    def scored(names: set[str]) -> SetScores | None:
+        rows = [d for d in details if d.set in names]
+        if not rows:
+            return None
+        extra = sum(e.set in names for e in extras)
+        articles = sum(a.set in names for a in summaries)
+        return score_set(rows, extra, articles)
+
     return EvalResult(
-        datasets=list(datasets),
+        datasets=specs,
         backend=backend,
-        claims=score_claims(details, len(extras)) if article_sets else None,
-        verdicts=score_verdicts(details, GROUNDED_TOLERANCE) if article_sets else None,
+        real=scored({"real"}) if "real" in ran else None,
+        synthetic=scored({"synthetic"}) if "synthetic" in ran else None,
+        all=scored(ran),
         calculator=score_calculator(calc) if cases else None,
         cost=cost,
         details=Details(
             claims=details, unmatched_predictions=extras, articles=summaries, calculator=calc
         ),
+    )
+
+
+def score_set(details: Sequence[ClaimDetail], extras: int, articles: int) -> SetScores:
+    """Return every score of one set of gold claims.
+
+    Args:
+        details: one entry per gold claim of the set.
+        extras: predictions in the set's articles that matched no gold claim.
+        articles: how many articles the set holds.
+    """
+    checker = fact_check(details)
+    return SetScores(
+        gold=len(details),
+        articles=articles,
+        claims=score_claims(details, extras),
+        verdicts=score_verdicts(details, GROUNDED_TOLERANCE),
+        false_refute_rate=checker.false_refute_rate,
+        refuted_precision=checker.refuted_precision,
+        committed_precision=checker.committed_precision,
+        coverage=checker.coverage,
+        baseline=fact_check(all_supported(details)),
+        by_kind=by_kind(details),
+        by_confidence=by_confidence(details),
     )
 
 
@@ -382,39 +470,52 @@ def metric_values(result: EvalResult) -> dict[str, float]:
     return values
 
 
-def load_floors(path: Path = FLOORS) -> dict[str, float]:
-    """Read a floors file: a JSON object of dotted metric path -> minimum.
+class Floors(_Model):
+    """Minimums for figures where higher is better, maximums where lower is better."""
+
+    floors: dict[str, float] = Field(default_factory=dict)
+    ceilings: dict[str, float] = Field(default_factory=dict)
+
+
+def load_floors(path: Path = FLOORS) -> Floors:
+    """Read a floors file: {"floors": {path: minimum}, "ceilings": {path: maximum}}.
 
     Args:
         path: the floors file; default the shipped floors.json.
     """
     try:
-        return TypeAdapter(dict[str, float]).validate_json(path.read_bytes())
+        return Floors.model_validate_json(path.read_bytes())
     except OSError as exc:
         raise InputError(f"cannot read floors {path}: {exc.strerror}") from exc
     except ValidationError as exc:
-        raise InputError(f"{path}: floors must map metric names to numbers") from exc
+        raise InputError(
+            f'{path}: expected {{"floors": {{metric: minimum}}, "ceilings": {{metric: maximum}}}}'
+        ) from exc
 
 
-def check_floors(result: EvalResult, floors: Mapping[str, float]) -> list[str]:
-    """Return one message per metric below its floor (or unknown); empty when all pass.
+def check_floors(result: EvalResult, limits: Floors) -> list[str]:
+    """Return one message per metric past its floor or ceiling (or unknown); empty when all pass.
 
-    A floor whose section was not evaluated in this run (e.g. calculator floors when only
+    A limit whose section was not evaluated in this run (e.g. calculator floors when only
     articles ran) is skipped.
 
     Args:
         result: an eval result.
-        floors: dotted metric path -> minimum.
+        limits: the floors and ceilings.
     """
     values = metric_values(result)
     failures: list[str] = []
-    for key, floor in sorted(floors.items()):
+    checks = [(k, v, "floor") for k, v in limits.floors.items()]
+    checks += [(k, v, "ceiling") for k, v in limits.ceilings.items()]
+    for key, limit, which in sorted(checks):
         section = key.split(".", 1)[0]
         if section in SECTIONS and getattr(result, section) is None:
             continue
         value = values.get(key)
         if value is None:
-            failures.append(f"{key}: no such metric (floor {floor:g})")
-        elif value < floor:
-            failures.append(f"{key} = {value:.4f} is below its floor {floor:g}")
+            failures.append(f"{key}: no such metric ({which} {limit:g})")
+        elif which == "floor" and value < limit:
+            failures.append(f"{key} = {value:.4f} is below its floor {limit:g}")
+        elif which == "ceiling" and value > limit:
+            failures.append(f"{key} = {value:.4f} is above its ceiling {limit:g}")
     return failures
