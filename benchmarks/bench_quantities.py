@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from flopcheck.plugin.quantities import find_precisions, find_quantities
+from flopcheck.rules.quantities import find_precisions, find_quantities
 
 DEFAULT_DIR = Path("/work/shared/articles")
 

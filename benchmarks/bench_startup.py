@@ -19,7 +19,7 @@ COMMANDS = {
         "flopcheck",
         "tool",
         "cluster_time",
-        '{"gpus": 2048, "days": 54}',
+        '{"accelerator_count": 2048, "days": 54}',
     ],
     "flopcheck tool lookup_accelerator": [
         sys.executable,

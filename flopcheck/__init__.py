@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from flopcheck.errors import FlopcheckError
 
 if TYPE_CHECKING:
-    from flopcheck.plugin.models import Report
+    from flopcheck.engine.report import Report
 
 __version__ = "0.1.0"
 __all__ = ["FlopcheckError", "Report", "__version__", "check"]
@@ -32,7 +32,7 @@ def check(text: str, backend: str = "rules", **options: Any) -> Report:
 
 def __getattr__(name: str) -> Any:
     if name == "Report":
-        from flopcheck.plugin.models import Report
+        from flopcheck.engine.report import Report
 
         return Report
     raise AttributeError(name)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from flopcheck.plugin.fake_llm import FakeLLM
+from flopcheck.testing.fake_llm import FakeLLM
 
 
 @pytest.fixture(autouse=True)

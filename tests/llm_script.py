@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flopcheck.plugin.agent import check_with_openai
-from flopcheck.plugin.fake_llm import FakeLLM, completion, tool_call
-from flopcheck.plugin.models import Report
+from flopcheck.engine.report import Report
+from flopcheck.llm.agent import check_with_openai
+from flopcheck.testing.fake_llm import FakeLLM, completion, tool_call
 
 TEXT = (
     "DeepSeek says it trained V3 for $5.5M. It used 2.788M H800 GPU hours at $2 per GPU hour. "
     "A rival claims the run cost $1M."
 )
 GOOD_QUOTE, WRONG_QUOTE = "trained V3 for $5.5M", "the run cost $1M"
-COST_ARGS = {"gpu_hours": 2.788e6, "price_usd_per_gpu_hour": 2}
+COST_ARGS = {"accelerator_hours": 2.788e6, "usd_per_accelerator_hour": 2}
 
 
 def run(fake: FakeLLM, text: str = TEXT, **options: Any) -> Report:

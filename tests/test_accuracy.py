@@ -19,7 +19,7 @@ def predict(case: dict[str, Any]) -> dict[str, float]:
         "training_compute", {"active_params": case["active_params"], "tokens": case["tokens"]}
     )
     hours = call(
-        "gpu_hours",
+        "accelerator_hours",
         {
             "flop": flop["value"]["mid"],
             "accelerator": case["accelerator"],

@@ -206,7 +206,7 @@ def test_agents_tool_returns_json_text() -> None:
     from agents.tool_context import ToolContext
 
     tool = next(t for t in agents_tools() if t.name == "cluster_time")
-    args = json.dumps({"gpus": 2048, "gpu_hours": 2.788e6, "days": None})
+    args = json.dumps({"accelerator_count": 2048, "accelerator_hours": 2.788e6, "days": None})
     ctx = ToolContext(context=None, tool_name=tool.name, tool_call_id="1", tool_arguments=args)
 
     async def invoke(arguments: str) -> Any:
@@ -215,7 +215,7 @@ def test_agents_tool_returns_json_text() -> None:
     out = asyncio.run(invoke(args))
     assert isinstance(out, str)
     assert json.loads(out)["value"]["unit"] == "days"
-    bad = asyncio.run(invoke('{"gpus": 0}'))
+    bad = asyncio.run(invoke('{"accelerator_count": 0}'))
     assert json.loads(bad)["error_type"] == "bad_arguments"
 
 

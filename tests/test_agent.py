@@ -20,9 +20,9 @@ from llm_script import (
 )
 
 from flopcheck.errors import BackendError
-from flopcheck.plugin.fake_llm import FakeLLM, completion, tool_call
-from flopcheck.plugin.tokens import count_tokens, split_text
+from flopcheck.llm.tokens import count_tokens, split_text
 from flopcheck.prompts import find_article
+from flopcheck.testing.fake_llm import FakeLLM, completion, tool_call
 
 
 def test_normal_run_computes_the_label_from_cited_tool_calls(fake: FakeLLM) -> None:
@@ -85,13 +85,13 @@ def test_rewrapped_quote_is_anchored_to_the_article_span(fake: FakeLLM) -> None:
 def test_malformed_tool_arguments_are_fed_back_and_recorded(fake: FakeLLM) -> None:
     fake.push(
         extraction(claim(GOOD_QUOTE, 5.5e6)),
-        calls(tool_call("training_cost", '{"gpu_hours": 2.788e6,', "call_bad")),
+        calls(tool_call("training_cost", '{"accelerator_hours": 2.788e6,', "call_bad")),
         calls(COST_CALL),
         verdict(),
     )
     (only,) = run(fake).claims
     assert "not valid JSON" in tool_messages(fake.requests[2])[0]["error"]
-    assert only.verdict.steps[0].args == {"raw_arguments": '{"gpu_hours": 2.788e6,'}
+    assert only.verdict.steps[0].args == {"raw_arguments": '{"accelerator_hours": 2.788e6,'}
     assert only.verdict.label == "supported"
 
 

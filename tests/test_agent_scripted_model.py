@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import flopcheck
-from flopcheck.plugin.agent import check_with_openai
-from flopcheck.plugin.fake_llm import FakeLLM
-from flopcheck.plugin.models import Report
+from flopcheck.engine.report import Report
+from flopcheck.llm.agent import check_with_openai
+from flopcheck.testing.fake_llm import FakeLLM
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("flopcheck.plugin.checker") is None,
@@ -161,8 +161,8 @@ def test_cli_exits_3_with_one_line_when_the_server_is_unreachable(
 
 
 def test_usage_prices_the_tokens_at_the_models_list_price() -> None:
-    from flopcheck.plugin.agent import estimated_cost
-    from flopcheck.plugin.models import Usage
+    from flopcheck.engine.report import Usage
+    from flopcheck.llm.agent import estimated_cost
 
     usage = Usage(llm_calls=2, prompt_tokens=1_000_000, completion_tokens=500_000)
     # GPT-4o lists $2.50 input and $10 output per million tokens.

@@ -19,8 +19,8 @@ from llm_script import (
 )
 
 from flopcheck.errors import BackendError
-from flopcheck.plugin.agent import check_with_openai
-from flopcheck.plugin.fake_llm import FakeLLM, Reply, completion, error_reply, tool_call
+from flopcheck.llm.agent import check_with_openai
+from flopcheck.testing.fake_llm import FakeLLM, Reply, completion, error_reply, tool_call
 
 
 def test_rate_limit_then_success_is_retried(fake: FakeLLM) -> None:

@@ -19,7 +19,7 @@ import pytest
 from flopcheck.plugin._batch_io import html_to_text, scan_done
 from flopcheck.plugin._batch_progress import Tally, progress_line
 from flopcheck.plugin.cli import main as cli_main
-from flopcheck.plugin.fake_llm import FakeLLM
+from flopcheck.testing.fake_llm import FakeLLM
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "flopcheck" / "evals" / "data"

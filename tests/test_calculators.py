@@ -18,7 +18,7 @@ def value(name: str, args: dict[str, Any]) -> dict[str, float]:
 
 
 def test_deepseek_rental_cost_is_hours_times_two_dollars() -> None:
-    v = value("training_cost", {"gpu_hours": 2_788_000, "price_usd_per_gpu_hour": 2})
+    v = value("training_cost", {"accelerator_hours": 2_788_000, "usd_per_accelerator_hour": 2})
     assert v["mid"] == pytest.approx(5.576e6, rel=1e-9)
     assert v["low"] == v["high"] == v["mid"]
 
@@ -37,13 +37,13 @@ def test_training_compute_notes_moe_overstatement() -> None:
 
 @pytest.mark.parametrize("precision", ["bf16", "fp8"])
 def test_default_h800_range_contains_deepseek_pretraining_hours(precision: str) -> None:
-    v = value("gpu_hours", {"flop": 3.29e24, "accelerator": "H800", "precision": precision})
+    v = value("accelerator_hours", {"flop": 3.29e24, "accelerator": "H800", "precision": precision})
     assert v["low"] <= 2.664e6 <= v["high"]
 
 
 def test_fp8_default_mfu_is_lower_than_bf16_against_its_own_peak() -> None:
-    bf16 = call("gpu_hours", {"flop": 3.29e24, "accelerator": "H800", "precision": "bf16"})
-    fp8 = call("gpu_hours", {"flop": 3.29e24, "accelerator": "H800", "precision": "fp8"})
+    bf16 = call("accelerator_hours", {"flop": 3.29e24, "accelerator": "H800", "precision": "bf16"})
+    fp8 = call("accelerator_hours", {"flop": 3.29e24, "accelerator": "H800", "precision": "fp8"})
     assert fp8["mfu"]["mid"] == pytest.approx(bf16["mfu"]["mid"] / 2, rel=1e-3)
     # The convention keeps FP8 runs from being predicted twice as fast as they ever ran.
     assert fp8["value"]["mid"] == pytest.approx(bf16["value"]["mid"], rel=1e-3)
@@ -51,23 +51,28 @@ def test_fp8_default_mfu_is_lower_than_bf16_against_its_own_peak() -> None:
 
 def test_llama_405b_hours_fall_inside_default_range() -> None:
     flop = value("training_compute", {"active_params": 405e9, "tokens": 15.6e12})["mid"]
-    v = value("gpu_hours", {"flop": flop, "accelerator": "H100 SXM"})
+    v = value("accelerator_hours", {"flop": flop, "accelerator": "H100 SXM"})
     assert v["low"] <= 30.84e6 <= v["high"]
 
 
 def test_given_mfu_gives_an_exact_answer() -> None:
-    v = value("gpu_hours", {"flop": 3.29e24, "accelerator": "H800", "mfu": 0.35})
+    v = value("accelerator_hours", {"flop": 3.29e24, "accelerator": "H800", "mfu": 0.35})
     assert v["mid"] == pytest.approx(3.29e24 / (989.4e12 * 0.35 * 3600), rel=1e-3)
     assert v["low"] == v["high"]
 
 
 def test_bloom_energy_is_hours_times_400_watts() -> None:
-    args = {"gpu_hours": 1_082_990, "accelerator": "A100 80GB", "pue": 1.0, "server_overhead": 1.0}
+    args = {
+        "accelerator_hours": 1_082_990,
+        "accelerator": "A100 80GB",
+        "pue": 1.0,
+        "server_overhead": 1.0,
+    }
     assert value("energy", args)["mid"] == pytest.approx(433_196, rel=1e-6)
 
 
 def test_default_energy_range_starts_at_accelerators_alone() -> None:
-    v = value("energy", {"gpu_hours": 1_082_990, "accelerator": "A100 80GB"})
+    v = value("energy", {"accelerator_hours": 1_082_990, "accelerator": "A100 80GB"})
     assert v["low"] == pytest.approx(433_196, rel=1e-6)
     assert v["high"] > 2 * v["low"]
 
@@ -98,12 +103,12 @@ def test_fp8_on_an_a100_is_a_clear_error() -> None:
 
 
 def test_cluster_days_to_gpu_hours() -> None:
-    v = value("cluster_time", {"gpus": 2048, "days": 54})
+    v = value("cluster_time", {"accelerator_count": 2048, "days": 54})
     assert v["mid"] == pytest.approx(2.65e6, rel=0.01)
 
 
 def test_cluster_gpu_hours_to_days() -> None:
-    v = value("cluster_time", {"gpus": 2048, "gpu_hours": 2.664e6})
+    v = value("cluster_time", {"accelerator_count": 2048, "accelerator_hours": 2.664e6})
     assert v["mid"] == pytest.approx(54.2, rel=0.01)
 
 
@@ -113,7 +118,7 @@ def test_cost_ratio_of_deepseek_to_llama_is_nine_percent() -> None:
 
 
 def test_training_cost_from_accelerator_uses_dated_price_range() -> None:
-    result = call("training_cost", {"gpu_hours": 2_788_000, "accelerator": "H800"})
+    result = call("training_cost", {"accelerator_hours": 2_788_000, "accelerator": "H800"})
     v = result["value"]
     assert v["low"] <= 5.576e6 <= v["high"]
     assert any("as of" in a for a in result["assumptions"])
@@ -180,7 +185,7 @@ def test_lookup_training_run_has_stages_and_sources() -> None:
     run = call("lookup_training_run", {"model": "deepseek v3"})["run"]
     stages = {s["stage"]: s["accelerator_hours"] for s in run["accelerator_hours_stages"]}
     assert stages["pre-training"] == 2_664_000
-    assert run["params_active"]["source"]
+    assert run["active_params"]["source"]
 
 
 @pytest.mark.parametrize(
@@ -191,12 +196,12 @@ def test_lookup_training_run_has_stages_and_sources() -> None:
         ("training_compute", {"active_params": float("nan"), "tokens": 1e12}),
         ("training_compute", {"active_params": 1e400, "tokens": 1e12}),
         ("training_compute", {"active_params": 1e30, "tokens": 1e30}),
-        ("gpu_hours", {"flop": 1e24, "accelerator": ""}),
-        ("gpu_hours", {"flop": 1e24, "accelerator": "H100", "mfu": 40}),
-        ("gpu_hours", {"flop": 1e24, "accelerator": "H100", "precision": "fp12"}),
+        ("accelerator_hours", {"flop": 1e24, "accelerator": ""}),
+        ("accelerator_hours", {"flop": 1e24, "accelerator": "H100", "mfu": 40}),
+        ("accelerator_hours", {"flop": 1e24, "accelerator": "H100", "precision": "fp12"}),
         ("convert_units", {"value": 1, "from_unit": "kWh", "to_unit": "parsecs"}),
-        ("cluster_time", {"gpus": 8}),
-        ("training_cost", {"gpu_hours": 10}),
+        ("cluster_time", {"accelerator_count": 8}),
+        ("training_cost", {"accelerator_hours": 10}),
         ("training_compute", {"active_params": 1e9}),
         ("training_compute", {"active_params": 1e9, "tokens": 1e12, "bogus": 1}),
         ("no_such_tool", {}),
@@ -209,19 +214,19 @@ def test_bad_input_is_an_error_result_not_an_exception(name: str, args: dict[str
 
 
 def test_arguments_may_be_a_json_string() -> None:
-    assert call("cluster_time", '{"gpus": 2048, "days": 54}')["value"]["mid"] > 0
+    assert call("cluster_time", '{"accelerator_count": 2048, "days": 54}')["value"]["mid"] > 0
     assert call("cluster_time", "{not json")["error_type"] == "bad_arguments"
 
 
 def test_null_arguments_mean_defaults() -> None:
     result = call(
-        "gpu_hours", {"flop": 1e24, "accelerator": "H100", "precision": None, "mfu": None}
+        "accelerator_hours", {"flop": 1e24, "accelerator": "H100", "precision": None, "mfu": None}
     )
     assert result["precision"] == "bf16"
 
 
 def test_results_have_the_spine() -> None:
-    result = call("gpu_hours", {"flop": 1e24, "accelerator": "H100"})
+    result = call("accelerator_hours", {"flop": 1e24, "accelerator": "H100"})
     assert {"value", "formula", "assumptions", "sources"} <= set(result)
     assert all(math.isfinite(result["value"][k]) for k in ("low", "mid", "high"))
     assert "TFLOP/s" in result["formula"]

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flopcheck import check
-from flopcheck.plugin.models import Claim, Report
+from flopcheck.engine.report import Claim, Report
 
 ARTICLES = Path(__file__).resolve().parents[1] / "flopcheck/evals/data/real/articles"
 APPLES = (ARTICLES / "founding_deepseek_apples_oranges.txt").read_text("utf-8")

@@ -97,7 +97,9 @@ def test_invalid_utf8_is_replaced_and_reported(tmp_path: Path) -> None:
 
 
 def test_tool_prints_json_result() -> None:
-    proc = run("tool", "training_cost", '{"gpu_hours": 2788000, "price_usd_per_gpu_hour": 2}')
+    proc = run(
+        "tool", "training_cost", '{"accelerator_hours": 2788000, "usd_per_accelerator_hour": 2}'
+    )
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["value"]["mid"] == 5_576_000
 

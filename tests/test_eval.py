@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import pytest
 
+from flopcheck.engine.report import Amount, Claim, Label, Report, Verdict
 from flopcheck.errors import InputError
 from flopcheck.evals.cli import add_eval_command, render_text
 from flopcheck.evals.metrics import (
@@ -44,7 +45,6 @@ from flopcheck.evals.runner import (
     load_floors,
     metric_values,
 )
-from flopcheck.plugin.models import Amount, Claim, Label, Report, Verdict
 
 TOP_KEYS = {"real", "synthetic", "all", "calculator", "cost", "details"}
 SET_KEYS = {

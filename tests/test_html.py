@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from flopcheck import check
+from flopcheck.engine.report import Amount, Claim, Report, Verdict
 from flopcheck.plugin.html_report import placed_claims, render_html
-from flopcheck.plugin.models import Amount, Claim, Report, Verdict
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"

@@ -92,7 +92,7 @@ async def _exercise(client: Client) -> dict[str, Any]:
             "training_compute", {"active_params": 37e9, "tokens": 1e12, "mfu": 0.4}
         ),
         "out_of_range": await client.call_tool(
-            "gpu_hours", {"flop": 3e24, "accelerator": "H800", "mfu": 40}
+            "accelerator_hours", {"flop": 3e24, "accelerator": "H800", "mfu": 40}
         ),
         "unknown_gpu": await client.call_tool("lookup_accelerator", {"name": "H900"}),
         "extract": await client.call_tool("extract_claims", {"text": ARTICLE.read_text()}),

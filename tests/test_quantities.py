@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flopcheck.plugin.quantities import Quantity, find_precisions, find_quantities
+from flopcheck.rules.quantities import Quantity, find_precisions, find_quantities
 
 # text, then the first quantity expected in it: (span text, value, unit, low, high, approx)
 Expected = tuple[str, float, str, float | None, float | None, bool]

@@ -20,12 +20,12 @@ CONTRACT = {
     "lookup_accelerator": {"name"},
     "lookup_training_run": {"model"},
     "training_compute": {"active_params", "tokens"},
-    "gpu_hours": {"flop", "accelerator", "precision", "mfu"},
-    "training_cost": {"gpu_hours", "price_usd_per_gpu_hour", "accelerator"},
-    "cluster_time": {"gpus", "days", "gpu_hours"},
+    "accelerator_hours": {"flop", "accelerator", "precision", "mfu"},
+    "training_cost": {"accelerator_hours", "usd_per_accelerator_hour", "accelerator"},
+    "cluster_time": {"accelerator_count", "days", "accelerator_hours"},
     "compare_accelerators": {"a", "b", "precision_a", "precision_b"},
-    "energy": {"gpu_hours", "accelerator", "pue", "power_w"},
-    "inference_cost": {"active_params", "accelerator", "price_usd_per_gpu_hour", "batch_size"},
+    "energy": {"accelerator_hours", "accelerator", "pue", "power_w"},
+    "inference_cost": {"active_params", "accelerator", "usd_per_accelerator_hour", "batch_size"},
     "calculate": {"expression"},
     "convert_units": {"value", "from_unit", "to_unit"},
     "compare_claim": {"claimed", "low", "high", "tolerance"},
@@ -85,12 +85,13 @@ def test_no_calculator_returns_nan_or_infinity(
 ) -> None:
     results = [
         call("training_compute", {"active_params": n, "tokens": d}),
-        call("gpu_hours", {"flop": n * d, "accelerator": chip, "mfu": mfu}),
-        call("training_cost", {"gpu_hours": hours, "accelerator": chip}),
-        call("cluster_time", {"gpus": n, "gpu_hours": hours}),
-        call("energy", {"gpu_hours": hours, "accelerator": chip, "power_w": 700}),
+        call("accelerator_hours", {"flop": n * d, "accelerator": chip, "mfu": mfu}),
+        call("training_cost", {"accelerator_hours": hours, "accelerator": chip}),
+        call("cluster_time", {"accelerator_count": n, "accelerator_hours": hours}),
+        call("energy", {"accelerator_hours": hours, "accelerator": chip, "power_w": 700}),
         call(
-            "inference_cost", {"active_params": n, "accelerator": chip, "price_usd_per_gpu_hour": 2}
+            "inference_cost",
+            {"active_params": n, "accelerator": chip, "usd_per_accelerator_hour": 2},
         ),
         call("compare_claim", {"claimed": n, "low": d, "high": d * 2}),
     ]

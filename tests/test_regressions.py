@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from flopcheck import check
+from flopcheck.engine.report import Report, Usage
 from flopcheck.evals.runner import add_usage
-from flopcheck.plugin.entities import find_mentions
-from flopcheck.plugin.models import Report, Usage
-from flopcheck.plugin.sentences import split_sentences
+from flopcheck.rules.entities import find_mentions
+from flopcheck.rules.sentences import split_sentences
 
 
 def only(report: Report, fragment: str) -> str:

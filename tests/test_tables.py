@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import flopcheck
-from flopcheck.tools._tables import (
+from flopcheck.tools.tables import (
     Accelerator,
     accelerators,
     api_prices,
@@ -144,8 +144,8 @@ def test_training_runs_name_known_accelerators() -> None:
 
 def test_dense_runs_have_active_equal_to_total() -> None:
     for run in training_runs():
-        if run.architecture == "dense" and run.params_total and run.params_active:
-            assert run.params_active.value == run.params_total.value, run.id
+        if run.architecture == "dense" and run.total_params and run.active_params:
+            assert run.active_params.value == run.total_params.value, run.id
 
 
 def test_deepseek_v3_stages_add_up() -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from flopcheck.plugin import tokens
-from flopcheck.plugin.tokens import count_tokens, counter_for, split_text
+from flopcheck.llm import tokens
+from flopcheck.llm.tokens import count_tokens, counter_for, split_text
 
 SAMPLES = [
     "DeepSeek-V3 trained on 2,048 H800s for $5.576M (2.788M GPU-hours x $2/hour).",
@@ -123,7 +123,7 @@ def test_empty_text_has_no_chunks_and_a_zero_limit_is_refused() -> None:
 
 def test_the_tool_command_path_does_not_import_tiktoken() -> None:
     code = (
-        "import sys, flopcheck.plugin.cli, flopcheck.tools, flopcheck.plugin.tokens; "
+        "import sys, flopcheck.plugin.cli, flopcheck.tools, flopcheck.llm.tokens; "
         "print('tiktoken' in sys.modules)"
     )
     out = subprocess.run(

@@ -231,7 +231,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
         options = llm_options(args)
     datasets = args.dataset or DEFAULT_DATASETS
     if args.scripted_model:
-        from flopcheck.plugin.fake_llm import FakeLLM
+        from flopcheck.testing.fake_llm import FakeLLM
 
         with FakeLLM(model=True) as server:
             options = {**options, "base_url": server.url, "api_key": "scripted"}

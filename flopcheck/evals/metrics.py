@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from flopcheck.plugin.models import KINDS, LABELS, Amount, Kind, Label
+from flopcheck.engine.report import KINDS, LABELS, Amount, Kind, Label
 from flopcheck.tools import call
 
 Span = tuple[int, int]

@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from flopcheck.engine.report import Amount, Claim, Kind, Label, Report, Usage
 from flopcheck.errors import InputError
 from flopcheck.evals.metrics import (
     GROUNDED_TOLERANCE,
@@ -44,7 +45,6 @@ from flopcheck.evals.metrics import (
     score_claims,
     score_verdicts,
 )
-from flopcheck.plugin.models import Amount, Claim, Kind, Label, Report, Usage
 from flopcheck.tools import call
 
 DATA = Path(__file__).parent / "data"
@@ -314,7 +314,11 @@ def run_calculator_case(case: CalculatorCase) -> CalculatorDetail:
     """
     flop = call("training_compute", {"active_params": case.active_params, "tokens": case.tokens})
     args = {"accelerator": case.accelerator, "precision": case.precision}
-    hours = flop if "error" in flop else call("gpu_hours", {"flop": flop["value"]["mid"], **args})
+    hours = (
+        flop
+        if "error" in flop
+        else call("accelerator_hours", {"flop": flop["value"]["mid"], **args})
+    )
     reported = case.reported_accelerator_hours
     if "error" in hours:
         return CalculatorDetail(id=case.id, reported=reported, error=str(hours["error"]))

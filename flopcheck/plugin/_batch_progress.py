@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 def _zero_labels() -> dict[str, int]:
     """Return every label with a zero count (imported late: ``flopcheck`` must start fast)."""
-    from flopcheck.plugin.models import LABELS
+    from flopcheck.engine.report import LABELS
 
     return dict.fromkeys(LABELS, 0)
 

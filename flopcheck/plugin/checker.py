@@ -5,18 +5,18 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from flopcheck.engine.report import Amount, Claim, Report, Usage, Verdict
 from flopcheck.errors import FlopcheckError
-from flopcheck.plugin.arith import check_arithmetic
-from flopcheck.plugin.claimable import Claimable, screen
-from flopcheck.plugin.entities import build_context
-from flopcheck.plugin.extract import Candidate, as_claim, extract
-from flopcheck.plugin.models import Amount, Claim, Report, Usage, Verdict
-from flopcheck.plugin.plans import PLANS
-from flopcheck.plugin.plans_compute import COMPUTE_PLANS
-from flopcheck.plugin.plans_hardware import HARDWARE_PLANS
-from flopcheck.plugin.plans_prices import PRICE_PLANS
-from flopcheck.plugin.plans_written import written_plan
-from flopcheck.plugin.verify import Session, Unverifiable
+from flopcheck.rules.arith import check_arithmetic
+from flopcheck.rules.claimable import Claimable, screen
+from flopcheck.rules.entities import build_context
+from flopcheck.rules.extract import Candidate, as_claim, extract
+from flopcheck.rules.plans import PLANS
+from flopcheck.rules.plans_compute import COMPUTE_PLANS
+from flopcheck.rules.plans_hardware import HARDWARE_PLANS
+from flopcheck.rules.plans_prices import PRICE_PLANS
+from flopcheck.rules.plans_written import written_plan
+from flopcheck.rules.verify import Session, Unverifiable
 
 BACKENDS = ("auto", "rules", "openai")
 
@@ -99,7 +99,7 @@ def check(text: str, backend: str = "rules", source: str = "<text>", **options: 
     """
     chosen = resolve_backend(backend)
     if chosen == "openai":
-        from flopcheck.plugin.agent import check_with_openai
+        from flopcheck.llm.agent import check_with_openai
 
         return check_with_openai(text, source=source, **options)
     return check_rules(text, source=source)

@@ -30,7 +30,7 @@ examples:
   flopcheck batch corpus/ feed.jsonl -o out.jsonl  a corpus, one JSON line per input
   flopcheck eval                              accuracy on the labelled datasets
   flopcheck tools                             the tool schemas (OpenAI strict format)
-  flopcheck tool training_cost '{"gpu_hours": 2788000, "price_usd_per_gpu_hour": 2}'
+  flopcheck tool training_cost '{"accelerator_hours": 2788000, "usd_per_accelerator_hour": 2}'
 """
 
 

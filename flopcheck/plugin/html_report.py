@@ -15,7 +15,7 @@ import hashlib
 import json
 from html import escape
 
-from flopcheck.plugin.models import LABELS, Claim, Report, Step
+from flopcheck.engine.report import LABELS, Claim, Report, Step
 from flopcheck.plugin.render import show_amount
 
 _SYMBOL = {"supported": "✓", "refuted": "✗", "misleading": "!", "unverifiable": "?"}

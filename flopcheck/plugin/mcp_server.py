@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Annotated, Any, cast, get_type_hints
 from pydantic import ConfigDict, Field
 
 from flopcheck import __version__
+from flopcheck.engine.report import Report
 from flopcheck.errors import FlopcheckError
 from flopcheck.plugin.adapters import model_parameters, typed_function
-from flopcheck.plugin.models import Report
 from flopcheck.tools import Tool, call, tools
 
 if TYPE_CHECKING:
@@ -156,14 +156,14 @@ def _extract_claims(arguments: dict[str, Any]) -> Any:
     Args:
         arguments: ``{"text": ...}``.
     """
-    from flopcheck.plugin.extract import extract_claims
+    from flopcheck.rules.extract import extract_claims
 
     return extract_claims(arguments["text"])
 
 
 def _article_tools() -> list[MCPTool]:
     """Return the two tools that work on a whole article."""
-    from flopcheck.plugin.extract import extract_claims
+    from flopcheck.rules.extract import extract_claims
 
     check_article = typed_function(
         "check_article",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+from flopcheck.engine.report import Amount, Claim, Report
 from flopcheck.errors import FlopcheckError
-from flopcheck.plugin.models import Amount, Claim, Report
 
 _MARK = {"supported": "OK", "refuted": "WRONG", "misleading": "MISLEADING", "unverifiable": "?"}
 _SCALES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))

@@ -1,7 +1,8 @@
 """flopcheck's calculators as tool-calling functions.
 
 >>> from flopcheck import tools
->>> tools.call("training_cost", {"gpu_hours": 2.788e6, "price_usd_per_gpu_hour": 2})["value"]["mid"]
+>>> args = {"accelerator_hours": 2.788e6, "usd_per_accelerator_hour": 2}
+>>> tools.call("training_cost", args)["value"]["mid"]
 5576000.0
 """
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from flopcheck.errors import ToolInputError
-from flopcheck.tools._names import resolve_accelerator
 from flopcheck.tools._results import Args, ToolResult, Value, fmt, positive
+from flopcheck.tools.names import resolve_accelerator
 
 # Defaults when the caller gives no overhead or PUE. Low: the accelerator alone at TDP (the
 # boundary BLOOM's 433,196 kWh uses); mid and high add host servers (a DGX H100 is specified at
@@ -23,7 +23,7 @@ ENERGY_SOURCES = [
 
 
 class EnergyArgs(Args):
-    gpu_hours: float = Field(description="accelerator-hours")
+    accelerator_hours: float = Field(description="accelerator-hours")
     accelerator: str = Field(description="accelerator name, for its TDP, e.g. 'A100 80GB'")
     power_w: float | None = Field(default=None, description="average power per accelerator in W")
     server_overhead: float | None = Field(
@@ -47,7 +47,7 @@ def energy(args: EnergyArgs) -> ToolResult:
     Args:
         args: accelerator-hours, the accelerator, and optional power, overhead and PUE.
     """
-    hours = positive(args.gpu_hours, "gpu_hours")
+    hours = positive(args.accelerator_hours, "accelerator_hours")
     match = resolve_accelerator(args.accelerator)
     chip = match.record
     assumptions = [match.note] if match.note else []

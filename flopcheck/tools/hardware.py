@@ -5,9 +5,9 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopcheck.errors import ToolInputError
-from flopcheck.tools._names import resolve_accelerator
 from flopcheck.tools._results import Args, ToolResult, Value
-from flopcheck.tools._tables import PRECISIONS, Accelerator, Precision, RentalPrice, rental_prices
+from flopcheck.tools.names import resolve_accelerator
+from flopcheck.tools.tables import PRECISIONS, Accelerator, Precision, RentalPrice, rental_prices
 
 _PRECISION_ALIASES = {"fp32": "tf32", "float16": "fp16", "bfloat16": "bf16", "float8": "fp8"}
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pydantic import Field
 
 from flopcheck.errors import ToolInputError
-from flopcheck.tools._names import resolve_accelerator
 from flopcheck.tools._results import Args, ToolResult, Value, fmt, positive
 from flopcheck.tools.hardware import dense_peak_tflops, parse_precision, rental_price
+from flopcheck.tools.names import resolve_accelerator
 
 _BYTES_PER_PARAM = {"fp64": 8.0, "tf32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "fp4": 0.5}
 # Decode rarely reaches training-level utilization; 20-60% of peak spans published serving
@@ -18,7 +18,7 @@ INFERENCE_MFU = (0.2, 0.4, 0.6)
 class InferenceCostArgs(Args):
     active_params: float = Field(description="parameters active per token")
     accelerator: str = Field(description="accelerator name, e.g. 'H100'")
-    price_usd_per_gpu_hour: float | None = Field(
+    usd_per_accelerator_hour: float | None = Field(
         default=None, description="rental price; default: the accelerator's market range"
     )
     batch_size: float | None = Field(
@@ -72,14 +72,14 @@ def inference_cost(args: InferenceCostArgs) -> InferenceCostResult:
     )
     assumptions = [match.note] if match.note else []
     sources = list(chip.sources)
-    if args.price_usd_per_gpu_hour is not None:
-        p = positive(args.price_usd_per_gpu_hour, "price_usd_per_gpu_hour")
+    if args.usd_per_accelerator_hour is not None:
+        p = positive(args.usd_per_accelerator_hour, "usd_per_accelerator_hour")
         prices = (p, p, p)
     else:
         row = rental_price(chip)
         if row is None:
             raise ToolInputError(
-                f"no rental price known for {chip.id}; pass price_usd_per_gpu_hour"
+                f"no rental price known for {chip.id}; pass usd_per_accelerator_hour"
             )
         prices = (row.low_usd_per_hour, row.typical_usd_per_hour, row.high_usd_per_hour)
         assumptions.append(f"rental price {row.basis} (as of {row.as_of})")

@@ -71,7 +71,7 @@ def tools() -> dict[str, Tool]:
         runs.lookup_training_run,
         runs.lookup_api_price,
         training.training_compute,
-        training.gpu_hours,
+        training.accelerator_hours,
         training.training_cost,
         training.cluster_time,
         hardware.compare_accelerators,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from flopcheck.tools._names import resolve_api_model, resolve_training_run
 from flopcheck.tools._results import Args, ToolResult, fmt
-from flopcheck.tools._tables import ApiPrice, TrainingRun
+from flopcheck.tools.names import resolve_api_model, resolve_training_run
+from flopcheck.tools.tables import ApiPrice, TrainingRun
 
 
 class LookupTrainingRunArgs(Args):
@@ -26,9 +26,9 @@ def lookup_training_run(args: LookupTrainingRunArgs) -> TrainingRunResult:
     """
     run = resolve_training_run(args.model)
     parts = []
-    if run.params_total:
-        active = run.params_active.value if run.params_active else run.params_total.value
-        parts.append(f"{fmt(run.params_total.value)} params ({fmt(active)} active)")
+    if run.total_params:
+        active = run.active_params.value if run.active_params else run.total_params.value
+        parts.append(f"{fmt(run.total_params.value)} params ({fmt(active)} active)")
     if run.tokens:
         parts.append(f"{fmt(run.tokens.value)} tokens")
     if run.accelerator_hours_total:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pydantic import Field
 
 from flopcheck.errors import ToolInputError
-from flopcheck.tools._names import resolve_accelerator
 from flopcheck.tools._results import Args, ToolResult, Value, fmt, fraction, positive
 from flopcheck.tools.hardware import (
     dense_peak_tflops,
@@ -13,6 +12,7 @@ from flopcheck.tools.hardware import (
     reference_peak_tflops,
     rental_price,
 )
+from flopcheck.tools.names import resolve_accelerator
 
 # MFU quoted against the BF16 (or FP16) dense peak. Low: smaller models and reported totals
 # that include restarts and long-context stages (14-25%, FACTS.md sec. 3); high: the best
@@ -59,7 +59,7 @@ def training_compute(args: TrainingComputeArgs) -> ToolResult:
     )
 
 
-class GpuHoursArgs(Args):
+class AcceleratorHoursArgs(Args):
     flop: float = Field(description="training compute in FLOP, e.g. 3.29e24")
     accelerator: str = Field(description="accelerator name, e.g. 'H800'")
     precision: str | None = Field(default=None, description="bf16 (default), fp16, fp8, tf32, fp4")
@@ -70,14 +70,14 @@ class GpuHoursArgs(Args):
     )
 
 
-class GpuHoursResult(ToolResult):
+class AcceleratorHoursResult(ToolResult):
     accelerator: str
     precision: str
     dense_peak_tflops: float
     mfu: Value = Field(description="utilization used, against the peak of `precision`")
 
 
-def gpu_hours(args: GpuHoursArgs) -> GpuHoursResult:
+def accelerator_hours(args: AcceleratorHoursArgs) -> AcceleratorHoursResult:
     """Accelerator-hours needed for a FLOP budget: FLOP / (dense peak x MFU x 3600), as a range.
 
     Args:
@@ -120,7 +120,7 @@ def gpu_hours(args: GpuHoursArgs) -> GpuHoursResult:
         high=flop / (per_hour * mfu.low),
         unit="accelerator-hours",
     )
-    return GpuHoursResult(
+    return AcceleratorHoursResult(
         value=hours,
         formula=(
             f"{flop:.3e} FLOP / ({chip.id} {peak:g} TFLOP/s {precision.upper()} x MFU "
@@ -137,8 +137,8 @@ def gpu_hours(args: GpuHoursArgs) -> GpuHoursResult:
 
 
 class TrainingCostArgs(Args):
-    gpu_hours: float = Field(description="accelerator-hours, e.g. 2788000")
-    price_usd_per_gpu_hour: float | None = Field(
+    accelerator_hours: float = Field(description="accelerator-hours, e.g. 2788000")
+    usd_per_accelerator_hour: float | None = Field(
         default=None, description="rental price; default: the accelerator's dated market range"
     )
     accelerator: str | None = Field(
@@ -152,10 +152,10 @@ def training_cost(args: TrainingCostArgs) -> ToolResult:
     Args:
         args: accelerator-hours and either a price per hour or an accelerator to price.
     """
-    hours = positive(args.gpu_hours, "gpu_hours")
+    hours = positive(args.accelerator_hours, "accelerator_hours")
     caveat = "rental cost of these hours only: excludes research, ablations, data, staff, capex"
-    if args.price_usd_per_gpu_hour is not None:
-        price = positive(args.price_usd_per_gpu_hour, "price_usd_per_gpu_hour")
+    if args.usd_per_accelerator_hour is not None:
+        price = positive(args.usd_per_accelerator_hour, "usd_per_accelerator_hour")
         total = hours * price
         return ToolResult(
             value=Value.exact(total, "USD"),
@@ -165,13 +165,13 @@ def training_cost(args: TrainingCostArgs) -> ToolResult:
         )
     if args.accelerator is None:
         raise ToolInputError(
-            "give price_usd_per_gpu_hour, or an accelerator to use its price range"
+            "give usd_per_accelerator_hour, or an accelerator to use its price range"
         )
     chip = resolve_accelerator(args.accelerator).record
     row = rental_price(chip)
     if row is None:
         raise ToolInputError(
-            f"no rental price is known for {chip.id}; pass price_usd_per_gpu_hour explicitly"
+            f"no rental price is known for {chip.id}; pass usd_per_accelerator_hour explicitly"
         )
     cost = Value(
         low=hours * row.low_usd_per_hour,
@@ -191,9 +191,11 @@ def training_cost(args: TrainingCostArgs) -> ToolResult:
 
 
 class ClusterTimeArgs(Args):
-    gpus: float = Field(description="number of accelerators running in parallel")
-    days: float | None = Field(default=None, description="wall-clock days (give this or gpu_hours)")
-    gpu_hours: float | None = Field(default=None, description="accelerator-hours (or days)")
+    accelerator_count: float = Field(description="number of accelerators running in parallel")
+    days: float | None = Field(
+        default=None, description="wall-clock days (give this or accelerator_hours)"
+    )
+    accelerator_hours: float | None = Field(default=None, description="accelerator-hours (or days)")
     goodput: float | None = Field(
         default=None, description="fraction of wall-clock doing useful work, default 1.0"
     )
@@ -203,28 +205,28 @@ def cluster_time(args: ClusterTimeArgs) -> ToolResult:
     """Convert between wall-clock days and accelerator-hours on a cluster of a given size.
 
     Args:
-        args: the accelerator count and exactly one of days / gpu_hours.
+        args: the accelerator count and exactly one of days / accelerator_hours.
     """
-    gpus = positive(args.gpus, "gpus")
+    accelerator_count = positive(args.accelerator_count, "accelerator_count")
     goodput = 1.0 if args.goodput is None else fraction(args.goodput, "goodput")
-    if (args.days is None) == (args.gpu_hours is None):
-        raise ToolInputError("give exactly one of days or gpu_hours")
+    if (args.days is None) == (args.accelerator_hours is None):
+        raise ToolInputError("give exactly one of days or accelerator_hours")
     note = [f"goodput {goodput:.0%} of wall-clock"] if args.goodput is not None else []
     if args.days is not None:
         days = positive(args.days, "days")
-        hours = gpus * days * 24 * goodput
+        hours = accelerator_count * days * 24 * goodput
         return ToolResult(
             value=Value.exact(hours, "accelerator-hours"),
-            formula=f"{gpus:g} accelerators x {days:g} days x 24 h"
+            formula=f"{accelerator_count:g} accelerators x {days:g} days x 24 h"
             + (f" x {goodput:g}" if note else "")
             + f" = {fmt(hours)} accelerator-hours",
             assumptions=note,
         )
-    hours = positive(args.gpu_hours or 0.0, "gpu_hours")
-    days = hours / (gpus * 24 * goodput)
+    hours = positive(args.accelerator_hours or 0.0, "accelerator_hours")
+    days = hours / (accelerator_count * 24 * goodput)
     return ToolResult(
         value=Value.exact(days, "days"),
-        formula=f"{fmt(hours)} accelerator-hours / ({gpus:g} accelerators x 24 h"
+        formula=f"{fmt(hours)} accelerator-hours / ({accelerator_count:g} accelerators x 24 h"
         + (f" x {goodput:g}" if note else "")
         + f") = {days:.3g} days",
         assumptions=note,

@@ -103,7 +103,7 @@ _PREFERRED["flops"] = "FLOP"
 # Things callers pass as units that are counts or currencies, keyed by folded singular.
 _MONEY = "currency is not converted here; use calculate for dollar arithmetic"
 _NOT_UNITS = {
-    "gpuhour": "GPU-hours count accelerator time; use the gpu_hours or cluster_time tools",
+    "gpuhour": "GPU-hours count accelerator time; use the accelerator_hours or cluster_time tools",
     "usd": _MONEY, "dollar": _MONEY, "token": "tokens are a count; use calculate",
     "param": "parameters are a count; use calculate",
     "parameter": "parameters are a count; use calculate",

@@ -10,8 +10,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from flopcheck.plugin.models import Amount, Verdict
-from flopcheck.plugin.verify import Session, Unverifiable, rounding
+from flopcheck.engine.report import Amount, Verdict
+from flopcheck.rules.verify import Session, Unverifiable, rounding
 from flopcheck.tools import call
 from flopcheck.tools.numbers import NUMBER_RE, literal_value, number_pattern
 

@@ -15,8 +15,8 @@ import re
 from functools import cache
 from typing import Any
 
-from flopcheck.plugin.fake_llm import completion, tool_call
 from flopcheck.prompts import find_article
+from flopcheck.testing.fake_llm import completion, tool_call
 
 _CLAIM_LINE = re.compile(r"^Claim \(JSON\): (\{.*\})$", re.MULTILINE)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flopcheck.plugin.quantities import Quantity
+from flopcheck.rules.quantities import Quantity
 
 _SENTENCE_END = re.compile(
     r"(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bapprox\.)(?<!U\.S\.)(?<=[.!?])[\"”’)]*\s+"

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flopcheck.plugin.claimable import Claimable
-from flopcheck.plugin.models import Amount, Verdict
-from flopcheck.plugin.plans import run_cost
-from flopcheck.plugin.plans_hardware import TOOL_PRECISION, chips_of, precisions_of
-from flopcheck.plugin.quantities import Quantity
-from flopcheck.plugin.verify import Unverifiable
+from flopcheck.engine.report import Amount, Verdict
+from flopcheck.rules.claimable import Claimable
+from flopcheck.rules.plans import run_cost
+from flopcheck.rules.plans_hardware import TOOL_PRECISION, chips_of, precisions_of
+from flopcheck.rules.quantities import Quantity
+from flopcheck.rules.verify import Unverifiable
 
 
 def plan_cluster_written(c: Claimable) -> Verdict:
@@ -26,7 +26,9 @@ def plan_cluster_written(c: Claimable) -> Verdict:
         terms, parts = [], []
         for count, time in cluster["pairs"]:
             days = c.session.convert(time.value, time.unit, "days")
-            result = c.session.call("cluster_time", {"gpus": count.value, "days": days})
+            result = c.session.call(
+                "cluster_time", {"accelerator_count": count.value, "days": days}
+            )
             terms.append(repr(result["value"]["mid"]))
             parts.append(result["formula"])
         total = c.session.calc(" + ".join(terms)) if len(terms) > 1 else float(terms[0])
@@ -38,7 +40,9 @@ def plan_cluster_written(c: Claimable) -> Verdict:
         )
     count, _ = cluster["pairs"][0]
     hours: Quantity = cluster["hours"]
-    result = c.session.call("cluster_time", {"gpus": count.value, "gpu_hours": hours.value})
+    result = c.session.call(
+        "cluster_time", {"accelerator_count": count.value, "accelerator_hours": hours.value}
+    )
     days = result["value"]["mid"]
     return c.session.judge(
         c.cand.claimed,
@@ -53,7 +57,7 @@ def plan_cost_written(c: Claimable) -> Verdict:
     rate: Quantity = c.cand.detail["rate"]
     hours: Quantity = c.cand.detail["gpu_hours"]
     result = c.session.call(
-        "training_cost", {"gpu_hours": hours.value, "price_usd_per_gpu_hour": rate.value}
+        "training_cost", {"accelerator_hours": hours.value, "usd_per_accelerator_hour": rate.value}
     )
     cost = result["value"]["mid"]
     return c.session.judge(
@@ -76,7 +80,7 @@ def plan_energy_written(c: Claimable) -> Verdict:
     result = c.session.call(
         "energy",
         {
-            "gpu_hours": hours.value,
+            "accelerator_hours": hours.value,
             "accelerator": chips[0],
             "power_w": watts,
             "pue": 1.0,

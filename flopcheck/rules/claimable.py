@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flopcheck.plugin.entities import ORG_DEFAULT_RUN, ArticleContext
-from flopcheck.plugin.extract import Candidate
-from flopcheck.plugin.models import Amount
-from flopcheck.plugin.sentences import clause_segment
-from flopcheck.plugin.verify import Session, Unverifiable, rounding
+from flopcheck.engine.report import Amount
+from flopcheck.rules.entities import ORG_DEFAULT_RUN, ArticleContext
+from flopcheck.rules.extract import Candidate
+from flopcheck.rules.sentences import clause_segment
+from flopcheck.rules.verify import Session, Unverifiable, rounding
 
 ANAPHOR = re.compile(r"\b(?:[Ii]t|[Ii]ts|[Ii]t’s|[Tt]hey|[Tt]heir|[Tt]he model)\b")
 _GENERIC = re.compile(r"\ba (?:model|company|lab|frontier)\b|\bany\b|\btypical\b", re.I)

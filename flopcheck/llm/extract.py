@@ -16,16 +16,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from flopcheck.engine.report import KINDS, Amount, Kind
 from flopcheck.errors import BackendError
-from flopcheck.plugin._llm_session import (
+from flopcheck.llm.session import (
     Message,
     RequestRejectedError,
     Session,
     assistant_message,
     text_message,
 )
-from flopcheck.plugin.models import KINDS, Amount, Kind
-from flopcheck.plugin.tokens import split_text
+from flopcheck.llm.tokens import split_text
 from flopcheck.prompts import fence_article, load_prompt
 from flopcheck.tools.registry import strict_schema
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flopcheck.plugin.claimable import Claimable
-from flopcheck.plugin.models import Amount, Verdict
-from flopcheck.plugin.plans import as_ratio, check_disclosure, compute_flop, figure
-from flopcheck.plugin.plans_hardware import TOOL_PRECISION, precisions_of
-from flopcheck.plugin.verify import Unverifiable, amount, misleading
+from flopcheck.engine.report import Amount, Verdict
+from flopcheck.rules.claimable import Claimable
+from flopcheck.rules.plans import as_ratio, check_disclosure, compute_flop, figure
+from flopcheck.rules.plans_hardware import TOOL_PRECISION, precisions_of
+from flopcheck.rules.verify import Unverifiable, amount, misleading
 
 
 def plan_energy(c: Claimable) -> Verdict:
@@ -31,7 +31,7 @@ def plan_energy(c: Claimable) -> Verdict:
     if not hours or not run.get("accelerator"):
         raise Unverifiable(f"{run['id']} reported neither energy nor accelerator-hours")
     result = amount(
-        c.session.call("energy", {"gpu_hours": hours, "accelerator": run["accelerator"]})
+        c.session.call("energy", {"accelerator_hours": hours, "accelerator": run["accelerator"]})
     )
     low, high = result.low or result.value or 0.0, result.high or result.value or 0.0
     computed = Amount(
@@ -54,7 +54,7 @@ _PER_TOKEN = re.compile(r"\b(?:per|each|every|a) token\b", re.I)
 def _per_token_ratio(c: Claimable, models: list[str]) -> Verdict:
     """Compute per token scales with active parameters (2N), not total ones."""
     runs = [c.run(m) for m in models]
-    found = [figure(r, "params_active") or figure(r, "params_total") for r in runs]
+    found = [figure(r, "active_params") or figure(r, "total_params") for r in runs]
     active = [x for x in found if x]
     if len(active) < 2:
         raise Unverifiable("a per-token compute ratio needs both models' active parameters")
@@ -90,7 +90,7 @@ def plan_compute(c: Claimable) -> Verdict:
         )
     run = c.run(c.subject_run())
     if _PER_TOKEN.search(c.quote):
-        active = figure(run, "params_active") or figure(run, "params_total")
+        active = figure(run, "active_params") or figure(run, "total_params")
         if not active:
             raise Unverifiable(f"{run['id']} did not disclose its parameters")
         result = c.session.call("calculate", {"expression": f"2 * {active!r}"})
@@ -126,7 +126,7 @@ def _written_six_nd(c: Claimable, run: dict[str, Any]) -> Verdict | None:
     n, d = params[-1].value, tokens[-1].value
     written = c.session.call("training_compute", {"active_params": n, "tokens": d})
     verdict = c.session.judge(c.cand.claimed, amount(written), c.spread, f"{written['formula']}.")
-    active, total = figure(run, "params_active"), figure(run, "params_total")
+    active, total = figure(run, "active_params"), figure(run, "total_params")
     if verdict.label == "supported" and active and total and active < total and n >= total * 0.9:
         right = c.session.call("training_compute", {"active_params": active, "tokens": d})
         return c.session.judge(

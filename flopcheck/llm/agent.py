@@ -13,12 +13,12 @@ import os
 
 import openai
 
+from flopcheck.engine.report import Claim, Report, Usage
 from flopcheck.errors import BackendError
-from flopcheck.plugin._llm_extract import Extractor, FoundClaim
-from flopcheck.plugin._llm_session import BudgetExhaustedError, Session
-from flopcheck.plugin._llm_verify import ClaimVerifier
-from flopcheck.plugin.models import Claim, Report, Usage
-from flopcheck.plugin.tokens import counter_for, split_text
+from flopcheck.llm.extract import Extractor, FoundClaim
+from flopcheck.llm.session import BudgetExhaustedError, Session
+from flopcheck.llm.tokens import counter_for, split_text
+from flopcheck.llm.verify import ClaimVerifier
 from flopcheck.tools import call
 
 log = logging.getLogger("flopcheck.agent")

@@ -134,8 +134,8 @@ class TrainingRun(_Row):
     organisation: str
     year: int = Field(ge=2015, le=2030)
     architecture: Literal["dense", "moe", "undisclosed"]
-    params_total: Figure | None = None
-    params_active: Figure | None = None
+    total_params: Figure | None = None
+    active_params: Figure | None = None
     tokens: Figure | None = None
     accelerator: str | None = Field(default=None, description="Accelerator.id")
     accelerator_count: Figure | None = None

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from flopcheck.plugin.models import Amount, Label, Step, Verdict
+from flopcheck.engine.report import Amount, Label, Step, Verdict
 from flopcheck.tools import call
 
 _SCALED = re.compile(r"^\s?(?:[kKmMbBtT]\b|thousand|million|billion|trillion|mn|bn)")

@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flopcheck.plugin.claimable import HEDGE, Claimable
-from flopcheck.plugin.models import Amount, Verdict
-from flopcheck.plugin.verify import Unverifiable, amount, misleading
+from flopcheck.engine.report import Amount, Verdict
+from flopcheck.rules.claimable import HEDGE, Claimable
+from flopcheck.rules.verify import Unverifiable, amount, misleading
 
 _WHOLE = re.compile(
     r"\bwhole\b|\bentire\b|\ball-in\b|\boverall\b|\bin total\b|\btotal (?:cost|spend)", re.I
@@ -83,7 +83,7 @@ def _at_utilisation(c: Claimable, run: dict[str, Any]) -> Verdict | None:
     flop = figure(run, "training_compute_flop") or compute_flop(c, run)
     mfu_fraction = c.session.convert(mfu[0].value, "percent", "ratio")
     result = c.session.call(
-        "gpu_hours", {"flop": flop, "accelerator": chips[0].key, "mfu": mfu_fraction}
+        "accelerator_hours", {"flop": flop, "accelerator": chips[0].key, "mfu": mfu_fraction}
     )
     return c.session.judge(
         c.cand.claimed, amount(result), c.spread, f"{run['id']}: {result['formula']}."
@@ -116,14 +116,17 @@ def _usd_cost(c: Claimable, run: dict[str, Any]) -> Amount:
     if cost and hours:
         price = cost / hours
         result = c.session.call(
-            "training_cost", {"gpu_hours": hours, "price_usd_per_gpu_hour": round(price, 4)}
+            "training_cost",
+            {"accelerator_hours": hours, "usd_per_accelerator_hour": round(price, 4)},
         )
         return amount(result)
     if cost:
         return Amount(value=cost, unit="USD")
     if hours and run.get("accelerator"):
         return amount(
-            c.session.call("training_cost", {"gpu_hours": hours, "accelerator": run["accelerator"]})
+            c.session.call(
+                "training_cost", {"accelerator_hours": hours, "accelerator": run["accelerator"]}
+            )
         )
     raise Unverifiable(f"{run['id']} has no reported cost or accelerator-hours")
 
@@ -135,7 +138,7 @@ def plan_training_cost(c: Claimable) -> Verdict:
     if c.cand.claimed.unit in {"percent", "ratio", "x"}:
         return _cost_ratio(c)
     if c.has("counterfactual"):
-        from flopcheck.plugin.plans_written import counterfactual_cost
+        from flopcheck.rules.plans_written import counterfactual_cost
 
         return counterfactual_cost(c)
     run = c.run(c.subject_run())
@@ -222,7 +225,7 @@ def _pair_ratio(c: Claimable, a: str, b: str) -> float:
 
 
 def compute_flop(c: Claimable, run: dict[str, Any]) -> float:
-    active, tokens = figure(run, "params_active"), figure(run, "tokens")
+    active, tokens = figure(run, "active_params"), figure(run, "tokens")
     if not active or not tokens:
         raise Unverifiable(f"{run['id']} has no disclosed parameters and tokens")
     result = c.session.call("training_compute", {"active_params": active, "tokens": tokens})
@@ -258,7 +261,7 @@ def plan_params(c: Claimable) -> Verdict:
     """Check a parameter count, or an active share of an MoE model, against the run's figures."""
     run = c.run(c.subject_run())
     check_disclosure(c, run)
-    total, active = figure(run, "params_total"), figure(run, "params_active")
+    total, active = figure(run, "total_params"), figure(run, "active_params")
     if not total:
         raise Unverifiable(f"{run['id']} did not disclose its parameter count")
     active = active or total
@@ -324,7 +327,9 @@ def plan_cluster(c: Claimable) -> Verdict:
             raise Unverifiable(
                 f"{run['id']} reported no hours and cluster size to derive a duration"
             )
-        days = c.session.call("cluster_time", {"gpus": count, "gpu_hours": hours})["value"]["mid"]
+        days = c.session.call(
+            "cluster_time", {"accelerator_count": count, "accelerator_hours": hours}
+        )["value"]["mid"]
         return c.session.judge(
             c.cand.claimed,
             Amount(

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from flopcheck.plugin.arith import find_arithmetic
-from flopcheck.plugin.entities import ArticleContext, build_context
-from flopcheck.plugin.models import Amount, ExtractedClaim, Extraction, Kind
-from flopcheck.plugin.quantities import Quantity, find_quantities
-from flopcheck.plugin.sentences import clause_segment, cues_of, quote_span, split_sentences
-from flopcheck.tools._tables import training_runs
+from flopcheck.engine.report import Amount, ExtractedClaim, Extraction, Kind
+from flopcheck.rules.arith import find_arithmetic
+from flopcheck.rules.entities import ArticleContext, build_context
+from flopcheck.rules.quantities import Quantity, find_quantities
+from flopcheck.rules.sentences import clause_segment, cues_of, quote_span, split_sentences
+from flopcheck.tools.tables import training_runs
 
 
 @dataclass

@@ -12,9 +12,10 @@ import json
 import logging
 from typing import Any
 
+from flopcheck.engine.report import Verdict
 from flopcheck.errors import BackendError
-from flopcheck.plugin._llm_extract import FoundClaim
-from flopcheck.plugin._llm_session import (
+from flopcheck.llm.extract import FoundClaim
+from flopcheck.llm.session import (
     BudgetExhaustedError,
     Message,
     RequestRejectedError,
@@ -24,14 +25,13 @@ from flopcheck.plugin._llm_session import (
     text_message,
     tool_message,
 )
-from flopcheck.plugin._llm_verdict import (
+from flopcheck.llm.verdict import (
     SUBMIT_VERDICT,
     RejectedError,
     Trail,
     submit_verdict_tool,
     tool_error,
 )
-from flopcheck.plugin.models import Verdict
 from flopcheck.prompts import fence_article, load_prompt
 from flopcheck.tools import registry
 

@@ -8,7 +8,7 @@ flopcheck's rules backend (see ``_fake_model``). Every request body is kept in `
 
 Serve the scripted model for ``flopcheck check --backend openai --base-url URL``::
 
-    python -m flopcheck.plugin.fake_llm --port 8011
+    python -m flopcheck.testing.fake_llm --port 8011
 """
 
 from __future__ import annotations
@@ -199,7 +199,7 @@ class FakeLLM:
                 return self._queue.popleft()
         if not self.model:
             return error_reply(500, "fake_llm: the scripted replies are used up")
-        from flopcheck.plugin._fake_model import answer
+        from flopcheck.testing.scripted import answer
 
         try:
             return Reply(body=answer(body, fence_json=self.fence_json))
@@ -259,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         argv: command-line arguments; default ``sys.argv[1:]``.
     """
     parser = argparse.ArgumentParser(
-        prog="python -m flopcheck.plugin.fake_llm",
+        prog="python -m flopcheck.testing.fake_llm",
         description="Serve flopcheck's scripted model locally.",
     )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free)")

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from flopcheck.plugin.quantities import find_precisions
-from flopcheck.tools._names import normalize, resolve_accelerator, resolve_training_run
-from flopcheck.tools._tables import accelerators, api_prices, training_runs
+from flopcheck.rules.quantities import find_precisions
+from flopcheck.tools.names import normalize, resolve_accelerator, resolve_training_run
+from flopcheck.tools.tables import accelerators, api_prices, training_runs
 
 EntityKind = Literal["accelerator", "model", "org", "precision"]
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from flopcheck.plugin._llm_extract import FoundClaim
-from flopcheck.plugin.models import Amount, Label, Step, Verdict
+from flopcheck.engine.report import Amount, Label, Step, Verdict
+from flopcheck.llm.extract import FoundClaim
 from flopcheck.tools import registry
 
 log = logging.getLogger("flopcheck.agent")

@@ -14,9 +14,9 @@ from functools import cache
 from typing import Generic, TypeVar
 
 from flopcheck.errors import UnknownNameError
-from flopcheck.tools._tables import Accelerator, ApiPrice, TrainingRun, accelerators
-from flopcheck.tools._tables import api_prices as _api_prices
-from flopcheck.tools._tables import training_runs as _training_runs
+from flopcheck.tools.tables import Accelerator, ApiPrice, TrainingRun, accelerators
+from flopcheck.tools.tables import api_prices as _api_prices
+from flopcheck.tools.tables import training_runs as _training_runs
 
 _VENDOR_WORDS = re.compile(
     r"\b(nvidia|amd|intel|google|habana|instinct|cloud|tensor core|gpus?|accelerators?|chips?)\b"

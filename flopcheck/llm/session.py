@@ -24,9 +24,9 @@ from openai.types.chat import (
 )
 from openai.types.chat.chat_completion import Choice
 
+from flopcheck.engine.report import Usage
 from flopcheck.errors import BackendError
-from flopcheck.plugin.models import Usage
-from flopcheck.plugin.tokens import TokenCounter
+from flopcheck.llm.tokens import TokenCounter
 
 log = logging.getLogger("flopcheck.agent")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flopcheck.plugin.claimable import Claimable
-from flopcheck.plugin.models import Amount, Verdict
-from flopcheck.plugin.plans import as_ratio
-from flopcheck.plugin.verify import Unverifiable, misleading
+from flopcheck.engine.report import Amount, Verdict
+from flopcheck.rules.claimable import Claimable
+from flopcheck.rules.plans import as_ratio
+from flopcheck.rules.verify import Unverifiable, misleading
 from flopcheck.tools import call
 
 _BITS = {"fp4": 4, "fp8": 8, "int8": 8, "fp16": 16, "bf16": 16, "tf32": 19, "fp32": 32, "fp64": 64}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flopcheck.plugin.claimable import Claimable
-from flopcheck.plugin.models import Amount, Verdict
-from flopcheck.plugin.plans import as_ratio
-from flopcheck.plugin.verify import Unverifiable, misleading
+from flopcheck.engine.report import Amount, Verdict
+from flopcheck.rules.claimable import Claimable
+from flopcheck.rules.plans import as_ratio
+from flopcheck.rules.verify import Unverifiable, misleading
 from flopcheck.tools import call
 
 # API comparisons pair like with like: reasoning models with reasoning models.

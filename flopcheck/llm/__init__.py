@@ -1,0 +1,1 @@
+"""The LLM planner: an OpenAI-compatible model writes claim programs for the engine to run."""

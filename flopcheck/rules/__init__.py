@@ -1,0 +1,1 @@
+"""The offline planner: quantities, sentences, entities and tables -> claim programs."""

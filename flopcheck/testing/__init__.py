@@ -1,0 +1,1 @@
+"""Test doubles shipped with the package: a local OpenAI-protocol server and a scripted model."""
