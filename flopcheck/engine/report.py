@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Label = Literal["supported", "refuted", "misleading", "unverifiable"]
-LABELS: tuple[Label, ...] = get_args(Label)
-Kind = Literal[
-    "training_cost",
-    "gpu_hours",
-    "cluster_time",
-    "compute_flops",
-    "params",
-    "tokens",
-    "hardware_ratio",
-    "precision_speedup",
-    "price_ratio",
-    "energy",
-    "arithmetic",
-    "other",
+from flopcheck.engine.program import Program
+from flopcheck.engine.vocab import KINDS, LABELS, Grounding, Kind, Label, Reason, Tier
+
+__all__ = [
+    "KINDS",
+    "LABELS",
+    "Amount",
+    "Claim",
+    "Kind",
+    "Label",
+    "Report",
+    "Step",
+    "Usage",
+    "Verdict",
 ]
-KINDS: tuple[Kind, ...] = get_args(Kind)
 
 
 class _Model(BaseModel):
@@ -39,8 +37,13 @@ class Amount(_Model):
 
 
 class Step(_Model):
-    """One tool call behind a verdict: the tool, its arguments and its full result."""
+    """One tool call behind a verdict: the tool, its arguments and its full result.
 
+    ``id`` is the program's step id; the engine's own calls (unit conversions, the comparison)
+    have none.
+    """
+
+    id: str | None = None
     tool: str
     args: dict[str, Any]
     result: dict[str, Any]
@@ -58,6 +61,20 @@ class Verdict(_Model):
     assumptions: list[str] = Field(default_factory=list)
     caveats: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+    reasons: list[Reason] = Field(
+        default_factory=list, description="named misleading reasons, when misleading"
+    )
+    grounding: Grounding | None = Field(
+        default=None, description="how the claim's subject was grounded (the weakest, if several)"
+    )
+    tier: Tier | None = Field(
+        default=None, description="provenance of the figure compared: disclosed, estimate, rumour"
+    )
+    figure: str | None = Field(
+        default=None,
+        description="'reported' when the claim matched a looked-up figure, 'recomputed' when a "
+        "calculation; null when nothing was compared",
+    )
 
 
 class ExtractedClaim(_Model):
@@ -78,9 +95,10 @@ class ExtractedClaim(_Model):
 
 
 class Claim(ExtractedClaim):
-    """One checkable claim with its verdict."""
+    """One checkable claim with its verdict and the program that produced it."""
 
     verdict: Verdict
+    program: Program | None = None
 
 
 class Extraction(_Model):

@@ -1,4 +1,10 @@
-"""The claim comparator: decides supported/refuted from a claimed value and a computed range."""
+"""The claim comparator: decides supported/refuted from a claimed value and a computed range.
+
+A plain figure or range holds when it overlaps the computed range widened by the tolerance. A
+bound is one-sided: "up to X" holds when the computed best case reaches X; "at least X" and
+"over X" when the computed low reaches X; "at most X" and "under X" when the computed high stays
+below X. A bound the computed range straddles is neither confirmed nor ruled out (``partly``).
+"""
 
 from __future__ import annotations
 
@@ -27,17 +33,24 @@ class CompareClaimArgs(Args):
     tolerance: float | None = Field(
         default=None, description="relative slack on both ends, default 0.10 for rounding"
     )
+    bound: Literal["up_to", "at_least", "at_most", "over", "under"] | None = Field(
+        default=None,
+        description="a one-sided claim: 'up to X', 'at least X', 'at most X', 'over X', 'under X'",
+    )
 
 
 class CompareClaimResult(ToolResult):
     label: Literal["supported", "refuted"]
     ratio: float | None = Field(description="claimed / computed mid (claim midpoint for ranges)")
     tolerance: float
+    partly: bool = Field(
+        description="a bound the computed range straddles: true for part of it, not all of it"
+    )
 
 
 def compare_claim(args: CompareClaimArgs) -> CompareClaimResult:
-    """Compare a claimed value (or range) with a computed range: 'supported' when they overlap
-    within the tolerance (default 10%, for rounding), else 'refuted'; also the ratio to the mid.
+    """Compare a claimed value, range or bound with a computed range: 'supported' when they agree
+    within the tolerance (default 10%), else 'refuted'; also the ratio to the computed mid.
 
     Args:
         args: the claim, the computed range, and optionally the claim's high end and tolerance.
@@ -56,16 +69,19 @@ def compare_claim(args: CompareClaimArgs) -> CompareClaimResult:
     mid = computed.mid if args.mid is None else finite(args.mid, "mid")
     slack_low = computed.low - tol * abs(computed.low)
     slack_high = computed.high + tol * abs(computed.high)
-    overlaps = claimed_low <= slack_high and claimed_high >= slack_low
+    holds, partly = _holds(args.bound, claimed_low, claimed_high, computed, tol)
     claim_mid = (claimed_low + claimed_high) / 2
     ratio = claim_mid / mid if mid else None
-    label: Literal["supported", "refuted"] = "supported" if overlaps else "refuted"
+    label: Literal["supported", "refuted"] = "supported" if holds else "refuted"
     shown = (
         f"{claimed_low:g}" if claimed_low == claimed_high else f"{claimed_low:g}-{claimed_high:g}"
     )
+    if args.bound is not None:
+        shown = f"{args.bound.replace('_', ' ')} {shown}"
     formula = (
         f"claimed {shown} vs computed {computed.low:g}-{computed.high:g} "
         f"(+/-{tol:.0%}: {slack_low:g}-{slack_high:g}) -> {label}"
+        + (" (the bound holds for part of the computed range)" if partly else "")
     )
     if ratio is not None:
         formula += f"; ratio to mid {ratio:.3g}"
@@ -76,4 +92,23 @@ def compare_claim(args: CompareClaimArgs) -> CompareClaimResult:
         label=label,
         ratio=ratio,
         tolerance=tol,
+        partly=partly,
     )
+
+
+def _holds(
+    bound: str | None, claimed_low: float, claimed_high: float, computed: Value, tol: float
+) -> tuple[bool, bool]:
+    """Return whether the claim holds against the widened computed range, and whether a bound
+    holds for part of the range only."""
+    slack_low = computed.low - tol * abs(computed.low)
+    slack_high = computed.high + tol * abs(computed.high)
+    if bound is None:
+        return claimed_low <= slack_high and claimed_high >= slack_low, False
+    if bound == "up_to":
+        return claimed_low <= slack_high, False
+    if bound in ("at_least", "over"):
+        holds = computed.low + tol * abs(computed.low) >= claimed_low
+        return holds, not holds and slack_high >= claimed_low
+    holds = computed.high - tol * abs(computed.high) <= claimed_high
+    return holds, not holds and slack_low <= claimed_high

@@ -1,0 +1,384 @@
+"""The judge: one tolerance rule, ``compare_claim`` for the label, one verdict assembly.
+
+The tolerance rule, in one place:
+
+- the claimed figure stands for the interval its writing implies: "$5M" is $4.5-5.5M, "2.788M"
+  is 2.7875-2.7885M, "10x" is 9.5-10.5x (a round figure stands for at most +/-15%: "$100M" is
+  not "$50-150M"), and a hedge ("about", "~") widens it by 10% more; a range states its own
+  ends, and a bound its own limit;
+- the computed figure is the tool's low-high range, widened by ``compare_claim``'s 10% slack;
+- a bound is one-sided ("up to X" holds when the computed best case reaches X; "at least X"
+  when the computed low does; "under X" when the computed high stays below X).
+
+Supported/refuted comes from ``compare_claim``. A claim that matches one of the program's
+diagnostic figures (a cross-precision ratio, a sparse peak) is explained by that figure's
+reason. ``refuted`` needs a grounded subject, a like-for-like unit and a figure that is not a
+rumour; otherwise the claim is ``unverifiable`` with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flopcheck.engine import policy
+from flopcheck.engine.program import ClaimedAmount, Comparison, Diagnostic, Program
+from flopcheck.engine.report import Amount, Verdict
+from flopcheck.engine.trace import ProgramError, Trace
+from flopcheck.engine.units import canonical, dimensionless_factor, same_unit, unit_of_field
+from flopcheck.engine.vocab import REASON_TEXT, Grounding, Label, Reason, Tier
+
+_SCALED = re.compile(r"^\s?(?:[kKmMbBtT]\b|thousand|million|billion|trillion|mn|bn)")
+_DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_HEDGE_ALLOWANCE = 0.1
+# One significant figure at a leading 1 or 2 would otherwise stand for +/-25-50%.
+_MAX_ROUNDING = 0.15
+_GROUNDING_ORDER: dict[Grounding, int] = {"article": 0, "named": 0, "anaphor": 1, "inferred": 2}
+_CONFIDENCE_BY_GROUNDING: dict[Grounding, float] = {
+    "article": 0.95,
+    "named": 0.9,
+    "anaphor": 0.8,
+    "inferred": 0.6,
+}
+_CONFIDENCE_BY_TIER: dict[Tier, float] = {"disclosed": 1.0, "estimate": 0.75, "rumour": 0.5}
+
+
+def rounding(literal: str, hedged: bool) -> float:
+    """Return the relative rounding a written number implies ("$5M" -> 0.1, "2.788M" -> 0.0002).
+
+    Args:
+        literal: the number as written, e.g. "$5.5 million".
+        hedged: whether the text hedged it ("~", "about", "roughly").
+    """
+    allowance = _HEDGE_ALLOWANCE if hedged else 0.0
+    m = _DIGITS.search(literal)
+    if not m or re.search(r"\d\s?/\s?\d", literal):
+        # Fractions ("1/10th") and words ("several") are round figures by nature.
+        return _MAX_ROUNDING + allowance
+    digits = m.group().replace(",", "")
+    value = float(digits)
+    if "." in digits:
+        unit = 10.0 ** -len(digits.split(".")[1])
+    else:
+        stripped = digits.rstrip("0")
+        zeros = len(digits) - len(stripped)
+        scaled = _SCALED.search(literal[m.end() :]) is not None
+        # "$40m" or "2000" may be rounded to their last nonzero digit; "10x" is exact.
+        unit = 10.0**zeros if stripped and (scaled or zeros >= 3) else 1.0
+    rel = 0.5 * unit / value if value else 0.0
+    return min(_MAX_ROUNDING, rel) + allowance
+
+
+def claim_interval(claimed: ClaimedAmount) -> tuple[float, float]:
+    """Return the interval a claimed figure stands for, from its value or range and its rounding.
+
+    Args:
+        claimed: the claimed amount with how it is written.
+    """
+    low = claimed.low if claimed.low is not None else claimed.value
+    high = claimed.high if claimed.high is not None else claimed.value
+    if low is None or high is None:
+        raise ProgramError("the claimed amount has no figure")
+    if claimed.low is not None and claimed.high is not None and claimed.low != claimed.high:
+        return low, high
+    if claimed.written.bound is not None:
+        return low, high
+    spread = rounding(claimed.written.literal, claimed.written.hedged)
+    return low - spread * abs(low), high + spread * abs(high)
+
+
+@dataclass
+class Outcome:
+    """One comparison of the claim with one computed figure."""
+
+    comparison: Comparison
+    computed: Amount
+    label: Label
+    ratio: float | None
+    partly: bool
+    tier: Tier | None
+    estimator: str | None
+    formula: str
+    reported: bool
+
+
+def computed_amount(node: Any, path: str, unit_hint: str | None) -> Amount:
+    """Return the figure at a result path as an Amount: a {low, mid, high, unit} range, a figure
+    object {value, low?, high?, unit?}, or a bare number whose unit its field name gives.
+
+    Args:
+        node: the node at the path.
+        path: the path, for the unit and the error message.
+        unit_hint: the unit the field name implies, if any.
+    """
+    if isinstance(node, bool):
+        raise ProgramError(f"{path} is not a figure")
+    if isinstance(node, int | float):
+        if unit_hint is None:
+            raise ProgramError(f"{path} has no unit; compare a field whose name gives one")
+        return Amount(value=float(node), low=float(node), high=float(node), unit=unit_hint)
+    if not isinstance(node, dict):
+        raise ProgramError(f"{path} is not a figure")
+    mid = node.get("mid", node.get("value"))
+    low = node.get("low") if node.get("low") is not None else mid
+    high = node.get("high") if node.get("high") is not None else mid
+    unit = node.get("unit") if isinstance(node.get("unit"), str) else unit_hint
+    numbers = (mid, low, high)
+    if any(isinstance(x, bool) or not isinstance(x, int | float) for x in numbers):
+        raise ProgramError(f"{path} is not a figure")
+    if unit is None:
+        raise ProgramError(f"{path} has no unit")
+    return Amount(value=float(mid), low=float(low), high=float(high), unit=unit)  # type: ignore[arg-type]
+
+
+def _in_unit(trace: Trace, value: float, unit: str, target: str) -> float | None:
+    """Return a claimed figure in the computed figure's unit, or None when they are unlike."""
+    if same_unit(unit, target):
+        return value
+    a, b = dimensionless_factor(unit), dimensionless_factor(target)
+    if a is not None and b is not None:
+        return value * a / b
+    args = {"value": value, "from_unit": canonical(unit), "to_unit": canonical(target)}
+    result = trace.call("convert_units", args)
+    if "error" in result:
+        trace.steps.pop()  # a failed unit match is not part of the derivation
+        return None
+    return float(result["value"]["mid"])
+
+
+def compare(trace: Trace, program: Program, comparison: Comparison) -> Outcome | None:
+    """Compare the claim with one computed figure; None when the two are unlike things.
+
+    Args:
+        trace: the run so far.
+        program: the claim's program.
+        comparison: which figure to compare with.
+    """
+    node, tier, estimator = trace.figure(comparison.step, comparison.field)
+    computed = computed_amount(node, comparison.field, unit_of_field(comparison.field))
+    low, high = claim_interval(program.claimed)
+    converted = [_in_unit(trace, x, program.claimed.unit, computed.unit) for x in (low, high)]
+    if converted[0] is None or converted[1] is None:
+        return None
+    c_low, c_high = sorted((converted[0], converted[1]))
+    args: dict[str, Any] = {
+        "claimed": c_low,
+        "claimed_high": c_high,
+        "low": computed.low,
+        "high": computed.high,
+        "mid": computed.value,
+        "bound": program.claimed.written.bound,
+    }
+    result = trace.call("compare_claim", args)
+    if "error" in result:
+        raise ProgramError(f"the comparison failed: {result['error']}")
+    step_tool = next((s.tool for s in trace.steps if s.id == comparison.step), "")
+    return Outcome(
+        comparison=comparison,
+        computed=computed,
+        label=result["label"],
+        ratio=result.get("ratio"),
+        partly=bool(result.get("partly")),
+        tier=tier,
+        estimator=estimator,
+        formula=str(trace.results[comparison.step].get("formula") or ""),
+        reported=step_tool.startswith("lookup"),
+    )
+
+
+def judge(program: Program, trace: Trace) -> Verdict:
+    """Label a program whose steps have run, and assemble its verdict.
+
+    Args:
+        program: the claim's program.
+        trace: the steps the runner recorded.
+    """
+    if program.unverifiable:
+        return assemble(program, trace, "unverifiable", program.unverifiable)
+    if not program.compare:
+        return assemble(program, trace, "unverifiable", "nothing to compare the figure with")
+    outcomes = [o for c in program.compare if (o := compare(trace, program, c)) is not None]
+    if not outcomes:
+        units = ", ".join(sorted({unit_of_field(c.field) or c.field for c in program.compare}))
+        return assemble(
+            program,
+            trace,
+            "unverifiable",
+            f"the claim ({program.claimed.unit}) and the figures it could be checked against "
+            f"({units}) measure different things",
+        )
+    hit = next((o for o in outcomes if o.label == "supported"), None)
+    if hit is not None:
+        return _held(program, trace, hit)
+    return _failed(program, trace, outcomes[0])
+
+
+def _held(program: Program, trace: Trace, hit: Outcome) -> Verdict:
+    if hit.tier == "rumour":
+        return assemble(
+            program,
+            trace,
+            "unverifiable",
+            f"the only figure to check against is a rumour ({_describe(hit)})",
+            hit,
+        )
+    reasons = policy.confirmed(program, trace, hit.comparison)
+    if reasons:
+        notes = {f.reason: f.note for f in program.framing}
+        why = "; ".join(f"{REASON_TEXT[r]}: {notes.get(r, '')}".rstrip(": ") for r in reasons)
+        return assemble(
+            program,
+            trace,
+            "misleading",
+            f"the figure holds, but {why}. {_describe(hit)}",
+            hit,
+            reasons,
+        )
+    return assemble(program, trace, "supported", _describe(hit), hit)
+
+
+def _failed(program: Program, trace: Trace, reference: Outcome) -> Verdict:
+    diagnosis = _diagnose(program, trace)
+    if diagnosis is not None:
+        reason, outcome = diagnosis
+        text = (
+            f"{REASON_TEXT[reason]}: the claim matches {outcome.comparison.label or 'a figure'} "
+            f"({_amount(outcome.computed)}), not the like-for-like "
+            f"{reference.comparison.label or 'figure'} ({_amount(reference.computed)}). "
+            f"{_describe(reference)}"
+        )
+        label: Label = "refuted" if reason == "sparse_as_dense" else "misleading"
+        return _guarded(program, trace, label, text, reference, [reason])
+    if reference.partly:
+        return assemble(
+            program,
+            trace,
+            "unverifiable",
+            f"the computed range neither confirms nor rules out the bound. {_describe(reference)}",
+            reference,
+        )
+    return _guarded(program, trace, "refuted", _describe(reference), reference, [])
+
+
+def _guarded(
+    program: Program,
+    trace: Trace,
+    label: Label,
+    text: str,
+    reference: Outcome,
+    reasons: list[Reason],
+) -> Verdict:
+    """Refuse to refute what is not grounded or only rumoured: that is unverifiable."""
+    if label == "refuted":
+        if weakest_grounding(program) == "inferred":
+            return assemble(
+                program,
+                trace,
+                "unverifiable",
+                "the claim does not name its subject clearly enough to refute it. " + text,
+                reference,
+            )
+        if reference.tier == "rumour":
+            return assemble(
+                program,
+                trace,
+                "unverifiable",
+                "the only figure to check against is a rumour. " + text,
+                reference,
+            )
+    return assemble(program, trace, label, text, reference, reasons)
+
+
+def _diagnose(program: Program, trace: Trace) -> tuple[Reason, Outcome] | None:
+    for diagnostic in program.diagnose:
+        outcome = compare(trace, program, diagnostic)
+        if (
+            outcome is not None
+            and outcome.label == "supported"
+            and _confirms(program, trace, diagnostic)
+        ):
+            return diagnostic.reason, outcome
+    return None
+
+
+def _confirms(program: Program, trace: Trace, diagnostic: Diagnostic) -> bool:
+    return diagnostic.reason in policy.confirmed(
+        program, trace, diagnostic, proposed=[diagnostic.reason]
+    )
+
+
+def weakest_grounding(program: Program) -> Grounding | None:
+    """Return the least certain grounding among the program's subjects (None without any).
+
+    Args:
+        program: the claim's program.
+    """
+    worst: Grounding | None = None
+    for subject in program.subjects:
+        g = subject.grounding
+        if worst is None or _GROUNDING_ORDER[g] > _GROUNDING_ORDER[worst]:
+            worst = g
+    return worst
+
+
+def _amount(amount: Amount) -> str:
+    low, high = amount.low, amount.high
+    if low is not None and high is not None and low != high:
+        return f"{low:.4g}-{high:.4g} {amount.unit}"
+    return f"{amount.value:.4g} {amount.unit}"
+
+
+def _describe(outcome: Outcome) -> str:
+    what = outcome.comparison.label or ("reported figure" if outcome.reported else "computed")
+    text = f"{what}: {_amount(outcome.computed)}"
+    if outcome.formula:
+        text += f" ({outcome.formula})"
+    if outcome.tier == "estimate":
+        text += f"; an estimate by {outcome.estimator or 'a third party'}, not a disclosed figure"
+    return text + "."
+
+
+def assemble(
+    program: Program,
+    trace: Trace,
+    label: Label,
+    explanation: str,
+    outcome: Outcome | None = None,
+    reasons: list[Reason] | None = None,
+) -> Verdict:
+    """Return the verdict: label, a confidence that says something, and the derivation.
+
+    Args:
+        program: the claim's program.
+        trace: every step run.
+        label: the label.
+        explanation: the derivation in a sentence or two.
+        outcome: the comparison the label rests on, if any.
+        reasons: named misleading reasons.
+    """
+    grounding = weakest_grounding(program)
+    confidence = _CONFIDENCE_BY_GROUNDING[grounding or "article"]
+    tier = outcome.tier if outcome else None
+    if tier is not None:
+        confidence *= _CONFIDENCE_BY_TIER[tier]
+    if label == "misleading":
+        confidence = min(confidence, 0.75)
+    if label == "unverifiable":
+        confidence = 0.5
+    computed = outcome.computed if outcome else None
+    return Verdict(
+        label=label,
+        confidence=round(confidence, 3),
+        computed=computed,
+        ratio=round(outcome.ratio, 4) if outcome and outcome.ratio is not None else None,
+        explanation=explanation,
+        steps=list(trace.steps),
+        assumptions=trace.assumptions(),
+        caveats=list(program.caveats),
+        sources=trace.sources(),
+        reasons=reasons or [],
+        grounding=grounding,
+        tier=tier,
+        figure=None if outcome is None else ("reported" if outcome.reported else "recomputed"),
+    )
