@@ -100,7 +100,7 @@ def test_report_serializes_to_the_design_contract(bernstein: Report) -> None:
     data = json.loads(bernstein.model_dump_json())
     assert set(data) == {"source", "backend", "claims", "usage"}
     claim = data["claims"][0]
-    assert set(claim) == {"id", "quote", "start", "end", "kind", "claimed", "verdict"}
+    assert set(claim) == {"id", "quote", "start", "end", "kind", "claimed", "verdict", "program"}
     assert set(claim["verdict"]) == {
         "label",
         "confidence",
@@ -111,6 +111,10 @@ def test_report_serializes_to_the_design_contract(bernstein: Report) -> None:
         "assumptions",
         "caveats",
         "sources",
+        "reasons",
+        "grounding",
+        "tier",
+        "figure",
     }
     assert data["usage"]["tool_calls"] == sum(len(c["verdict"]["steps"]) for c in data["claims"])
 
