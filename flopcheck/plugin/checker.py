@@ -1,37 +1,17 @@
-"""The checker: text in, Report out, with the rules backend (or the LLM agent) doing the work."""
+"""The checker: text in, Report out. A planner (rules, or the LLM) writes claim programs; the
+engine runs every program and its judge labels each claim."""
 
 from __future__ import annotations
 
 import os
 from typing import Any
 
-from flopcheck.engine.report import Amount, Claim, Report, Usage, Verdict
+from flopcheck.engine.report import Amount, Claim, Report, Usage
+from flopcheck.engine.runner import run_program
 from flopcheck.errors import FlopcheckError
-from flopcheck.rules.arith import check_arithmetic
-from flopcheck.rules.claimable import Claimable, screen
-from flopcheck.rules.entities import build_context
-from flopcheck.rules.extract import Candidate, as_claim, extract
-from flopcheck.rules.plans import PLANS
-from flopcheck.rules.plans_compute import COMPUTE_PLANS
-from flopcheck.rules.plans_hardware import HARDWARE_PLANS
-from flopcheck.rules.plans_prices import PRICE_PLANS
-from flopcheck.rules.plans_written import written_plan
-from flopcheck.rules.verify import Session, Unverifiable
+from flopcheck.rules.planner import plan_article
 
 BACKENDS = ("auto", "rules", "openai")
-
-
-def _plan_arithmetic(c: Claimable) -> Verdict:
-    return check_arithmetic(c.session, c.cand.detail["arithmetic"], c.cand.claimed)
-
-
-ALL_PLANS = {
-    **PLANS,
-    **HARDWARE_PLANS,
-    **PRICE_PLANS,
-    **COMPUTE_PLANS,
-    "arithmetic": _plan_arithmetic,
-}
 
 
 def resolve_backend(backend: str) -> str:
@@ -48,29 +28,6 @@ def resolve_backend(backend: str) -> str:
     return "openai" if configured else "rules"
 
 
-def verify_candidate(cand: Candidate, text: str, ctx: Any) -> Verdict:
-    """Run the plan for a candidate's kind and return its verdict (never raises).
-
-    Args:
-        cand: the candidate claim.
-        text: the article text.
-        ctx: the article's entity context.
-    """
-    session = Session()
-    plan = ALL_PLANS.get(cand.kind)
-    try:
-        claimable = Claimable(cand=cand, text=text, ctx=ctx, session=session)
-        screen(claimable)
-        written = written_plan(claimable)
-        if written is not None:
-            return written
-        if plan is None:
-            raise Unverifiable(f"flopcheck has no plan to recompute {cand.kind} claims yet")
-        return plan(claimable)
-    except Unverifiable as exc:
-        return session.verdict("unverifiable", None, str(exc), [], 0.5)
-
-
 def check_rules(text: str, source: str = "<text>") -> Report:
     """Check an article with the offline rules backend.
 
@@ -78,13 +35,26 @@ def check_rules(text: str, source: str = "<text>") -> Report:
         text: the article text.
         source: where it came from, for the Report.
     """
-    ctx = build_context(text)
     claims = []
     tool_calls = 0
-    for i, cand in enumerate(extract(text, ctx), start=1):
-        verdict = verify_candidate(cand, text, ctx)
+    for number, program in enumerate(plan_article(text), start=1):
+        verdict = run_program(program)
         tool_calls += len(verdict.steps)
-        claims.append(Claim(**dict(as_claim(text, i, cand)), verdict=verdict))
+        claimed = program.claimed
+        claims.append(
+            Claim(
+                id=f"c{number}",
+                quote=program.quote,
+                start=program.start,
+                end=program.end,
+                kind=program.kind,
+                claimed=Amount(
+                    value=claimed.value, low=claimed.low, high=claimed.high, unit=claimed.unit
+                ),
+                verdict=verdict,
+                program=program,
+            )
+        )
     return Report(source=source, backend="rules", claims=claims, usage=Usage(tool_calls=tool_calls))
 
 

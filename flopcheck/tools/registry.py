@@ -78,6 +78,7 @@ def tools() -> dict[str, Tool]:
         energy.energy,
         inference.inference_cost,
         arithmetic.calculate,
+        arithmetic.span,
         units.convert_units,
         compare.compare_claim,
     ]
