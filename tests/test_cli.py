@@ -233,7 +233,7 @@ def test_tools_prints_every_schema() -> None:
 def test_tool_does_not_import_the_openai_sdk() -> None:
     code = (
         "import sys; from flopcheck.plugin.cli import main; "
-        "main(['tool', 'cluster_time', '{\"gpus\": 8, \"days\": 1}']); "
+        "assert main(['tool', 'cluster_time', '{\"accelerator_count\": 8, \"days\": 1}']) == 0; "
         "assert 'openai' not in sys.modules and 'tiktoken' not in sys.modules"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
