@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -64,19 +65,23 @@ def _cmd_mcp(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from flopcheck.plugin.checker import check
     from flopcheck.plugin.inputs import read_input
-    from flopcheck.plugin.render import render
+    from flopcheck.plugin.render import TextOptions, render
 
     document = read_input(args.file)
     for warning in document.warnings:
         print(f"flopcheck: warning: {warning}", file=sys.stderr)
     options = llm_options(args)
     report = check(document.text, backend=args.backend, source=document.source, **options)
-    _write(render(report, args.format, document.text), args.output)
+    terminal = args.output in (None, "-") and sys.stdout.isatty()
+    width = shutil.get_terminal_size((100, 24)).columns if terminal else 100
+    color = terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    page = render(report, args.format, document.text, TextOptions(width, color, args.steps))
+    _write(page, args.output)
     return 0
 
 
 def _write(text: str, output: str | None) -> None:
-    if output is None:
+    if output in (None, "-"):
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     try:
@@ -116,7 +121,15 @@ def build_parser() -> argparse.ArgumentParser:
         "auto: openai when OPENAI_API_KEY, OPENAI_BASE_URL or --base-url is set, else rules",
     )
     add_llm_options(check)
-    check.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
+    check.add_argument(
+        "-v",
+        "--verbose",
+        "--steps",
+        dest="steps",
+        action="store_true",
+        help="text format: list each claim's tool calls (arguments and results) under it",
+    )
+    check.add_argument("-o", "--output", metavar="OUT", help="write to OUT (- for stdout)")
     check.set_defaults(func=_cmd_check)
 
     tools_cmd = sub.add_parser(
