@@ -168,7 +168,7 @@ def test_collapsed_cards_show_figures_and_reason_and_hide_the_json() -> None:
     summary = card.split("<summary>")[1].split("</summary>")[0]
     assert "claimed <b>2,048 GPUs</b> · found <b>2,048 GPUs</b>" in summary
     assert '<span class="origin">reported</span>' in summary
-    assert report.claims[0].verdict.explanation.split("\n")[0] in summary
+    assert html.escape(report.claims[0].verdict.explanation.split("\n")[0]) in summary
     calls = card.split('<details class="calls"><summary>How it was checked: ')[1]
     assert calls.startswith("2 tool calls</summary>")
     assert "<code>lookup_training_run(model=&quot;DeepSeek-V3&quot;)</code>" in calls

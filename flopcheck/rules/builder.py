@@ -44,6 +44,11 @@ _BOUNDS: tuple[tuple[re.Pattern[str], Bound], ...] = (
     (re.compile(r"\b(?:less than|under|below|fewer than|within|shy of)\s*$", re.I), "under"),
 )
 _BOUND_LOOKBACK = 24
+_DURATIONS = {"hours", "days", "weeks", "months", "years"}
+_MORE_THAN_TIME = re.compile(
+    r"\b(?:took|takes|taking|lasted|lasts|for|spent|needed|needs|required|requires)\s+over\s*$",
+    re.I,
+)
 
 
 class Unplannable(Exception):  # noqa: N818 - a plan outcome, not a fault
@@ -223,8 +228,17 @@ class Builder:
         before = re.sub(r"[~≈$€£]\s*$", "", before)
         for pattern, bound in _BOUNDS:
             if pattern.search(before):
+                if bound == "over" and self._during(before):
+                    return None
                 return bound
         return None
+
+    def _during(self, before: str) -> bool:
+        """Return whether "over" before a duration means "during" ("trained on 2,048 GPUs over
+        two months"), not "more than" ("it took over two months")."""
+        if self.cand.claimed.unit not in _DURATIONS:
+            return False
+        return not _MORE_THAN_TIME.search(before)
 
     def program(self, unverifiable: str | None = None) -> Program:
         """Return the program built so far (or an unverifiable one with the reason).

@@ -16,6 +16,7 @@ from flopcheck.rules.arith import find_arithmetic
 from flopcheck.rules.entities import ArticleContext, build_context
 from flopcheck.rules.quantities import Quantity, find_quantities
 from flopcheck.rules.sentences import clause_segment, cues_of, quote_span, split_sentences
+from flopcheck.rules.tables import Row, cell_at, find_rows, relation_operands, reread
 from flopcheck.tools.tables import training_runs
 
 
@@ -162,6 +163,7 @@ def extract(text: str, ctx: ArticleContext | None = None) -> list[Candidate]:
     ctx = ctx or build_context(text)
     candidates: list[Candidate] = []
     quantities = find_quantities(text)
+    rows = find_rows(text, ctx)
     qi = 0
     recent: list[Quantity] = []
     for span in split_sentences(text):
@@ -172,9 +174,86 @@ def extract(text: str, ctx: ArticleContext | None = None) -> list[Candidate]:
             qi += 1
         if not in_sentence:
             continue
-        candidates += _sentence_candidates(text, span, in_sentence, ctx, recent)
+        row = next((r for r in _rows_at(rows, span)), None)
+        if row is not None:
+            candidates += _table_candidates(text, row, in_sentence, ctx)
+        else:
+            candidates += _sentence_candidates(text, span, in_sentence, ctx, recent)
         recent = in_sentence
     return candidates
+
+
+def _rows_at(rows: dict[int, Row], span: tuple[int, int]) -> list[Row]:
+    return [r for start, r in rows.items() if start <= span[0] < r.end]
+
+
+def _table_candidates(
+    text: str, row: Row, qs: list[Quantity], ctx: ArticleContext
+) -> list[Candidate]:
+    """Return the claims of a table row: each figure in an entity's column is a claim about that
+    entity's attribute (the row label); a relation cell ("~4.5x cheaper") relates the figures
+    beside it, so it is the article's own arithmetic, and its quote is the whole row."""
+    span = (row.start, row.end)
+    label_cues = cues_of(row.label)
+    figures = []
+    for q in qs:
+        cell = cell_at(row, q.start)
+        if cell is not None:
+            figures.append((cell, reread(row, q)))
+    out = []
+    for cell, q in figures:
+        if q.kind in {"ratio", "multiplier", "percent"}:
+            operands = relation_operands(text, row, cell, figures)
+            if operands is not None:
+                out.append(
+                    Candidate(
+                        kind="arithmetic",
+                        start=row.start,
+                        end=row.end,
+                        claimed=_amount(q, text),
+                        literal=text[q.start : q.end],
+                        approx=q.approx,
+                        anchor=(q.start, q.end),
+                        sentence=span,
+                        operands=list(operands),
+                        cues=label_cues,
+                        detail={"table_ratio": operands},
+                    )
+                )
+            continue
+        if cell.entity is None:
+            continue
+        cues = label_cues | cues_of(text[cell.start : cell.end])
+        kind = _kind(q, cues, ctx, span, text) or _LABEL_KINDS.get(q.kind)
+        if kind is None:
+            continue
+        out.append(
+            Candidate(
+                kind=kind,
+                start=cell.start,
+                end=cell.end,
+                claimed=_amount(q, text),
+                literal=text[q.start : q.end],
+                approx=q.approx,
+                qualifier=q.qualifier,
+                anchor=(q.start, q.end),
+                sentence=span,
+                operands=[o for _, o in figures if o is not q],
+                cues=cues,
+                detail={"table_subject": cell.entity, "table_label": row.label},
+            )
+        )
+    return out
+
+
+# A cell's kind when the row label, not the sentence, says what the figure is.
+_LABEL_KINDS: dict[str, Kind] = {
+    "gpu_hours": "gpu_hours",
+    "params": "params",
+    "flop": "compute_flops",
+    "currency_rate": "price_ratio",
+    "currency": "training_cost",
+}
 
 
 def _written_cluster(text: str, qs: list[Quantity]) -> dict[str, Any] | None:

@@ -30,6 +30,7 @@ ANAPHOR = re.compile(
     r"\b(?:[Ii]t|[Ii]ts|[Ii]t’s|[Ii]t's|[Tt]hey|[Tt]heir|[Tt]he model|[Tt]his model|"
     r"[Tt]he company|[Tt]he lab|(?:[Tt]hat|[Tt]his|[Tt]he|[Tt]he same) (?:job|run|training run))\b"
 )
+DEFINITE = re.compile(r"\b[Tt]he (?:model|run|training run|same model|final run|company's model)\b")
 _GENERIC = re.compile(r"\ba (?:model|company|lab|frontier)\b|\bany\b|\btypical\b", re.I)
 # A model set against the subject ("larger than X", "vs X", "like X") is not the subject.
 _COMPARED = re.compile(
@@ -176,6 +177,13 @@ def subject(b: Builder, accept: Accept) -> str:
         b: the claim.
         accept: which mentions can be the subject.
     """
+    column = b.cand.detail.get("table_subject")
+    if isinstance(column, Mention):
+        # A table cell is about the entity its column header names.
+        if not accept(column):
+            raise Unplannable(f"flopcheck has no such figures for {column.text}")
+        b.ground(column.text, column.key, _named_grounding(column))
+        return column.key
     seg_start, seg_end = b.segment()
     a_start, a_end = b.cand.anchor
     s_start, s_end = b.cand.sentence
@@ -202,9 +210,40 @@ def subject(b: Builder, accept: Accept) -> str:
         if len({m.key for m in previous}) == 1:
             b.ground(segment_anaphor(segment), previous[0].key, "anaphor")
             return previous[0].key
+        topic = _topic(b, segment, accept) or _topic(b, b.sentence[:40], accept)
+        if topic:
+            return topic
     if _GENERIC.search(segment):
         raise Unplannable("the claim is about models in general, not one with figures")
     return _inferred_run(b, accept)
+
+
+def referred_run(b: Builder) -> str | None:
+    """Return the run a pronoun in the claim's sentence refers back to, grounded as an anaphor:
+    the one run the sentence before names.
+
+    Args:
+        b: the claim.
+    """
+    segment = b.segment_text()
+    if not (ANAPHOR.search(b.sentence) or ANAPHOR.search(segment)):
+        return None
+    previous = _previous_sentence_runs(b, is_run)
+    if len({m.key for m in previous}) == 1:
+        b.ground(segment_anaphor(b.sentence), previous[0].key, "anaphor")
+        return previous[0].key
+    return _topic(b, b.sentence, is_run)
+
+
+def _topic(b: Builder, text: str, accept: Accept) -> str | None:
+    """A definite description ("the model", "the run") with no nearer antecedent refers to the
+    model the whole article is about, when one dominates it."""
+    m = DEFINITE.search(text)
+    topic = b.ctx.topic
+    if m is None or topic is None or not accept(Mention(0, 0, "model", topic, topic)):
+        return None
+    b.ground(m.group(), topic, "anaphor")
+    return topic
 
 
 def segment_anaphor(segment: str) -> str:

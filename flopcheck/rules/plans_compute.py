@@ -78,13 +78,21 @@ def plan_compute(b: Builder) -> None:
         return
     run_id = run_subject(b)
     run = record(run_id)
-    if _PER_TOKEN.search(b.quote):
+    if _PER_TOKEN.search(b.quote) or _PER_TOKEN.search(str(b.cand.detail.get("table_label"))):
         field = "active_params" if run.active_params else "total_params"
         if not getattr(run, field):
             raise Unplannable(f"{run_id} did not disclose its parameters")
         s1 = lookup(b, run_id)
-        forward = b.calc("2 * a", a=s1.ref(f"run.{field}.value"))
+        params = s1.ref(f"run.{field}.value")
+        forward = b.calc("2 * a", a=params)
         b.compare(forward, label=f"a forward pass of {run_id} per token (2N)", unit="FLOP")
+        # "FLOPs per token" may also mean training compute: 6N, plus the attention FLOPs 6N
+        # leaves out (a few percent to about a quarter more, growing with context length).
+        training = b.calc("6 * a", a=params)
+        with_attention = b.calc("6 * a * 1.25", a=params)
+        span = b.call("span", low=training.ref(), high=with_attention.ref(), unit="FLOP")
+        b.compare(span, label=f"training compute of {run_id} per token (6N, with attention)")
+        b.caveats.append("per-token FLOP counts leave attention out or estimate it; 6N is a floor")
         return
     hedged(b)
     s1 = lookup(b, run_id)

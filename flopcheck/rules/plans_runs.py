@@ -15,7 +15,7 @@ from functools import cache
 from flopcheck.engine.program import Ref
 from flopcheck.engine.report import Amount
 from flopcheck.rules.builder import Builder, Handle, Unplannable
-from flopcheck.rules.grounding import is_run, run_subject
+from flopcheck.rules.grounding import is_run, referred_run, run_subject
 from flopcheck.tools.tables import TrainingRun, training_runs
 
 HEDGE = re.compile(r"\brumou?red\b|\breportedly\b|\bis said to\b|\ballegedly\b|\bpossibly\b", re.I)
@@ -198,11 +198,17 @@ def _cost_ratio(b: Builder) -> None:
     """Compare a cost ratio between runs, by 6ND where both disclose it, else by reported cost."""
     s, e = b.cand.sentence
     models = list(dict.fromkeys(m.key for m in b.ctx.mentions if s <= m.start < e and is_run(m)))
-    if len(models) < 2:
-        raise Unplannable("a cost ratio needs two models with reported figures named together")
     for m in b.ctx.mentions:
         if s <= m.start < e and is_run(m):
             b.ground(m.text, m.key, "named")
+    if len(models) == 1:
+        # "the run cost far less than GPT-4": the other side refers back to the one run of the
+        # sentence before.
+        referred = referred_run(b)
+        if referred and referred not in models:
+            models.insert(0, referred)
+    if len(models) < 2:
+        raise Unplannable("a cost ratio needs two models with reported figures")
     base, others = models[0], models[1:]
     below_one = b.below_one()
     looked = {m: lookup(b, m) for m in [base, *others]}

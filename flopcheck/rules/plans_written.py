@@ -191,6 +191,15 @@ def plan_power_written(b: Builder) -> None:
     b.compare(total, label=f"{count.value:,.0f} x {chip(chips[0]).id}'s rated power", unit="W")
 
 
+def plan_table_ratio(b: Builder) -> None:
+    """Recompute a table's relation cell ("~4.5x cheaper") from the two figures beside it."""
+    _article(b)
+    a, c = b.cand.detail["table_ratio"]
+    first, second = (a, c) if (a.value / c.value < 1) == b.below_one() else (c, a)
+    ratio = b.calc("a / b", a=first.value, b=second.value)
+    b.compare(ratio, label="the ratio of the row's own figures", unit="ratio")
+
+
 def written_plan(b: Builder) -> bool:
     """Build the program of a written-out derivation; False when the claim has none.
 
@@ -199,6 +208,7 @@ def written_plan(b: Builder) -> bool:
     """
     detail = b.cand.detail
     plans = {
+        "table_ratio": plan_table_ratio,
         "cluster": plan_cluster_written,
         "tdp": plan_power_written,
         "throughput": plan_serving_written,
