@@ -108,7 +108,7 @@ def test_tool_prints_json_result() -> None:
     "args",
     [
         ("tool", "nope", "{}"),
-        ("tool", "lookup_accelerator", '{"name": "H900"}'),
+        ("tool", "lookup_accelerator", '{"accelerator": "H900"}'),
         ("tool", "training_compute", "{bad json"),
         ("tool", "training_compute", '{"active_params": -5, "tokens": 1}'),
     ],

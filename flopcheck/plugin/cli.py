@@ -56,7 +56,7 @@ def _cmd_tool(args: argparse.Namespace) -> int:
 def _cmd_mcp(args: argparse.Namespace) -> int:
     from flopcheck.plugin.mcp_server import run
 
-    run(args.http, args.host, args.port)
+    run(args.http, args.host, args.port, args.prefix)
     return 0
 
 
@@ -150,6 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
     mcp.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
     mcp.add_argument("--host", default="127.0.0.1", help="HTTP interface (default 127.0.0.1)")
     mcp.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000)")
+    mcp.add_argument(
+        "--prefix",
+        default="",
+        metavar="PREFIX",
+        help="prepend PREFIX to every tool name (e.g. flopcheck_), to avoid clashes with other "
+        "servers' tools such as energy or calculate",
+    )
     mcp.set_defaults(func=_cmd_mcp)
     return parser
 

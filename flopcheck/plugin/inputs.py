@@ -22,6 +22,13 @@ class Document:
     warnings: list[str] = field(default_factory=list)
 
 
+def _too_large(source: str, size: str) -> InputError:
+    return InputError(
+        f"{source} is {size}; the limit for one article is {MAX_INPUT_BYTES / 1e6:.0f} MB "
+        "(split it, or check a corpus with `flopcheck batch`)"
+    )
+
+
 def decode(data: bytes, source: str) -> Document:
     """Decode input bytes as UTF-8 text, refusing binaries and oversized input.
 
@@ -30,10 +37,7 @@ def decode(data: bytes, source: str) -> Document:
         source: a name for messages (a path, or "<stdin>").
     """
     if len(data) > MAX_INPUT_BYTES:
-        raise InputError(
-            f"{source} is {len(data) / 1e6:.1f} MB; the limit for one article is "
-            f"{MAX_INPUT_BYTES / 1e6:.0f} MB (split it, or check a corpus with `flopcheck batch`)"
-        )
+        raise _too_large(source, f"{len(data) / 1e6:.1f} MB")
     if b"\x00" in data[:65536]:
         raise InputError(f"{source} looks like a binary file (it contains NUL bytes); give text")
     warnings = []
@@ -48,6 +52,18 @@ def decode(data: bytes, source: str) -> Document:
     if not text.strip():
         warnings.append(f"{source} is empty: no claims to check")
     return Document(text=text, source=source, warnings=warnings)
+
+
+def from_text(text: str, source: str) -> Document:
+    """Check text handed over as a string (MCP, an API) exactly as a file would be checked.
+
+    Args:
+        text: the text; lone surrogates from a JSON string are replaced with U+FFFD.
+        source: a name for messages, e.g. "text".
+    """
+    if len(text) > MAX_INPUT_BYTES:  # every character is at least one byte
+        raise _too_large(source, f"over {len(text) / 1e6:.1f} MB")
+    return decode(text.encode("utf-8", "surrogatepass"), source)
 
 
 def read_input(path: str) -> Document:

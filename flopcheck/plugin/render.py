@@ -38,11 +38,22 @@ def show_amount(a: Amount | None) -> str:
     return f"{core} {a.unit}"
 
 
-def _reason(claim: Claim) -> str:
+def reason(claim: Claim) -> str:
+    """Return the first line of a claim's explanation.
+
+    Args:
+        claim: the checked claim.
+    """
     return claim.verdict.explanation.split("\n")[0]
 
 
-def _clip(s: str, n: int) -> str:
+def clip(s: str, n: int) -> str:
+    """Return ``s`` on one line, cut to ``n`` characters with an ellipsis when longer.
+
+    Args:
+        s: the text.
+        n: the most characters to keep.
+    """
     s = " ".join(s.split())
     return s if len(s) <= n else s[: n - 1] + "…"
 
@@ -62,9 +73,9 @@ def render_text(report: Report) -> str:
     ]
     for c in report.claims:
         v = c.verdict
-        lines.append(f'[{c.id}] {_MARK[v.label]:<10} {c.kind}: "{_clip(c.quote, 90)}"')
+        lines.append(f'[{c.id}] {_MARK[v.label]:<10} {c.kind}: "{clip(c.quote, 90)}"')
         lines.append(f"      claimed {show_amount(c.claimed)} | computed {show_amount(v.computed)}")
-        for part in textwrap.wrap(_reason(c), 92):
+        for part in textwrap.wrap(reason(c), 92):
             lines.append(f"      {part}")
         lines.append("")
     if not report.claims:
@@ -93,9 +104,9 @@ def render_markdown(report: Report) -> str:
     ]
     for c in report.claims:
         lines.append(
-            f"| {c.id} | {_md_cell(_clip(c.quote, 120))} | {c.kind} | **{c.verdict.label}** | "
+            f"| {c.id} | {_md_cell(clip(c.quote, 120))} | {c.kind} | **{c.verdict.label}** | "
             f"{show_amount(c.claimed)} | {show_amount(c.verdict.computed)} | "
-            f"{_md_cell(_clip(_reason(c), 200))} |"
+            f"{_md_cell(clip(reason(c), 200))} |"
         )
     return "\n".join(lines) + "\n"
 
