@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from mcp.server.mcpserver.tools import Tool as MCPTool
     from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 
-__all__ = ["ARTICLE_TOOLS", "build_server", "run"]
+__all__ = ["ARTICLE_TOOLS", "ArticleArgs", "CheckArticleArgs", "build_server", "run"]
 
 ARTICLE_TOOLS = ("check_article", "extract_claims")
 TABLE_URI = "flopcheck://tables/{name}"
