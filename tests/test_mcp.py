@@ -155,6 +155,9 @@ def test_stdio_check_article_returns_a_compact_summary() -> None:
     assert len(result.model_dump_json(by_alias=True)) < 20_000
     summary = result.structured_content
     assert summary is not None
+    # The text copy for older hosts is the same JSON, unindented.
+    assert json.loads(_text(result)) == summary
+    assert "\n" not in _text(result)
     assert summary["backend"] == "rules"
     assert summary["detail"] == "summary"
     assert summary["total_claims"] == len(summary["claims"]) > 5

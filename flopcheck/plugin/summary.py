@@ -17,8 +17,8 @@ from flopcheck.plugin.render import clip, reason, show_amount
 
 Detail = Literal["summary", "full"]
 # Pages sized to stay well under a typical tool-result limit: ~50 x 450 B of summaries, or a
-# few full claims (up to ~30 KB each with their tool results).
-DEFAULT_LIMIT: dict[Detail, int] = {"summary": 50, "full": 5}
+# few full claims (8 KB each on average, up to ~30 KB, with their tool results).
+DEFAULT_LIMIT: dict[Detail, int] = {"summary": 50, "full": 3}
 MAX_LIMIT = 200
 _QUOTE_CHARS = 120
 _REASON_CHARS = 160
