@@ -7,7 +7,6 @@ The public API is small: :func:`check` (and :func:`acheck`) turns article text i
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any, Unpack
 
 from flopcheck.errors import FlopcheckError
@@ -79,6 +78,8 @@ async def acheck(
         source: where the text came from, for the Report.
         **options: openai-backend options, as for :func:`check`.
     """
+    import asyncio  # here, not at the top: `flopcheck tool` starts without it
+
     return await asyncio.to_thread(check, text, backend, source=source, **options)
 
 
