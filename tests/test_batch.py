@@ -380,3 +380,15 @@ def test_progress_line_shows_rate_and_eta() -> None:
     assert "1 error" in line
     assert "1 errors" not in line
     assert "2 inputs" in progress_line(tally, None, now=102.0)
+
+
+def test_openai_options_on_the_rules_backend_stop_the_run_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.txt").write_text("The run cost $5.5M on 2,048 H800s.")
+    out = tmp_path / "out.jsonl"
+    assert run_cli([str(tmp_path / "a.txt"), "-o", str(out), "--timeout", "5", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "timeout: options of the openai backend" in err
+    assert not out.exists() or out.read_text() == ""

@@ -12,6 +12,7 @@ import pytest
 from pty_runner import run_on_a_terminal
 
 from flopcheck.plugin.cli import main
+from flopcheck.tools import tools
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "deepseek_costs.txt"
@@ -213,7 +214,7 @@ def test_tool_prints_json_result() -> None:
     "args",
     [
         ("tool", "nope", "{}"),
-        ("tool", "lookup_accelerator", '{"name": "H900"}'),
+        ("tool", "lookup_accelerator", '{"accelerator": "H900"}'),
         ("tool", "training_compute", "{bad json"),
         ("tool", "training_compute", '{"active_params": -5, "tokens": 1}'),
     ],
@@ -229,6 +230,46 @@ def test_tools_prints_every_schema() -> None:
     proc = run("tools")
     names = {t["function"]["name"] for t in json.loads(proc.stdout)}
     assert {"training_cost", "compare_claim", "calculate"} <= names
+
+
+def test_tools_list_prints_one_line_per_tool(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tools", "--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == list(tools())
+    assert all(len(line) <= 100 for line in lines)
+    assert any("6 x active parameters x tokens" in line for line in lines)
+
+
+def test_tools_prints_the_responses_format(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tools", "--api", "responses"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {t["name"] for t in listed} == set(tools())
+    assert all(t["type"] == "function" and "parameters" in t for t in listed)
+
+
+def test_tool_help_lists_that_tools_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tool", "accelerator_hours", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("accelerator_hours: Accelerator-hours needed")
+    for name in tools()["accelerator_hours"].args_model.model_fields:
+        assert f"  {name}  (" in out
+    assert "mfu  (number in (0, 1], optional)" in out
+    assert "precision  (fp64|tf32|bf16|fp16|fp8|fp4, optional)" in out
+    assert "flop  (number > 0, required)" in out
+
+
+def test_tool_help_for_an_unknown_name_suggests_one(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tool", "gpu_hours", "--help"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "did you mean accelerator_hours" in err
+
+
+def test_tool_without_a_name_is_a_usage_error() -> None:
+    proc = run("tool")
+    assert proc.returncode == 2
+    assert b"give a tool name" in proc.stderr
+    assert run("tool", "--help").returncode == 0
 
 
 def test_tool_does_not_import_the_openai_sdk() -> None:

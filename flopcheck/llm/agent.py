@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from contextlib import nullcontext
 
 import openai
 
@@ -56,6 +57,7 @@ def check_with_openai(
     token_budget: int = DEFAULT_TOKEN_BUDGET,
     chunk_tokens: int = DEFAULT_CHUNK_TOKENS,
     seed: int = DEFAULT_SEED,
+    client: openai.OpenAI | None = None,
 ) -> Report:
     """Check an article with an LLM that extracts claims and verifies them through the tools.
 
@@ -72,12 +74,18 @@ def check_with_openai(
             it is spent becomes unverifiable.
         chunk_tokens: the largest piece of the article sent to the model at once.
         seed: the sampling seed, for servers that honour one.
+        client: the caller's own client (Azure, a proxy, extra headers); it is used as it is
+            configured (base_url, api_key, timeout and max_retries are then not used) and is
+            not closed.
     """
     _check_options(timeout, max_retries, max_turns_per_claim, token_budget, chunk_tokens)
     model = model or default_model()
-    with _client(base_url, api_key, timeout, max_retries) as client:
+    own = (
+        _client(base_url, api_key, timeout, max_retries) if client is None else nullcontext(client)
+    )
+    with own as active:
         session = Session(
-            client=client,
+            client=active,
             model=model,
             counter=counter_for(model),
             token_budget=token_budget,

@@ -344,11 +344,13 @@ def run_batch(config: BatchConfig) -> Tally:
         config: the run's options.
     """
     from flopcheck.plugin.checker import resolve_backend
+    from flopcheck.plugin.llm_options import check_options
 
     config.backend = resolve_backend(config.backend)
     missing = missing_inputs(config.inputs)
     if missing:
         raise FlopcheckError(f"no such file or directory: {', '.join(missing)}")
+    check_options(config.backend, config.options)  # once, not as an error line per input
     done = _prepare_output(config)
     exclude = frozenset(p.resolve() for p in (config.output, config.html_dir) if p is not None)
     show = sys.stderr.isatty() and not config.quiet

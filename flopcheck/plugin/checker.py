@@ -4,11 +4,12 @@ engine runs every program and its judge labels each claim."""
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Unpack
 
 from flopcheck.engine.report import Amount, Claim, Report, Usage
 from flopcheck.engine.runner import run_program
 from flopcheck.errors import FlopcheckError
+from flopcheck.plugin.llm_options import OpenAIOptions, check_options
 from flopcheck.rules.planner import plan_article
 
 BACKENDS = ("auto", "rules", "openai")
@@ -58,16 +59,20 @@ def check_rules(text: str, source: str = "<text>") -> Report:
     return Report(source=source, backend="rules", claims=claims, usage=Usage(tool_calls=tool_calls))
 
 
-def check(text: str, backend: str = "rules", source: str = "<text>", **options: Any) -> Report:
+def check(
+    text: str, backend: str = "rules", source: str = "<text>", **options: Unpack[OpenAIOptions]
+) -> Report:
     """Check an article and return its Report.
 
     Args:
         text: the article text (untrusted data).
-        backend: "rules", "openai" or "auto".
+        backend: "rules", "openai" or "auto" ("auto" with a ``client`` is openai).
         source: where the text came from.
-        **options: options of the openai backend (model, base_url, timeout, ...).
+        **options: options of the openai backend (model, base_url, timeout, client, ...); an
+            unknown one, or one the chosen backend does not use, is an error.
     """
-    chosen = resolve_backend(backend)
+    chosen = "openai" if backend == "auto" and "client" in options else resolve_backend(backend)
+    check_options(chosen, dict(options))
     if chosen == "openai":
         from flopcheck.llm.agent import check_with_openai
 

@@ -225,6 +225,21 @@ def to_document(data: bytes, source: str, in_batch: bool = False) -> Document:
     return document
 
 
+def from_text(text: str, source: str) -> Document:
+    """Check text handed over as a string (MCP, an API) exactly as a file would be checked.
+
+    Args:
+        text: the text; lone surrogates from a JSON string are replaced with U+FFFD.
+        source: a name for messages, e.g. "text".
+    """
+    if len(text) > MAX_INPUT_BYTES:  # every character is at least one byte
+        raise size_error(source, None)
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) > MAX_INPUT_BYTES:
+        raise size_error(source, len(data))
+    return decode(data, source)
+
+
 def read_input(path: str) -> Document:
     """Read an article from a path, or from stdin when the path is "-"; HTML becomes text.
 

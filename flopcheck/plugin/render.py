@@ -255,7 +255,13 @@ def _md_cell(s: str) -> str:
     return printable(s).replace("|", "\\|").replace("\n", " ")
 
 
-def _clip(s: str, n: int) -> str:
+def clip(s: str, n: int) -> str:
+    """Return ``s`` on one line, cut to ``n`` characters with an ellipsis when longer.
+
+    Args:
+        s: the text.
+        n: the most characters to keep.
+    """
     s = " ".join(s.split())
     return s if len(s) <= n else s[: n - 1] + "…"
 
@@ -276,8 +282,8 @@ def render_markdown(report: Report, text: str | None = None) -> str:
         ]
     for c in report.claims:
         cid, verdict, kind, claimed, found, origin = _cells(c)
-        cells = [cid, _clip(c.quote, 120), kind, f"**{verdict}**", claimed, found, origin]
-        cells.append(_clip(reason(c), 200))
+        cells = [cid, clip(c.quote, 120), kind, f"**{verdict}**", claimed, found, origin]
+        cells.append(clip(reason(c), 200))
         lines.append("| " + " | ".join(_md_cell(cell) for cell in cells) + " |")
     return "\n".join(lines) + "\n"
 

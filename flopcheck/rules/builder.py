@@ -126,10 +126,10 @@ class Builder:
         return Handle(step_id)
 
     def calc(self, expression: str, **variables: float | Ref) -> Handle:
-        """Add a ``calculate`` step over the variables a-d.
+        """Add a ``calculate`` step over the variables x1-x4.
 
         Args:
-            expression: e.g. "a / b".
+            expression: e.g. "x1 / x2".
             **variables: values or references for the names in the expression.
         """
         return self.call("calculate", expression=expression, **variables)

@@ -58,7 +58,7 @@ def _per_token_ratio(b: Builder, models: list[str]) -> None:
     first, second = params
     if b.below_one():
         first, second = second, first
-    ratio = b.calc("a / b", a=first, b=second)
+    ratio = b.calc("x1 / x2", x1=first, x2=second)
     b.compare(ratio, label="ratio of active parameters (per-token compute is 2N)", unit="ratio")
 
 
@@ -73,7 +73,7 @@ def plan_compute(b: Builder) -> None:
             return
         looked = [lookup(b, m) for m in models[:2]]
         flops = [six_nd(b, m, h) for m, h in zip(models, looked, strict=False)]
-        ratio = b.calc("a / b", a=flops[0], b=flops[1])
+        ratio = b.calc("x1 / x2", x1=flops[0], x2=flops[1])
         b.compare(ratio, label=f"6ND of {models[0]} / {models[1]}", unit="ratio")
         return
     run_id = run_subject(b)
@@ -84,12 +84,12 @@ def plan_compute(b: Builder) -> None:
             raise Unplannable(f"{run_id} did not disclose its parameters")
         s1 = lookup(b, run_id)
         params = s1.ref(f"run.{field}.value")
-        forward = b.calc("2 * a", a=params)
+        forward = b.calc("2 * x1", x1=params)
         b.compare(forward, label=f"a forward pass of {run_id} per token (2N)", unit="FLOP")
         # "FLOPs per token" may also mean training compute: 6N, plus the attention FLOPs 6N
         # leaves out (a few percent to about a quarter more, growing with context length).
-        training = b.calc("6 * a", a=params)
-        with_attention = b.calc("6 * a * 1.25", a=params)
+        training = b.calc("6 * x1", x1=params)
+        with_attention = b.calc("6 * x1 * 1.25", x1=params)
         span = b.call("span", low=training.ref(), high=with_attention.ref(), unit="FLOP")
         b.compare(span, label=f"training compute of {run_id} per token (6N, with attention)")
         b.caveats.append("per-token FLOP counts leave attention out or estimate it; 6N is a floor")
@@ -171,7 +171,7 @@ def plan_utilisation(b: Builder) -> None:
     candidates = named or ["bf16", *([run.precision] if run.precision else [])]
     for precision in dict.fromkeys(candidates):
         peak = chip.ref(f"accelerator.dense_peak_tflops.{precision}")
-        mfu = b.calc("a / (b * 3600 * c * 1e12)", a=flop, b=hours, c=peak)
+        mfu = b.calc("x1 / (x2 * 3600 * x3 * 1e12)", x1=flop, x2=hours, x3=peak)
         label = f"{run_id}'s 6ND over its hours at the {precision.upper()} dense peak"
         if named or precision == "bf16":
             b.compare(mfu, label=label, unit="ratio")

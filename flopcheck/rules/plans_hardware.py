@@ -156,10 +156,10 @@ def _unlike_readings(b: Builder, a: str, c: str, precision: str) -> None:
             if _peak(a, p) is None or _peak(c, precision) is None:
                 continue
             sparse = b.calc(
-                "a * b / c",
-                a=looked.ref(f"accelerator.dense_peak_tflops.{p}"),
-                b=looked.ref("accelerator.sparse_multiplier"),
-                c=_dense_ref(b, c, precision),
+                "x1 * x2 / x3",
+                x1=looked.ref(f"accelerator.dense_peak_tflops.{p}"),
+                x2=looked.ref("accelerator.sparse_multiplier"),
+                x3=_dense_ref(b, c, precision),
             )
             b.diagnose(
                 sparse,
@@ -185,7 +185,7 @@ def _power_ratio(b: Builder, chips: list[str]) -> None:
         a, c = c, a
     first = b.call("lookup_accelerator", name=a)
     second = b.call("lookup_accelerator", name=c)
-    ratio = b.calc("a / b", a=first.ref("accelerator.tdp_w"), b=second.ref("accelerator.tdp_w"))
+    ratio = b.calc("x1 / x2", x1=first.ref("accelerator.tdp_w"), x2=second.ref("accelerator.tdp_w"))
     b.compare(ratio, label=f"rated power of {a} / {c}", unit="ratio")
 
 
@@ -221,7 +221,7 @@ def _peak_claim(b: Builder) -> None:
         dense = f"accelerator.dense_peak_tflops.{p}"
         if says_sparse and multiplier:
             sparse = b.calc(
-                "a * b", a=looked.ref(dense), b=looked.ref("accelerator.sparse_multiplier")
+                "x1 * x2", x1=looked.ref(dense), x2=looked.ref("accelerator.sparse_multiplier")
             )
             b.compare(sparse, label=f"{chip(key).id} 'with sparsity' {p.upper()}", unit="TFLOP/s")
         b.compare(looked, dense, f"{chip(key).id} dense {p.upper()} peak")
@@ -229,9 +229,9 @@ def _peak_claim(b: Builder) -> None:
         b.frame("sparse_as_dense", "a 'with sparsity' peak is not what training runs at")
     if multiplier and not says_sparse:
         sparse = b.calc(
-            "a * b",
-            a=looked.ref(f"accelerator.dense_peak_tflops.{options[0]}"),
-            b=looked.ref("accelerator.sparse_multiplier"),
+            "x1 * x2",
+            x1=looked.ref(f"accelerator.dense_peak_tflops.{options[0]}"),
+            x2=looked.ref("accelerator.sparse_multiplier"),
         )
         b.diagnose(
             sparse,

@@ -98,7 +98,7 @@ def _pair_ratio(b: Builder, apis: list[str]) -> None:
         # A ratio is stated either way round ("9x cheaper", "1/9th the price").
         swap = (pa / pc < 1) != below_one
         num, den = (c, a) if swap else (a, c)
-        ratio = b.calc("a / b", a=num.ref(f"price.{f}"), b=den.ref(f"price.{f}"))
+        ratio = b.calc("x1 / x2", x1=num.ref(f"price.{f}"), x2=den.ref(f"price.{f}"))
         what = f.split("_usd")[0].replace("_", " ")
         names = (second, first) if swap else (first, second)
         b.compare(ratio, label=f"{names[0]} / {names[1]} list {what} price", unit="ratio")
@@ -114,9 +114,9 @@ def _pair_ratio(b: Builder, apis: list[str]) -> None:
 def _blended(b: Builder, model: str) -> Handle:
     looked = b.call("lookup_api_price", model=model)
     return b.calc(
-        "(3 * a + b) / 4",
-        a=looked.ref("price.input_usd_per_mtok"),
-        b=looked.ref("price.output_usd_per_mtok"),
+        "(3 * x1 + x2) / 4",
+        x1=looked.ref("price.input_usd_per_mtok"),
+        x2=looked.ref("price.output_usd_per_mtok"),
     )
 
 
@@ -141,7 +141,7 @@ def plan_price_ratio(b: Builder) -> None:
         num, den = _blended(b, s), _blended(b, m)
         if not inverse:
             num, den = den, num
-        ratio = b.calc("a / b", a=num.ref(), b=den.ref())
+        ratio = b.calc("x1 / x2", x1=num.ref(), x2=den.ref())
         b.compare(ratio, label=f"{s} vs {m} blended list price (3 input : 1 output)", unit="ratio")
     b.caveats.append("list API prices, which need not reflect the cost of running the model")
 

@@ -225,7 +225,7 @@ def _cost_ratio(b: Builder) -> None:
         swap = bool(sizes[0] and sizes[1]) and (sizes[0] / sizes[1] < 1) != below_one
         num, den = (c, a) if swap else (a, c)
         first, second = (other, base) if swap else (base, other)
-        ratio = b.calc("a / b", a=num, b=den)
+        ratio = b.calc("x1 / x2", x1=num, x2=den)
         b.compare(ratio, label=f"{first} / {second} {what}", unit="ratio")
 
 
@@ -267,7 +267,7 @@ def plan_params(b: Builder) -> None:
     total = "run.total_params.value"
     if b.cand.claimed.unit in {"percent", "ratio"}:
         unused = "inactive" in b.cand.cues
-        share = b.calc("1 - a / b" if unused else "a / b", a=s1.ref(active), b=s1.ref(total))
+        share = b.calc("1 - x1 / x2" if unused else "x1 / x2", x1=s1.ref(active), x2=s1.ref(total))
         what = "share of parameters idle per token" if unused else "share active per token"
         b.compare(share, label=f"{run_id}'s {what}", unit="ratio")
         return

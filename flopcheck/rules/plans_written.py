@@ -16,6 +16,7 @@ from flopcheck.rules.grounding import hardware_of, run_subject
 from flopcheck.rules.plans_hardware import chip, chips_of, precisions_of
 from flopcheck.rules.plans_runs import lookup, record
 from flopcheck.rules.quantities import Quantity
+from flopcheck.tools.arithmetic import VARIABLES
 
 
 def _article(b: Builder) -> None:
@@ -35,9 +36,9 @@ def plan_cluster_written(b: Builder) -> None:
         if len(terms) == 1:
             b.compare(terms[0], label="accelerators x days x 24 from the stated figures")
             return
-        names = "abcd"[: len(terms)]
-        if len(terms) > len(names):
+        if len(terms) > len(VARIABLES):
             raise Unplannable("too many clusters in one sentence to add up")
+        names = VARIABLES[: len(terms)]
         total = b.calc(" + ".join(names), **{n: t.ref() for n, t in zip(names, terms, strict=True)})
         b.compare(total, label="the stated clusters' hours added up", unit="accelerator-hours")
         return
@@ -65,7 +66,7 @@ def plan_energy_written(b: Builder) -> None:
     power: Quantity = b.cand.detail["power"]
     hours: Quantity = b.cand.detail["gpu_hours"]
     kilowatts = b.call("convert_units", value=power.value, from_unit=power.unit, to_unit="kW")
-    energy = b.calc("a * b", a=hours.value, b=kilowatts.ref())
+    energy = b.calc("x1 * x2", x1=hours.value, x2=kilowatts.ref())
     b.compare(energy, label="the stated hours at the stated power (accelerators alone)", unit="kWh")
 
 
@@ -74,7 +75,7 @@ def plan_serving_written(b: Builder) -> None:
     _article(b)
     rate: Quantity = b.cand.detail["rate"]
     throughput: Quantity = b.cand.detail["throughput"]
-    per_mtok = b.calc("a / (b * 3600) * 1e6", a=rate.value, b=throughput.value)
+    per_mtok = b.calc("x1 / (x2 * 3600) * 1e6", x1=rate.value, x2=throughput.value)
     b.compare(per_mtok, label="the stated hourly price over the stated throughput", unit="USD/Mtok")
     b.caveats.append("rental price over throughput: excludes idle time, margins and overheads")
 
@@ -107,7 +108,9 @@ def counterfactual_cost(b: Builder) -> None:
         slower = (chip(source).dense_peak_tflops.bf16 or 0) < (
             chip(target).dense_peak_tflops.bf16 or 0
         )
-        expected = b.calc("a * b" if cheaper == slower else "a / b", a=contrast, b=speed.ref())
+        expected = b.calc(
+            "x1 * x2" if cheaper == slower else "x1 / x2", x1=contrast, x2=speed.ref()
+        )
         b.ground("the article's own baseline", None, "article")
         label = "the stated baseline scaled by the ratio of dense peaks"
         b.compare(expected, label=label, unit="USD")
@@ -116,7 +119,7 @@ def counterfactual_cost(b: Builder) -> None:
     if not record(run_id).reported_cost_usd:
         raise Unplannable(f"{run_id} has no reported cost to scale")
     s1 = lookup(b, run_id, estimates=True)
-    scaled = b.calc("a * b", a=s1.ref("run.reported_cost_usd.value"), b=speed.ref())
+    scaled = b.calc("x1 * x2", x1=s1.ref("run.reported_cost_usd.value"), x2=speed.ref())
     b.compare(scaled, label=f"{run_id}'s cost scaled by the ratio of dense peaks", unit="USD")
 
 
@@ -137,7 +140,7 @@ def _precision_switch(b: Builder) -> None:
         precision_a=run.precision,
         precision_b=precisions[0],
     )
-    scaled = b.calc("a * b", a=s1.ref("run.reported_cost_usd.value"), b=ratio.ref())
+    scaled = b.calc("x1 * x2", x1=s1.ref("run.reported_cost_usd.value"), x2=ratio.ref())
     between = b.call(
         "span", low=s1.ref("run.reported_cost_usd.value"), high=scaled.ref(), unit="USD"
     )
@@ -187,7 +190,7 @@ def plan_power_written(b: Builder) -> None:
     if count is None:
         b.compare(looked, "accelerator.tdp_w", f"{chip(chips[0]).id}'s rated power")
         return
-    total = b.calc("a * b", a=count.value, b=looked.ref("accelerator.tdp_w"))
+    total = b.calc("x1 * x2", x1=count.value, x2=looked.ref("accelerator.tdp_w"))
     b.compare(total, label=f"{count.value:,.0f} x {chip(chips[0]).id}'s rated power", unit="W")
 
 
@@ -196,7 +199,7 @@ def plan_table_ratio(b: Builder) -> None:
     _article(b)
     a, c = b.cand.detail["table_ratio"]
     first, second = (a, c) if (a.value / c.value < 1) == b.below_one() else (c, a)
-    ratio = b.calc("a / b", a=first.value, b=second.value)
+    ratio = b.calc("x1 / x2", x1=first.value, x2=second.value)
     b.compare(ratio, label="the ratio of the row's own figures", unit="ratio")
 
 

@@ -14,8 +14,8 @@ Grammar (usual precedence; ``^`` binds tighter than a sign and groups right to l
     power := atom ("^" unary)?
     atom  := NUMBER | NAME | "(" expr ")"
 
-NAME is one of the variables ``a``, ``b``, ``c``, ``d``, given as numeric arguments, so that a
-claim program can compute with figures from earlier steps ("a / b" with ``a`` and ``b``
+NAME is one of the variables ``x1`` to ``x4``, given as numeric arguments, so that a claim
+program can compute with figures from earlier steps ("x1 / x2" with ``x1`` and ``x2``
 referenced) without writing them into the string.
 """
 
@@ -33,15 +33,16 @@ from flopcheck.tools._results import MAX_MAGNITUDE, Args, ToolResult, Value
 from flopcheck.tools.numbers import LIMIT, literal_scale, literal_value, number_pattern
 
 MAX_LENGTH = 500
+_MAX_UNIT = 40
 MAX_DEPTH = 40
 _LOG10_MAX = math.log10(MAX_MAGNITUDE)
 # Other spellings of the operators + - * / ^ ( ).
 _ALIASES = {"−": "-", "×": "*", "·": "*", "x": "*", "X": "*", "÷": "/", "**": "^"}
 _TOKEN_RE = re.compile(
-    rf"\s*(?:(?P<var>\b[a-d]\b)|(?P<num>{number_pattern(products=False)})"
+    rf"\s*(?:(?P<var>\bx[1-4]\b)|(?P<num>{number_pattern(products=False)})"
     r"|(?P<op>\*\*|[-+*/^×xX·÷−()]))"
 )
-VARIABLES = ("a", "b", "c", "d")
+VARIABLES = ("x1", "x2", "x3", "x4")
 _VALUE_END = ("num", ")")
 _VALUE_START = ("num", "(", "-", "+")
 
@@ -92,7 +93,7 @@ def _tokenize(expr: str, variables: dict[str, float]) -> list[_Token]:
 
     Args:
         expr: the expression.
-        variables: the values of the names a-d that the caller gave.
+        variables: the values of the names x1-x4 that the caller gave.
     """
     tokens: list[_Token] = []
     pos = 0
@@ -353,13 +354,13 @@ class CalculateArgs(Args):
 
     expression: str = Field(
         description="arithmetic on numbers only, e.g. '2.788M * 2', '6 * 37B * 14.8T', "
-        f"'$5.328M + $0.238M', '3.49 x 10^6 * 365', or on the variables a-d: 'a / b'; at most "
+        f"'$5.328M + $0.238M', '3.49 x 10^6 * 365', or on the variables x1-x4: 'x1 / x2'; at most "
         f"{MAX_LENGTH} characters"
     )
-    a: float | None = Field(default=None, description="value of the name a in the expression")
-    b: float | None = Field(default=None, description="value of the name b in the expression")
-    c: float | None = Field(default=None, description="value of the name c in the expression")
-    d: float | None = Field(default=None, description="value of the name d in the expression")
+    x1: float | None = Field(default=None, description="value of the name x1 in the expression")
+    x2: float | None = Field(default=None, description="value of the name x2 in the expression")
+    x3: float | None = Field(default=None, description="value of the name x3 in the expression")
+    x4: float | None = Field(default=None, description="value of the name x4 in the expression")
 
 
 class CalculateResult(ToolResult):
@@ -373,7 +374,7 @@ def calculate(args: CalculateArgs) -> CalculateResult:
     """Evaluate + - * / ^ ( ) over numbers like 2,048, 2.788M, 3.8e25, $5.5M; no names or calls.
 
     Numbers may have comma groups, decimals, K/M/B/T suffixes or scale words ("5.5 million"),
-    or be the variables a-d, passed as arguments ("a / b");
+    or be the variables x1-x4, passed as arguments ("x1 / x2");
     e-notation ("3.8e25", "9e^17" = 9e17) and a "$"/"US$" sign; the result is in USD when one
     dollar factor remains ("$2 * 2.788M", not "$5.5M / $2"). "**" is "^", and "x" or "×"
     between two numbers multiplies.
@@ -424,7 +425,7 @@ class SpanArgs(Args):
 
     low: float = Field(description="one end of the range")
     high: float = Field(description="the other end of the range")
-    unit: str = Field(default="", max_length=40, description="the unit of both ends, e.g. USD")
+    unit: str | None = Field(default=None, description="the unit of both ends, e.g. USD")
 
 
 class SpanResult(ToolResult):
@@ -439,9 +440,12 @@ def span(args: SpanArgs) -> SpanResult:
     Args:
         args: the two ends, in either order, and their unit.
     """
+    unit = (args.unit or "").strip()
+    if len(unit) > _MAX_UNIT:
+        raise ToolInputError(f"unit is {len(unit)} characters; give a unit name such as 'USD'")
     low, high = sorted((_checked(args.low), _checked(args.high)))
     mid = (low + high) / 2
     return SpanResult(
-        value=Value(low=low, mid=mid, high=high, unit=args.unit),
-        formula=f"between {_result_text(low)} and {_result_text(high)} {args.unit}".rstrip(),
+        value=Value(low=low, mid=mid, high=high, unit=unit),
+        formula=f"between {_result_text(low)} and {_result_text(high)} {unit}".rstrip(),
     )
