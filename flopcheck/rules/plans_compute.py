@@ -167,7 +167,7 @@ def plan_utilisation(b: Builder) -> None:
         else s1.ref("run.accelerator_hours_total.value")
     )
     flop = six_nd(b, run_id, s1)
-    chip = b.call("lookup_accelerator", name=run.accelerator)
+    chip = b.call("lookup_accelerator", accelerator=run.accelerator)
     candidates = named or ["bf16", *([run.precision] if run.precision else [])]
     for precision in dict.fromkeys(candidates):
         peak = chip.ref(f"accelerator.dense_peak_tflops.{precision}")

@@ -12,11 +12,13 @@ import re
 from collections.abc import Callable
 
 from flopcheck.engine.program import Ref
+from flopcheck.errors import FlopcheckError
 from flopcheck.rules.builder import Builder, Unplannable
 from flopcheck.rules.grounding import ANAPHOR, is_run, previous_sentence_start
 from flopcheck.rules.plans_runs import as_ratio, record
 from flopcheck.tools.names import resolve_accelerator
 from flopcheck.tools.tables import Accelerator, accelerators
+from flopcheck.tools.units import lookup_unit
 
 _BITS = {"fp4": 4, "fp8": 8, "int8": 8, "fp16": 16, "bf16": 16, "tf32": 19, "fp32": 32, "fp64": 64}
 # Precisions whose peaks the tables hold; FP32 (vector) is not TF32 (tensor), and INT8 is not FP8.
@@ -151,7 +153,7 @@ def _unlike_readings(b: Builder, a: str, c: str, precision: str) -> None:
         )
     multiplier = chip(a).sparse_multiplier
     if multiplier:
-        looked = b.call("lookup_accelerator", name=a)
+        looked = b.call("lookup_accelerator", accelerator=a)
         for p in ("fp8", "fp4", precision):
             if _peak(a, p) is None or _peak(c, precision) is None:
                 continue
@@ -172,7 +174,7 @@ def _unlike_readings(b: Builder, a: str, c: str, precision: str) -> None:
 
 
 def _dense_ref(b: Builder, key: str, precision: str) -> Ref:
-    looked = b.call("lookup_accelerator", name=key)
+    looked = b.call("lookup_accelerator", accelerator=key)
     return looked.ref(f"accelerator.dense_peak_tflops.{precision}")
 
 
@@ -183,8 +185,8 @@ def _power_ratio(b: Builder, chips: list[str]) -> None:
     a, c = chips[0], chips[1]
     if ((chip(a).tdp_w or 0) / (chip(c).tdp_w or 1) < 1) != b.below_one():
         a, c = c, a
-    first = b.call("lookup_accelerator", name=a)
-    second = b.call("lookup_accelerator", name=c)
+    first = b.call("lookup_accelerator", accelerator=a)
+    second = b.call("lookup_accelerator", accelerator=c)
     ratio = b.calc("x1 / x2", x1=first.ref("accelerator.tdp_w"), x2=second.ref("accelerator.tdp_w"))
     b.compare(ratio, label=f"rated power of {a} / {c}", unit="ratio")
 
@@ -214,7 +216,7 @@ def _peak_claim(b: Builder) -> None:
     options = [p for p in order if p in _PEAKS and _peak(key, p) is not None]
     if not options:
         raise Unplannable(f"{chip(key).id} has no {order[0].upper()} peak in the tables")
-    looked = b.call("lookup_accelerator", name=key)
+    looked = b.call("lookup_accelerator", accelerator=key)
     multiplier = chip(key).sparse_multiplier
     says_sparse = _SPARSE.search(b.sentence) is not None
     for p in options:
@@ -240,6 +242,59 @@ def _peak_claim(b: Builder) -> None:
             f"the 'with sparsity' {options[0].upper()} figure",
             unit="TFLOP/s",
         )
+
+
+# Which datasheet field a spec figure is, by what it measures and the words around it.
+_LINK = re.compile(r"\bNVLink|\binterconnect|\blink\b|\bscale-up|\bInfinity Fabric|\bICI\b", re.I)
+_SPEC_FIELDS = {
+    "data": ("accelerator.memory_gb", "memory"),
+    "data_rate": ("accelerator.hbm_bandwidth_tb_s", "memory bandwidth"),
+    "power": ("accelerator.tdp_w", "rated power (TDP)"),
+}
+# A chip named right after a figure owns it: "2 TB/s on the A100".
+_SPEC_OWNER = re.compile(r"[^.;]{0,20}?\b(?:on|for|of|in)\s+(?:the\s+|an?\s+)?$", re.I)
+
+
+def _spec_chip(b: Builder) -> str:
+    """Ground the chip a spec figure is about: named right after it ("on the A100"), else the
+    nearest named before it, else the one chip of the sentence before ("this GPU")."""
+    start, end = b.cand.anchor
+    mentions = b.ctx.within(*b.cand.sentence, "accelerator")
+    after = [m for m in mentions if m.start >= end and _SPEC_OWNER.match(b.text[end : m.start])]
+    before = [m for m in mentions if m.end <= start]
+    chosen = after[0] if after else before[-1] if before else None
+    if chosen is not None:
+        b.ground(chosen.text, chosen.key, "named")
+        return chosen.key
+    previous = {m.key for m in b.ctx.within(previous_sentence_start(b), start, "accelerator")}
+    if len(previous) == 1:
+        key = next(iter(previous))
+        b.ground("this chip", key, "anaphor")
+        return key
+    raise Unplannable("the spec names no accelerator")
+
+
+def plan_spec(b: Builder) -> None:
+    """Compare a chip's memory, memory bandwidth or rated power with its datasheet."""
+    key = _spec_chip(b)
+    dimension = b.cand.claimed.unit and _dimension(b.cand.claimed.unit)
+    path, what = _SPEC_FIELDS.get(dimension or "", ("", ""))
+    if dimension == "data_rate" and _LINK.search(b.sentence):
+        path, what = "accelerator.scale_up_bandwidth_gb_s", "scale-up link bandwidth"
+    if not path:
+        raise Unplannable("flopcheck has no datasheet field for this figure")
+    field = path.split(".")[-1]
+    if getattr(chip(key), field, None) is None:
+        raise Unplannable(f"no {what} is published for {chip(key).id}")
+    looked = b.call("lookup_accelerator", accelerator=key)
+    b.compare(looked, path, f"{chip(key).id}'s {what}")
+
+
+def _dimension(unit: str) -> str | None:
+    try:
+        return lookup_unit(unit).dimension
+    except FlopcheckError:
+        return None
 
 
 def plan_precision_speedup(b: Builder) -> None:

@@ -143,8 +143,8 @@ def _across_generations(b: Builder, run_id: str) -> None:
         theirs = record(other).accelerator
         mine = record(run_id).accelerator
         if theirs and mine and theirs != mine:
-            b.call("lookup_accelerator", name=mine)
-            b.call("lookup_accelerator", name=theirs)
+            b.call("lookup_accelerator", accelerator=mine)
+            b.call("lookup_accelerator", accelerator=theirs)
             b.frame(
                 "cross_generation",
                 f"an hour on {mine} and an hour on {theirs} need not be the same compute",

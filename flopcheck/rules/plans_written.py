@@ -13,10 +13,13 @@ from typing import Any
 
 from flopcheck.rules.builder import Builder, Unplannable
 from flopcheck.rules.grounding import hardware_of, run_subject
-from flopcheck.rules.plans_hardware import chip, chips_of, precisions_of
+from flopcheck.rules.plans_hardware import chip, chips_of, plan_spec, precisions_of
 from flopcheck.rules.plans_runs import lookup, record
 from flopcheck.rules.quantities import Quantity
 from flopcheck.tools.arithmetic import VARIABLES
+
+# A figure may follow from the figures before it in more than one way; the nearest are tried.
+_MAX_READINGS = 4
 
 
 def _article(b: Builder) -> None:
@@ -181,15 +184,15 @@ def _switch(b: Builder) -> tuple[str, str]:
 def plan_power_written(b: Builder) -> None:
     """Check a rated power against the chip's TDP, or a cluster's against count x TDP."""
     count: Quantity | None = b.cand.detail["count"]
+    if count is None:
+        plan_spec(b)
+        return
     chips = chips_of(b)
     if not chips:
         raise Unplannable("the power figure names no accelerator")
     if chip(chips[0]).tdp_w is None:
         raise Unplannable(f"no TDP is published for {chip(chips[0]).id}")
-    looked = b.call("lookup_accelerator", name=chips[0])
-    if count is None:
-        b.compare(looked, "accelerator.tdp_w", f"{chip(chips[0]).id}'s rated power")
-        return
+    looked = b.call("lookup_accelerator", accelerator=chips[0])
     total = b.calc("x1 * x2", x1=count.value, x2=looked.ref("accelerator.tdp_w"))
     b.compare(total, label=f"{count.value:,.0f} x {chip(chips[0]).id}'s rated power", unit="W")
 
@@ -203,6 +206,15 @@ def plan_table_ratio(b: Builder) -> None:
     b.compare(ratio, label="the ratio of the row's own figures", unit="ratio")
 
 
+def plan_derived(b: Builder) -> None:
+    """Recompute a figure the article derives from figures it gave just before."""
+    _article(b)
+    for d in b.cand.detail["derivations"][:_MAX_READINGS]:
+        names = dict(zip(VARIABLES, d.values, strict=False))
+        result = b.calc(d.expression, **names)
+        b.compare(result, label=d.text, unit=b.cand.claimed.unit)
+
+
 def written_plan(b: Builder) -> bool:
     """Build the program of a written-out derivation; False when the claim has none.
 
@@ -211,6 +223,8 @@ def written_plan(b: Builder) -> bool:
     """
     detail = b.cand.detail
     plans = {
+        "spec": plan_spec,
+        "derivations": plan_derived,
         "table_ratio": plan_table_ratio,
         "cluster": plan_cluster_written,
         "tdp": plan_power_written,
