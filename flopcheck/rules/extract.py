@@ -45,6 +45,7 @@ _CHIP_REFERENCE = re.compile(
     r"\b(?:this|that|the|each|its|per) (?:GPU|chip|card|accelerator)\b", re.I
 )
 _NEEDED = re.compile(r"\bneed|\brequir|\bweights\b|\bmodel\b|\bKV\b|\bcache\b|\bfits?\b", re.I)
+_DESCRIPTOR = re.compile(r"^[0-9][0-9,.]*-(?:GPU|chip|card|accelerator|TPU)\b", re.I)
 _PER_SECOND = re.compile(r"\s*(?:a|per|each|/)\s*s(?:ec(?:ond)?)?\b")
 _WALL_CLOCK = {"days", "weeks", "months", "hours"}
 _HOURLY = {"USD/hour", "USD/GPU-hour"}
@@ -72,7 +73,8 @@ def _kind(
     if kind in {"gpu_hours", "params", "tokens"}:
         return "gpu_hours" if kind == "gpu_hours" else kind  # type: ignore[return-value]
     if kind == "count" and q.unit in {"GPUs", "accelerators"}:
-        return "cluster_time"
+        # "a 72-GPU rack" describes the rack; the count is a premise, not a claim.
+        return None if _DESCRIPTOR.match(q.text) else "cluster_time"
     if kind == "flop":
         return "compute_flops"
     if kind == "flop_rate":

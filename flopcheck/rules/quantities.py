@@ -181,7 +181,7 @@ def _master() -> re.Pattern[str]:
         rf"(?P<n1>{number_pattern('1')})"
         rf"(?:(?P<pct1>{SP}?%)?(?P<sep>-(?=[$0-9])|{SP}?[–—]{SP}?|{SP}+(?:to|or){SP}+"
         rf"|(?(between){SP}+and{SP}+|(?!)))(?P<n2>{number_pattern('2')}))?"
-        rf"(?:(?:{SP}{{0,2}}|-)(?P<tail>{_tail()}))?(?:{per})?)"
+        rf"(?:(?P<plus>\+)?(?:{SP}{{0,2}}|-)(?P<tail>{_tail()}))?(?:{per})?)"
     )
     return re.compile("|".join((
         rf"(?P<date>{_DATE})", rf"(?P<model>{_MODEL})", r"(?P<skip>\[[0-9]{1,3}\]|\b24/7\b)",
