@@ -250,6 +250,7 @@ def _budget(
     durations = [q for q in before if q.kind == "time" and q.unit in {"days", "months"}]
     counts = [q for q in before if q.kind == "count" and q.unit in {"GPUs", "accelerators"}]
     prices = [q for q in qs if q.kind == "currency_rate" and "hour" in q.unit]
+    assumed = durations[:1] + counts[:1]
     premises = {
         "flop": flops[0],
         "mfu": utilisation[0] if utilisation else None,
@@ -262,14 +263,21 @@ def _budget(
     if premises["mfu"] is None and not premises["full"]:
         return claims
     kinds = {id(q): k for q, k in claims}
+    targets = 0
     for q in qs:
         kind = _BUDGET_TARGETS.get(q.kind)
         if kind is None or id(q) in details or q.start < turn or q is flops[0]:
             continue
         if q.kind == "time" and q.unit not in {"hours", "days", "months", "years"}:
             continue
+        # Hours of a FLOP budget with no cluster size are accelerator-hours.
         details[id(q)] = {"budget": premises}
-        kinds[id(q)] = kind
+        kinds[id(q)] = "gpu_hours" if q.unit == "hours" else kind
+        targets += 1
+    if targets:
+        # The stated duration and count are the napkin maths' assumptions, not claims.
+        for q in assumed:
+            kinds.pop(id(q), None)
     return [(q, kinds[id(q)]) for q in qs if id(q) in kinds]
 
 
