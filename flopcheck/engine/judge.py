@@ -31,6 +31,7 @@ from flopcheck.engine.report import Amount, Verdict
 from flopcheck.engine.trace import ProgramError, Trace
 from flopcheck.engine.units import canonical, dimensionless_factor, same_unit, unit_of_field
 from flopcheck.engine.vocab import REASON_TEXT, Grounding, Label, Reason, Tier
+from flopcheck.tools.units import same_dimension
 
 _SCALED = re.compile(r"^\s?(?:[kKmMbBtT]\b|thousand|million|billion|trillion|mn|bn)")
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -140,6 +141,8 @@ def _in_unit(trace: Trace, value: float, unit: str, target: str) -> float | None
     """Return a claimed figure in the computed figure's unit, or None when they are unlike."""
     if same_unit(unit, target):
         return value
+    if not same_dimension(canonical(unit), canonical(target)):
+        return None
     args = {"value": value, "from_unit": canonical(unit), "to_unit": canonical(target)}
     result = trace.call("convert_units", args)
     if "error" in result:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flopcheck.errors import FlopcheckError
 from flopcheck.tools.numbers import NUMBER_RE, literal_value, number_pattern
-from flopcheck.tools.units import convert
+from flopcheck.tools.units import convert, same_dimension
 
 # Inside arithmetic a number may follow an operator with no space ("/3", "x365").
 _OPERAND = re.compile(number_pattern())
@@ -146,6 +146,8 @@ def convertible(value: float, unit: str, target: str) -> float | None:
         unit: its unit.
         target: the unit wanted.
     """
+    if not same_dimension(unit, target):
+        return None
     try:
         return convert(value, unit, target)
     except FlopcheckError:

@@ -48,15 +48,18 @@ _COUNTS: dict[str, tuple[dict[str, int], float]] = {
     "": ({}, 1.0),
 }
 # Words before a figure, in its sentence, that say it follows from figures already given.
-DERIVES = re.compile(
+_DERIVES_CUE = (
     r"(?:=|→|=>|\btranslat\w+ (?:to|in)|\bwhich (?:means|is|gives|comes)|\bmeaning\b|"
     r"\bresult(?:s|ing)? in\b|\bbringing\b|\bbrings?\b|\bcomes? to\b|\bworks? out\b|"
     r"\bimpl(?:y|ies)\b|\bgiv(?:es|ing)\b|\bamounts? to\b|\bwould (?:be|reach|cost|take|need|"
     r"require|amount|mean)\b|\bthat(?:'s|’s| is)\b|\bthis is\b|\bexceed\w*\b|"
     r"\bor (?:about|roughly|around)\b|\bso (?:about|roughly|around)\b|\bproduces?\b|"
-    r"\breduce\w* the \w+ (?:time )?to\b)[^.;]*$",
-    re.I,
+    r"\breduce\w* the \w+ (?:time )?to\b)"
 )
+# A cue anywhere in a sentence (a cheap test before looking for one just before a figure).
+DERIVES_ANYWHERE = re.compile(_DERIVES_CUE, re.I)
+# The cue stands in the figure's own clause: no full stop or semicolon after it.
+DERIVES = re.compile(_DERIVES_CUE + r"[^.;]*$", re.I)
 # A percent figure is a change between two figures only when the words say so.
 CHANGE = re.compile(
     r"\bby\s*$|^\s*(?:more|less|fewer|higher|lower|larger|smaller|bigger|increase|decrease|"

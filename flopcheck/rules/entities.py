@@ -7,14 +7,16 @@ linked across sentences: "the model" or a bare "DeepSeek" inherits the article's
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
 
 from flopcheck.rules.quantities import find_precisions
 from flopcheck.tools.names import normalize, resolve_accelerator, resolve_training_run
 from flopcheck.tools.tables import accelerators, api_prices, training_runs
+from flopcheck.tools.tries import trie_pattern
 
 EntityKind = Literal["accelerator", "model", "org", "precision"]
 
@@ -56,12 +58,9 @@ class Mention:
 
 
 def _name_pattern(names: set[str]) -> str:
-    parts = []
-    for name in sorted(names, key=len, reverse=True):
-        tokens = [re.escape(t) for t in re.split(r"[\s\-_]+", name.strip()) if t]
-        if tokens:
-            parts.append(r"[\s\-]?".join(tokens))
-    return "|".join(parts)
+    """Return one regex trie of names; "-", "_" or a space between a name's words is optional."""
+    spellings = {" ".join(re.split(r"[\s\-_]+", n.strip().lower())).strip() for n in names}
+    return trie_pattern(sorted(s for s in spellings if s), r"[\s\-]")
 
 
 @cache
@@ -118,9 +117,10 @@ def find_mentions(text: str) -> list[Mention]:
         key = _accelerator_key(m.group())
         if key:
             found.append(Mention(m.start(), m.end(), "accelerator", key, m.group()))
-    taken = [(x.start, x.end) for x in found]
+    taken = [x.start for x in found]  # accelerator names do not overlap one another
     for m in _model_re().finditer(text):
-        if any(s < m.end() and m.start() < e for s, e in taken):
+        i = bisect_left(taken, m.end())
+        if i and found[i - 1].end > m.start():
             continue
         key = _model_key(m.group())
         if key:
@@ -135,11 +135,54 @@ def find_mentions(text: str) -> list[Mention]:
 
 @dataclass(frozen=True)
 class ArticleContext:
-    """The entities of a whole article, for resolving what a sentence leaves implicit."""
+    """The entities of a whole article, for resolving what a sentence leaves implicit.
+
+    Mentions are kept sorted by start; every query bisects, so the work per claim does not grow
+    with the length of the article.
+    """
 
     mentions: tuple[Mention, ...]
     subject: str | None
     topic: str | None = None
+    _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _by_kind: dict[str, tuple[tuple[int, ...], tuple[Mention, ...]]] = field(
+        init=False, repr=False, compare=False
+    )
+    names: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        ordered = tuple(sorted(self.mentions, key=lambda m: (m.start, m.end)))
+        object.__setattr__(self, "mentions", ordered)
+        object.__setattr__(self, "_starts", tuple(m.start for m in ordered))
+        by_kind: dict[str, tuple[tuple[int, ...], tuple[Mention, ...]]] = {}
+        for kind in {m.kind for m in ordered}:
+            # Ordered by end, for looking back from a position.
+            ends = tuple(sorted((m for m in ordered if m.kind == kind), key=lambda m: m.end))
+            by_kind[kind] = (tuple(m.end for m in ends), ends)
+        object.__setattr__(self, "_by_kind", by_kind)
+        names = {m.text.removesuffix("’s").removesuffix("'s") for m in ordered}
+        object.__setattr__(self, "names", frozenset(names))
+
+    def starting(self, start: int, end: int) -> tuple[Mention, ...]:
+        """Return the mentions that start inside [start, end), in order.
+
+        Args:
+            start: span start.
+            end: span end.
+        """
+        return self.mentions[bisect_left(self._starts, start) : bisect_left(self._starts, end)]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Return whether a mention other than an organisation overlaps [start, end).
+
+        Args:
+            start: span start.
+            end: span end.
+        """
+        # Mentions are short, so one that overlaps the span starts at most 200 chars before it.
+        return any(
+            m.end > start and m.kind != "org" for m in self.starting(max(0, start - 200), end)
+        )
 
     def before(self, pos: int, kind: EntityKind, limit: int = 600) -> list[Mention]:
         """Return mentions of ``kind`` ending before ``pos`` within ``limit`` chars, nearest first.
@@ -149,11 +192,10 @@ class ArticleContext:
             kind: the entity kind.
             limit: how far back to look.
         """
-        return [
-            m
-            for m in reversed(self.mentions)
-            if m.kind == kind and m.end <= pos and pos - m.end <= limit
-        ]
+        ends, ordered = self._by_kind.get(kind, ((), ()))
+        hi = bisect_right(ends, pos)
+        lo = bisect_left(ends, pos - limit, 0, hi)
+        return list(reversed(ordered[lo:hi]))
 
     def within(self, start: int, end: int, kind: EntityKind) -> list[Mention]:
         """Return mentions of ``kind`` inside [start, end), in order.
@@ -163,7 +205,7 @@ class ArticleContext:
             end: span end.
             kind: the entity kind.
         """
-        return [m for m in self.mentions if m.kind == kind and start <= m.start and m.end <= end]
+        return [m for m in self.starting(start, end) if m.kind == kind and m.end <= end]
 
 
 def build_context(text: str) -> ArticleContext:

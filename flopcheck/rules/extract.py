@@ -7,13 +7,14 @@ it rests on; the verifier turns it into tool calls. Deterministic: same text, sa
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from flopcheck.engine.report import Amount, ExtractedClaim, Extraction, Kind
 from flopcheck.rules.arith import find_arithmetic
-from flopcheck.rules.derive import DERIVES, derivations
+from flopcheck.rules.derive import DERIVES, DERIVES_ANYWHERE, derivations
 from flopcheck.rules.entities import ArticleContext, build_context
 from flopcheck.rules.quantities import Quantity, find_quantities
 from flopcheck.rules.sentences import clause_segment, cues_of, quote_span, split_sentences
@@ -121,7 +122,7 @@ def ctx_text(ctx: ArticleContext, span: tuple[int, int]) -> str:
         ctx: the article context.
         span: the (start, end) of a sentence.
     """
-    return " ".join(m.text for m in ctx.mentions if span[0] <= m.start < span[1])
+    return " ".join(m.text for m in ctx.starting(*span))
 
 
 def _ratio_kind(
@@ -178,6 +179,7 @@ def extract(text: str, ctx: ArticleContext | None = None) -> list[Candidate]:
     candidates: list[Candidate] = []
     quantities = find_quantities(text)
     rows = find_rows(text, ctx)
+    row_starts = sorted(rows)
     qi = 0
     recent: list[Quantity] = []
     previous: list[Quantity] = []
@@ -193,7 +195,7 @@ def extract(text: str, ctx: ArticleContext | None = None) -> list[Candidate]:
             qi += 1
         if not in_sentence:
             continue
-        row = next((r for r in _rows_at(rows, span)), None)
+        row = _row_at(rows, row_starts, span)
         if row is not None:
             candidates += _table_candidates(text, row, in_sentence, ctx)
         else:
@@ -292,8 +294,12 @@ def _derived(
     """Add the figures the sentence says follow from figures given just before ("would reach",
     "which translates to"), when their units compose to it: the article's own arithmetic."""
     kinds = {id(q): k for q, k in claims}
+    first = DERIVES_ANYWHERE.search(text, span[0], span[1])
     for i, q in enumerate(qs):
-        if id(q) in details or not DERIVES.search(text, span[0], q.start):
+        # A derivation's cue stands before its figure; most sentences have none at all.
+        if first is None or first.start() >= q.start or id(q) in details:
+            continue
+        if not DERIVES.search(text, span[0], q.start):
             continue
         context = text[max(span[0], q.start - 12) : q.start] + "\n" + text[q.end : q.end + 20]
         found = derivations(q, [*recent, *qs[:i]], context, span[0], text)
@@ -303,8 +309,11 @@ def _derived(
     return [(q, kinds[id(q)]) for q in qs if id(q) in kinds]
 
 
-def _rows_at(rows: dict[int, Row], span: tuple[int, int]) -> list[Row]:
-    return [r for start, r in rows.items() if start <= span[0] < r.end]
+def _row_at(rows: dict[int, Row], starts: list[int], span: tuple[int, int]) -> Row | None:
+    """Return the table row a sentence starts in, if any (rows never overlap)."""
+    i = bisect_right(starts, span[0])
+    row = rows[starts[i - 1]] if i else None
+    return row if row is not None and span[0] < row.end else None
 
 
 def _table_candidates(

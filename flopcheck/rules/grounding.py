@@ -117,7 +117,7 @@ Accept = Callable[[Mention], bool]
 
 
 def _runs(b: Builder, start: int, end: int, accept: Accept = is_run) -> list[Mention]:
-    return [m for m in b.ctx.mentions if start <= m.start < end and accept(m)]
+    return [m for m in b.ctx.starting(start, end) if accept(m)]
 
 
 def _nearest(mentions: list[Mention], before: int) -> Mention | None:
@@ -158,11 +158,10 @@ def unknown_model(b: Builder, start: int, end: int) -> str | None:
         start: span start.
         end: span end.
     """
-    known = [(m.start, m.end) for m in b.ctx.mentions if m.kind != "org"]
     for pattern in (_MODEL_NAME, _VERSIONED_NAME):
         for m in pattern.finditer(b.text, start, end):
             name = m.group().strip()
-            if any(s < m.end() and m.start() < e for s, e in known):
+            if b.ctx.overlaps(m.start(), m.end()):
                 continue
             if not re.search(r"\d|[A-Z][a-z]+\s[A-Z]", name) or normalize(name) in _known_names():
                 continue
@@ -288,12 +287,14 @@ def _inferred_run(b: Builder, accept: Accept) -> str:
     seg_start, seg_end = b.segment()
     s_start = b.cand.sentence[0]
     previous_start = previous_sentence_start(b)
-    orgs = [m for m in b.ctx.mentions if m.kind == "org"]
-    places = (
-        [m for m in orgs if seg_start <= m.start < seg_end],
-        [m for m in orgs if s_start <= m.start < b.cand.anchor[0]],
-        [m for m in orgs if previous_start <= m.start < s_start],
-    )
+    places = [
+        [m for m in b.ctx.starting(start, end) if m.kind == "org"]
+        for start, end in (
+            (seg_start, seg_end),
+            (s_start, b.cand.anchor[0]),
+            (previous_start, s_start),
+        )
+    ]
     for place in places:
         for m in place:
             if _COMPARED.search(b.text[max(0, m.start - 24) : m.start]):
@@ -323,7 +324,7 @@ def hardware_of(b: Builder, mention: Mention) -> tuple[str, Grounding] | None:
     start = max(0, b.cand.sentence[0] - _HARDWARE_LOOKBACK)
     for s, e in reversed(split_sentences(b.text[start : b.cand.sentence[0]])):
         s, e = s + start, e + start
-        names = {m.key for m in b.ctx.mentions if s <= m.start < e and m.kind in ("org", "model")}
+        names = {m.key for m in b.ctx.starting(s, e) if m.kind in ("org", "model")}
         chips = {m.key for m in b.ctx.within(s, e, "accelerator")}
         if mention.key in names and len(chips) == 1:
             return next(iter(chips)), "anaphor"

@@ -51,11 +51,10 @@ def screen(b: Builder) -> None:
     counts = b.cand.claimed.unit in {"GPUs", "accelerators"}
     if b.cand.kind == "cluster_time" and counts and _HOLDINGS.search(segment):
         raise Unplannable("accelerators a company holds are not disclosed training figures")
-    known = {m.text.removesuffix("’s").removesuffix("'s") for m in b.ctx.mentions}
     if b.ctx.within(*b.segment(), "model"):
         return
     for m in _POSSESSIVE.finditer(segment):
-        if m.group(1) not in known and m.group(1) not in {"It", "That", "This", "Today"}:
+        if m.group(1) not in b.ctx.names and m.group(1) not in {"It", "That", "This", "Today"}:
             raise Unplannable(f"flopcheck has no figures for {m.group(1)}")
 
 

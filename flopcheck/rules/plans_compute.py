@@ -17,7 +17,7 @@ _PER_TOKEN = re.compile(r"\b(?:per|each|every|a) token\b", re.I)
 def plan_energy(b: Builder) -> None:
     """Compare an energy figure with the run's reported energy, or its hours x TDP."""
     s, e = b.cand.sentence
-    if not [m for m in b.ctx.mentions if s <= m.start < e and is_run(m)]:
+    if not [m for m in b.ctx.starting(s, e) if is_run(m)]:
         raise Unplannable("the energy figure is not about a model flopcheck has figures for")
     run_id = run_subject(b)
     run = record(run_id)
@@ -38,8 +38,8 @@ def plan_energy(b: Builder) -> None:
 def _runs_named(b: Builder) -> list[str]:
     s, e = b.cand.sentence
     found = []
-    for m in b.ctx.mentions:
-        if s <= m.start < e and is_run(m) and m.key not in found:
+    for m in b.ctx.starting(s, e):
+        if is_run(m) and m.key not in found:
             found.append(m.key)
             b.ground(m.text, m.key, "named")
     return found

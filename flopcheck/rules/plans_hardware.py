@@ -60,8 +60,8 @@ def chips_of(b: Builder) -> list[str]:
         if m.key not in keys:
             keys.append(m.key)
             b.ground(m.text, m.key, "named")
-    for m in b.ctx.mentions:
-        if s <= m.start < e and is_run(m):
+    for m in b.ctx.starting(s, e):
+        if is_run(m):
             run_chip = record(m.key).accelerator
             if run_chip and run_chip not in keys and len(keys) < 2:
                 keys.append(run_chip)

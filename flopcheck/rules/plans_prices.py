@@ -69,13 +69,13 @@ def _sentence_apis(b: Builder) -> list[str]:
     other side of the comparison is the one model the sentence before names."""
     s, e = b.cand.sentence
     names: list[str] = []
-    for m in b.ctx.mentions:
-        if s <= m.start < e and is_hosted(m) and m.key not in names:
+    for m in b.ctx.starting(s, e):
+        if is_hosted(m) and m.key not in names:
             names.append(m.key)
             b.ground(m.text, m.key, "named")
     if len(names) == 1:
         start = previous_sentence_start(b)
-        before = [m for m in b.ctx.mentions if start <= m.start < s and is_hosted(m)]
+        before = [m for m in b.ctx.starting(start, s) if is_hosted(m)]
         others = {m.key for m in before} - set(names)
         if len(others) == 1:
             other = next(m for m in before if m.key in others)

@@ -138,7 +138,7 @@ def _across_generations(b: Builder, run_id: str) -> None:
     if not b.has("versus", "gain") or not record(run_id).accelerator:
         return
     s, e = b.cand.sentence
-    others = {m.key for m in b.ctx.mentions if s <= m.start < e and is_run(m)} - {run_id}
+    others = {m.key for m in b.ctx.starting(s, e) if is_run(m)} - {run_id}
     for other in sorted(others):
         theirs = record(other).accelerator
         mine = record(run_id).accelerator
@@ -188,7 +188,7 @@ def plan_training_cost(b: Builder) -> None:
         b.caveats.append(run.cost_basis)
     final_run = "final" in (run.cost_basis or "")
     s, e = b.cand.sentence
-    others = {m.key for m in b.ctx.mentions if s <= m.start < e and is_run(m)} - {run_id}
+    others = {m.key for m in b.ctx.starting(s, e) if is_run(m)} - {run_id}
     orgs = [m for m in b.ctx.within(s, e, "org") if m.key not in run.organisation.lower()]
     if final_run and _WHOLE.search(b.segment_text()):
         b.frame("rental_vs_total", "the figure is the rental cost of the final run only")
@@ -211,7 +211,7 @@ def _unit_price(b: Builder) -> bool:
     """Return whether a dollar figure prices hardware (a chip, a server, a cluster to buy)."""
     seg_start, seg_end = b.segment()
     chips = b.ctx.within(seg_start, seg_end, "accelerator")
-    runs = [m for m in b.ctx.mentions if seg_start <= m.start < seg_end and is_run(m)]
+    runs = [m for m in b.ctx.starting(seg_start, seg_end) if is_run(m)]
     if runs:
         return False
     return bool(chips) or _PURCHASE.search(b.sentence) is not None
@@ -220,9 +220,9 @@ def _unit_price(b: Builder) -> bool:
 def _cost_ratio(b: Builder) -> None:
     """Compare a cost ratio between runs, by 6ND where both disclose it, else by reported cost."""
     s, e = b.cand.sentence
-    models = list(dict.fromkeys(m.key for m in b.ctx.mentions if s <= m.start < e and is_run(m)))
-    for m in b.ctx.mentions:
-        if s <= m.start < e and is_run(m):
+    models = list(dict.fromkeys(m.key for m in b.ctx.starting(s, e) if is_run(m)))
+    for m in b.ctx.starting(s, e):
+        if is_run(m):
             b.ground(m.text, m.key, "named")
     if len(models) == 1:
         # "the run cost far less than GPT-4": the other side refers back to the one run of the

@@ -159,7 +159,7 @@ def _switch(b: Builder) -> tuple[str, str]:
     the sentence is about, and the chip it names (or the one another organisation it names
     used), each grounded as the article states it."""
     s, e = b.cand.sentence
-    mentions = [m for m in b.ctx.mentions if s <= m.start < e]
+    mentions = list(b.ctx.starting(s, e))
     actors = [m for m in mentions if m.kind in ("org", "model")]
     if not actors:
         raise Unplannable("a hypothetical cost with no organisation or model to scale")

@@ -113,7 +113,7 @@ def find_rows(text: str, ctx: ArticleContext) -> dict[int, Row]:
 
 def _entity(ctx: ArticleContext, start: int, end: int) -> Mention | None:
     kinds = ("model", "accelerator")
-    found = [m for m in ctx.mentions if start <= m.start < end and m.kind in kinds]
+    found = [m for m in ctx.starting(start, end) if m.kind in kinds]
     return found[0] if len(found) == 1 else None
 
 

@@ -129,12 +129,18 @@ def _strictify(node: Any) -> None:
 
 
 def _finite(node: Any) -> bool:
-    if isinstance(node, float):
-        return math.isfinite(node)
-    if isinstance(node, dict):
-        return all(_finite(v) for v in node.values())
-    if isinstance(node, list):
-        return all(_finite(v) for v in node)
+    # Iterative, exact types: this runs on every tool result.
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is float:
+            if not math.isfinite(item):
+                return False
+        elif kind is dict:
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
     return True
 
 

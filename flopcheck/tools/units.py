@@ -29,12 +29,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from pydantic import Field
 
 from flopcheck.errors import ToolInputError, UnknownNameError
 from flopcheck.tools._results import Args, FiniteNumber, ToolResult, Value
+from flopcheck.tools.tries import trie_pattern
 
 _PREFIXES = {"-": ("", "", 1.0), "m": ("m", "milli", 1e-3)}
 _SI_WORDS = ["kilo", "mega", "giga", "tera", "peta", "exa", "zetta", "yotta"]
@@ -207,19 +207,42 @@ def all_units() -> tuple[Unit, ...]:
     return tuple({u.symbol: u for u in _index().exact.values()}.values())
 
 
+def find_unit(name: str) -> Unit | None:
+    """Return the unit a spelling names, or None when it names no unit (cheap, never raises).
+
+    Args:
+        name: the unit as written.
+    """
+    spelled = " ".join(name.split())
+    index = _index()
+    key = fold(spelled)
+    singular = key[:-1] if key.endswith("s") else key
+    return index.exact.get(spelled) or index.folded.get(key) or index.folded.get(singular)
+
+
+def same_dimension(a: str, b: str) -> bool:
+    """Return whether two spellings name units of one dimension, so one converts to the other.
+
+    Args:
+        a: one unit as written.
+        b: the other.
+    """
+    first, second = find_unit(a), find_unit(b)
+    return first is not None and second is not None and first.dimension == second.dimension
+
+
 def lookup_unit(name: str) -> Unit:
     """Return the unit a spelling names ("kWh", "kilowatt-hours", "TFLOPS", "GiB", "petaflops").
 
     Args:
         name: the unit as written; case matters only where it distinguishes units (mW/MW).
     """
-    spelled = " ".join(name.split())
-    index = _index()
-    key = fold(spelled)
-    singular = key[:-1] if key.endswith("s") else key
-    unit = index.exact.get(spelled) or index.folded.get(key) or index.folded.get(singular)
+    unit = find_unit(name)
     if unit is not None:
         return unit
+    index = _index()
+    key = fold(" ".join(name.split()))
+    singular = key[:-1] if key.endswith("s") else key
     if key in index.ambiguous:
         options = [u.symbol for u in index.ambiguous[key]]
         raise UnknownNameError(
@@ -346,41 +369,6 @@ def convert_units(args: ConvertUnitsArgs) -> ConvertUnitsResult:
     )
 
 
-def _trie(spellings: list[str], joiner: str) -> str:
-    """Return a case-insensitive regex trie of spellings, which fails at the first wrong letter.
-
-    Args:
-        spellings: lower-case spellings; a space stands for an optional ``joiner``.
-        joiner: the regex allowed where a spelling has a space.
-    """
-    # A flat alternation of these ~300 words cost ~4 µs per number in the article grammar.
-    tree: dict[str, Any] = {}
-    for spelling in spellings:
-        node = tree
-        for char in spelling:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        """Return the regex of a trie node: its branches, optional where a spelling ends.
-
-        Args:
-            node: the node, mapping next characters to nodes ("" marks an end).
-        """
-        alts = []
-        for char in sorted(c for c in node if c):
-            piece = f"{joiner}?" if char == " " else re.escape(char)
-            if char.upper() != char:
-                piece = f"[{char}{char.upper()}]"
-            alts.append(piece + emit(node[char]))
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(tree)
-
-
 def text_pattern(joiner: str) -> str:
     """Return a regex alternation of unit spellings (not durations or ratios) for prose.
 
@@ -398,4 +386,4 @@ def text_pattern(joiner: str) -> str:
     any_case = [w for w in index.words if index.folded[fold(w)].dimension not in prose]
     any_case += [k for k, u in index.folded.items() if u.dimension not in prose and len(k) > 2]
     exact_part = "|".join(re.escape(s) for s in sorted([*exact, "W", "J"], key=len, reverse=True))
-    return f"{exact_part}|{_trie(sorted({w.lower() for w in any_case}), joiner)}"
+    return f"{exact_part}|{trie_pattern(sorted({w.lower() for w in any_case}), joiner)}"
