@@ -17,6 +17,7 @@ __all__ = [
     "Kind",
     "Label",
     "Report",
+    "Skipped",
     "Step",
     "Usage",
     "Verdict",
@@ -107,8 +108,15 @@ class Extraction(_Model):
     claims: list[ExtractedClaim]
 
 
+class Skipped(_Model):
+    """A part of the input left unchecked (a chunk, a claim, a repair), and why."""
+
+    what: str
+    reason: str
+
+
 class Usage(_Model):
-    """What checking cost: LLM calls, tokens and tool calls."""
+    """What checking cost: LLM calls, tokens and tool calls; what was skipped and why."""
 
     llm_calls: int = 0
     prompt_tokens: int = 0
@@ -116,6 +124,9 @@ class Usage(_Model):
     tool_calls: int = 0
     estimated_cost_usd: float | None = Field(
         default=None, description="tokens at the model's list price, when the price is known"
+    )
+    skipped: list[Skipped] = Field(
+        default_factory=list, description="parts of the input left unchecked, and why"
     )
 
 
