@@ -151,6 +151,6 @@ def test_an_internal_error_is_one_line_not_a_traceback(
     monkeypatch.setattr("flopcheck.plugin.checker.check", broken)
     monkeypatch.delenv("FLOPCHECK_DEBUG", raising=False)
     assert main(["check", str(EXAMPLE)]) == 70
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1
-    assert "internal error (TypeError: boom)" in err
+    backend, error = capsys.readouterr().err.splitlines()
+    assert backend == "flopcheck: backend: rules (offline)"
+    assert "internal error (TypeError: boom)" in error

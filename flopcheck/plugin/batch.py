@@ -318,7 +318,7 @@ def run_batch(config: BatchConfig) -> Tally:
     """
     from flopcheck.plugin.checker import resolve_backend
 
-    config.backend = resolve_backend(config.backend)
+    config.backend = resolve_backend(config.backend, config.options.get("base_url"))
     done = _prepare_output(config)
     exclude = frozenset(p.resolve() for p in (config.output, config.html_dir) if p is not None)
     show = sys.stderr.isatty() and not config.quiet

@@ -34,17 +34,24 @@ ALL_PLANS = {
 }
 
 
-def resolve_backend(backend: str) -> str:
+def resolve_backend(backend: str, base_url: str | None = None, client: Any = None) -> str:
     """Return the concrete backend: ``auto`` is openai when an endpoint is configured.
 
     Args:
         backend: "auto", "rules" or "openai".
+        base_url: a model server's URL given for this run; it implies openai under auto.
+        client: a caller's own openai client; it implies openai under auto.
     """
     if backend not in BACKENDS:
         raise FlopcheckError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
     if backend != "auto":
         return backend
-    configured = os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL")
+    configured = (
+        base_url
+        or client is not None
+        or os.environ.get("OPENAI_API_KEY")
+        or os.environ.get("OPENAI_BASE_URL")
+    )
     return "openai" if configured else "rules"
 
 
@@ -95,9 +102,10 @@ def check(text: str, backend: str = "rules", source: str = "<text>", **options: 
         text: the article text (untrusted data).
         backend: "rules", "openai" or "auto".
         source: where the text came from.
-        **options: options of the openai backend (model, base_url, timeout, ...).
+        **options: options of the openai backend (model, base_url, timeout, ...); a base_url
+            or a client implies it under "auto".
     """
-    chosen = resolve_backend(backend)
+    chosen = resolve_backend(backend, options.get("base_url"), options.get("client"))
     if chosen == "openai":
         from flopcheck.llm.agent import check_with_openai
 
