@@ -27,7 +27,7 @@ COMMANDS = {
         "flopcheck",
         "tool",
         "lookup_accelerator",
-        '{"name": "H800"}',
+        '{"accelerator": "H800"}',
     ],
     "import openai (for comparison)": [sys.executable, "-c", "import openai"],
 }

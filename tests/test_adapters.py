@@ -246,13 +246,13 @@ def test_langchain_tools_mirror_the_registry() -> None:
 
 def test_langchain_tool_returns_json_text_and_json_errors() -> None:
     tool = next(t for t in langchain_tools() if t.name == "lookup_accelerator")
-    out = tool.invoke({"name": "H800"})
+    out = tool.invoke({"accelerator": "H800"})
     assert isinstance(out, str)
     assert json.loads(out)["accelerator"]["vendor"] == "NVIDIA"
-    unknown = json.loads(tool.invoke({"name": "H900"}))
+    unknown = json.loads(tool.invoke({"accelerator": "H900"}))
     assert unknown["error_type"] == "unknown_name"
     assert unknown["suggestions"]
-    invalid = json.loads(tool.invoke({"name": "H800", "colour": "green"}))
+    invalid = json.loads(tool.invoke({"accelerator": "H800", "colour": "green"}))
     assert invalid["error_type"] == "bad_arguments"
     assert "colour" in invalid["error"]
 

@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -15,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pty_runner import run_on_a_terminal
 
-from flopcheck.plugin._batch_io import html_to_text, scan_done
+from flopcheck.plugin._batch_io import scan_done
 from flopcheck.plugin._batch_progress import Tally, progress_line
 from flopcheck.plugin.cli import main as cli_main
+from flopcheck.plugin.inputs import html_to_text
 from flopcheck.testing.fake_llm import FakeLLM
 
 REPO = Path(__file__).resolve().parents[1]
@@ -137,8 +140,11 @@ def test_mixed_inputs_give_one_line_each(tmp_path: Path) -> None:
     assert got["r1"]["source"] == "r1"
     html_row = got[str(tmp_path / "dir" / "sub" / "b.html")]
     assert all("$9M" not in c["quote"] for c in html_row["claims"])
-    assert "5 inputs (0 errors)" in proc.stderr.decode()
+    err = proc.stderr.decode()
+    assert "5 inputs (0 errors)" in err
     assert len(list(html.glob("*.html"))) == 5
+    skipped = "skipped 1 file with an unknown extension (not .txt, .md, .html): "
+    assert f"{skipped}{tmp_path / 'dir' / 'ignored.csv'}" in err
 
 
 def test_bad_inputs_are_error_lines_and_the_run_goes_on(tmp_path: Path) -> None:
@@ -152,25 +158,44 @@ def test_bad_inputs_are_error_lines_and_the_run_goes_on(tmp_path: Path) -> None:
         + json.dumps({"text": "no id"})
         + "\n"
     )
+    (tmp_path / "big.txt").write_bytes(b"The H800 cost $2/GPU hour. " * 400_000)  # 10.8 MB
     out = tmp_path / "out.jsonl"
-    args = ["binary.txt", "good.txt", "missing.txt", "recs.jsonl", "-o", "out.jsonl"]
-    assert (
-        run_cli(
-            [str(tmp_path / a) if not a.startswith("-") else a for a in args[:4]]
-            + ["-o", str(out), "--backend", "rules", "-q", "--workers", "2"]
-        )
-        == 0
-    )
+    inputs = [str(tmp_path / a) for a in ("binary.txt", "good.txt", "big.txt", "recs.jsonl")]
+    assert run_cli([*inputs, "-o", str(out), "--backend", "rules", "-q", "--workers", "2"]) == 0
     rows = {row["id"]: row for row in lines(out)}
     assert "NUL bytes" in rows[str(tmp_path / "binary.txt")]["error"]
-    assert "no such file" in rows[str(tmp_path / "missing.txt")]["error"]
+    big = rows[str(tmp_path / "big.txt")]["error"]
+    assert "big.txt is 10.8 MB; the limit for one article is 8 MB (split it)" in big
+    assert "flopcheck batch" not in big  # it is running inside batch already
     assert "invalid JSON" in rows[f"{tmp_path / 'recs.jsonl'}:2"]["error"]
     assert "no string text" in rows["notext"]["error"]
     assert rows["notext"]["metadata"] == {"lang": "en"}
-    assert "no string id" in rows[f"{tmp_path / 'recs.jsonl'}:4"]["error"]
     assert rows["ok"]["claims"]
     assert rows[str(tmp_path / "good.txt")]["claims"]
     assert len(rows) == 7
+
+
+def test_a_record_without_an_id_is_named_by_its_file_and_line(tmp_path: Path) -> None:
+    records = [{"text": ARTICLE}, {"id": None, "text": ARTICLE}, {"id": [1], "text": ARTICLE}]
+    (tmp_path / "recs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    out = tmp_path / "out.jsonl"
+    assert run_cli([str(tmp_path / "recs.jsonl"), "-o", str(out), "-q", "--backend", "rules"]) == 0
+    rows = {row["id"]: row for row in lines(out)}
+    where = str(tmp_path / "recs.jsonl")
+    assert rows[f"{where}:1"]["claims"]
+    assert rows[f"{where}:2"]["claims"]
+    assert "id must be a string or a whole number, not [1]" in rows[f"{where}:3"]["error"]
+
+
+def test_a_missing_input_path_exits_non_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    out = tmp_path / "out.jsonl"
+    missing = str(tmp_path / "missing.txt")
+    assert run_cli([str(tmp_path / "a.txt"), missing, "-o", str(out), "--backend", "rules"]) == 2
+    assert f"no such file or directory: {missing}" in capsys.readouterr().err
+    assert not out.exists()  # nothing was started
 
 
 def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -248,12 +273,80 @@ def test_stdin_jsonl_and_resume_skip_everything_done(tmp_path: Path) -> None:
     assert len(lines(out)) == 4
 
 
-def test_duplicate_ids_are_written_once(tmp_path: Path) -> None:
+def test_duplicate_ids_are_written_once_and_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / "recs.jsonl").write_text(
+        "".join(json.dumps({"id": rid, "text": ARTICLE}) + "\n" for rid in ("r1", "r2", "r1"))
+    )
     out = tmp_path / "out.jsonl"
     path = str(tmp_path / "a.txt")
-    assert run_cli([path, path, "-o", str(out), "--backend", "rules", "-q"]) == 0
-    assert [row["id"] for row in lines(out)] == [path]
+    args = [path, path, str(tmp_path / "recs.jsonl"), "-o", str(out), "--backend", "rules"]
+    assert run_cli(args) == 0
+    assert [row["id"] for row in lines(out)] == [path, "r1", "r2"]
+    err = capsys.readouterr().err
+    assert "3 inputs (0 errors; 2 duplicate ids ignored)" in err
+    assert f"duplicate ids: {path}, r1\n" in err + "\n"
+
+
+def test_the_summary_counts_in_good_grammar() -> None:
+    tally = Tally(started=0.0, finished=2.0)
+    tally.add(1, {"refuted": 1}, error=False)
+    tally.duplicate("x")
+    one = tally.summary("rules")
+    assert "flopcheck batch: 1 input (0 errors; 1 duplicate id ignored) in 2.0 s" in one
+    tally.add(0, {}, error=True)
+    tally.unknown_file("a.pdf")
+    two = tally.summary("rules")
+    assert "2 inputs (1 error;" in two
+    assert "skipped 1 file with an unknown extension" in two
+    for n in range(7):
+        tally.unknown_file(f"f{n}.csv")
+    assert "a.pdf, f0.csv, f1.csv, f2.csv, f3.csv and 3 more" in tally.summary("rules")
+
+
+def test_the_final_progress_line_agrees_with_the_summary(tmp_path: Path) -> None:
+    ids = corpus(tmp_path / "corpus.jsonl", 12)
+    with (tmp_path / "corpus.jsonl").open("a") as fh:
+        fh.write(json.dumps({"id": ids[5], "text": ARTICLE}) + "\n")  # a duplicate
+        fh.write("{broken\n")  # an error
+    out = tmp_path / "out.jsonl"
+    out.write_text("".join(json.dumps({"id": i, "claims": []}) + "\n" for i in ids[:3]))
+    args = ["batch", str(tmp_path / "corpus.jsonl"), "-o", str(out), "--resume"]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    err = run_on_a_terminal(args, "stderr", env, REPO)
+    backend, progress = err.replace("\r\n", "\n").split("\n")[:2]
+    assert backend == "flopcheck: backend: rules (offline)"
+    final = progress.split("\r")[-1]
+    final = re.sub(r"\x1b\[K", "", final)
+    summary = next(line for line in err.splitlines() if line.startswith("flopcheck batch:"))
+    assert "[########################] 14/14 100%" in final, err
+    assert "1 error" in final
+    assert "10 inputs (1 error; 3 already in OUT; 1 duplicate id ignored)" in summary
+    rate = re.search(r"([0-9.]+)/s", final)
+    assert rate is not None
+    assert f"{rate.group(1)} inputs/s" in summary
+
+
+def test_ordered_keeps_input_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import flopcheck.plugin.batch as batch_module
+
+    def slow_first(item: Any, *args: Any) -> batch_module.Outcome:
+        time.sleep(0.3 if item.id == "r0" else 0.01 * int(item.id[1:]))
+        return batch_module.Outcome(line=json.dumps({"id": item.id}))
+
+    monkeypatch.setattr(batch_module, "process_item", slow_first)
+    ids = [f"r{i}" for i in range(8)]
+    (tmp_path / "recs.jsonl").write_text(
+        "".join(json.dumps({"id": i, "text": ARTICLE}) + "\n" for i in ids)
+    )
+    common = [str(tmp_path / "recs.jsonl"), "--backend", "openai", "--concurrency", "3", "-q"]
+    common += ["--base-url", "http://127.0.0.1:9/v1"]
+    assert run_cli([*common, "-o", str(tmp_path / "any.jsonl")]) == 0
+    assert [row["id"] for row in lines(tmp_path / "any.jsonl")] != ids  # r0 finishes last
+    assert run_cli([*common, "-o", str(tmp_path / "ordered.jsonl"), "--ordered"]) == 0
+    assert [row["id"] for row in lines(tmp_path / "ordered.jsonl")] == ids
 
 
 def test_openai_backend_with_bounded_concurrency(tmp_path: Path) -> None:
@@ -286,5 +379,18 @@ def test_progress_line_shows_rate_and_eta() -> None:
     assert "2/8" in line
     assert "1.0/s" in line
     assert "ETA 0m06s" in line
-    assert "1 errors" in line
+    assert "1 error" in line
+    assert "1 errors" not in line
     assert "2 inputs" in progress_line(tally, None, now=102.0)
+
+
+def test_openai_options_on_the_rules_backend_stop_the_run_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.txt").write_text("The run cost $5.5M on 2,048 H800s.")
+    out = tmp_path / "out.jsonl"
+    assert run_cli([str(tmp_path / "a.txt"), "-o", str(out), "--timeout", "5", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "timeout: options of the openai backend" in err
+    assert not out.exists() or out.read_text() == ""

@@ -162,7 +162,7 @@ def test_compare_claim_accepts_a_claimed_range() -> None:
     ["H800", "h800 sxm", "A100 80GB", "A100-SXM-80GB", "NVIDIA H100", "TPUv4", "MI300X", "H800s"],
 )
 def test_accelerator_names_resolve_forgivingly(name: str) -> None:
-    assert "error" not in call("lookup_accelerator", {"name": name})
+    assert "error" not in call("lookup_accelerator", {"accelerator": name})
 
 
 @pytest.mark.parametrize(
@@ -170,13 +170,13 @@ def test_accelerator_names_resolve_forgivingly(name: str) -> None:
     [("Hopper", "H100 SXM"), ("Ampere", "A100 SXM 80GB"), ("Blackwell", "B200")],
 )
 def test_generation_names_resolve_to_flagship_with_a_note(generation: str, flagship: str) -> None:
-    result = call("lookup_accelerator", {"name": generation})
+    result = call("lookup_accelerator", {"accelerator": generation})
     assert result["accelerator"]["id"] == flagship
     assert "generation" in result["note"]
 
 
 def test_unknown_accelerator_lists_closest_names() -> None:
-    result = call("lookup_accelerator", {"name": "H900"})
+    result = call("lookup_accelerator", {"accelerator": "H900"})
     assert result["error_type"] == "unknown_name"
     assert any(s.startswith("H") for s in result["suggestions"])
 
@@ -230,3 +230,86 @@ def test_results_have_the_spine() -> None:
     assert {"value", "formula", "assumptions", "sources"} <= set(result)
     assert all(math.isfinite(result["value"][k]) for k in ("low", "mid", "high"))
     assert "TFLOP/s" in result["formula"]
+
+
+def test_a_legacy_name_argument_still_looks_up_an_accelerator() -> None:
+    # Reports written before the argument was called "accelerator" must re-run.
+    assert call("lookup_accelerator", {"name": "H800"})["accelerator"]["id"] == "H800 SXM"
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "needle"),
+    [
+        ("training_compute", {"active_params": 37, "tokens": 14.8e12}, "3.7e10 (37B)"),
+        ("training_compute", {"active_params": 37e9, "tokens": 14.8}, "1.48e13 (14.8T)"),
+        ("accelerator_hours", {"flop": 3.3, "accelerator": "H100"}, "flop = 3.3"),
+        ("cluster_time", {"accelerator_count": 2e9, "days": 1}, "implausibly large"),
+        ("energy", {"accelerator_hours": 1e3, "accelerator": "H100", "power_w": 0.7}, "700"),
+        ("training_cost", {"accelerator_hours": 1e6, "usd_per_accelerator_hour": 2000}, "USD"),
+    ],
+)
+def test_implausible_magnitudes_are_computed_with_a_warning(
+    name: str, args: dict[str, Any], needle: str
+) -> None:
+    result = call(name, args)
+    assert "value" in result, result
+    assert any(needle in w for w in result["warnings"]), result["warnings"]
+
+
+def test_the_deepseek_figures_raise_no_warning() -> None:
+    calls: list[tuple[str, dict[str, Any]]] = [
+        ("training_compute", {"active_params": 37e9, "tokens": 14.8e12, "total_params": 671e9}),
+        ("accelerator_hours", {"flop": 3.29e24, "accelerator": "H800"}),
+        ("training_cost", {"accelerator_hours": 2.788e6, "usd_per_accelerator_hour": 2}),
+        ("cluster_time", {"accelerator_count": 2048, "days": 54}),
+        ("energy", {"accelerator_hours": 2.788e6, "accelerator": "H800"}),
+    ]
+    for name, args in calls:
+        assert call(name, args)["warnings"] == [], name
+
+
+def test_energy_accepts_accelerators_times_days() -> None:
+    by_hours = value("energy", {"accelerator_hours": 2048 * 54 * 24, "accelerator": "H800"})
+    result = call("energy", {"accelerator_count": 2048, "days": 54, "accelerator": "H800"})
+    for key in ("low", "mid", "high"):
+        assert result["value"][key] == pytest.approx(by_hours[key], rel=1e-12)
+    assert "2048 accelerators x 54 days" in result["formula"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"accelerator": "H800"},
+        {"accelerator": "H800", "accelerator_count": 2048},
+        {"accelerator": "H800", "accelerator_hours": 1e6, "accelerator_count": 8, "days": 1},
+    ],
+)
+def test_energy_needs_hours_one_way(args: dict[str, Any]) -> None:
+    result = call("energy", args)
+    assert result["error_type"] == "bad_arguments"
+    assert "accelerator_count and days" in result["error"]
+
+
+def test_inference_warns_when_the_weights_do_not_fit() -> None:
+    args = {"active_params": 37e9, "total_params": 671e9, "accelerator": "H100 SXM"}
+    result = call("inference_cost", args)
+    assert result["memory_needed_gb"] == pytest.approx(1342, rel=1e-3)
+    assert result["memory_available_gb"] == 80
+    assert any("does not fit" in w and "at least 17" in w for w in result["warnings"])
+    fitted = call("inference_cost", {**args, "accelerator_count": 17})
+    assert fitted["warnings"] == []
+    assert fitted["value"] == result["value"]
+
+
+def test_inference_counts_the_kv_cache_at_the_batch_size() -> None:
+    args = {"active_params": 8e9, "accelerator": "H100 SXM", "batch_size": 64}
+    assert call("inference_cost", args)["warnings"] == []
+    crowded = call("inference_cost", {**args, "kv_cache_gb_per_sequence": 2})
+    assert crowded["memory_needed_gb"] == pytest.approx(16 + 128, rel=1e-6)
+    assert any("KV cache 128 GB at batch 64" in w for w in crowded["warnings"])
+
+
+def test_compare_claim_rejects_a_range_out_of_order() -> None:
+    result = call("compare_claim", {"claimed": 5, "low": 10, "high": 2})
+    assert result["error_type"] == "bad_arguments"
+    assert "low (10) is above high (2)" in result["error"]

@@ -121,9 +121,12 @@ def test_report_serializes_to_the_design_contract(bernstein: Report) -> None:
 
 def test_every_supported_or_refuted_label_comes_from_compare_claim(apples: Report) -> None:
     for claim in apples.claims:
-        if claim.verdict.label in ("supported", "refuted"):
-            last = [s for s in claim.verdict.steps if s.tool == "compare_claim"][-1]
-            assert last.result["label"] == claim.verdict.label
+        labels = [s.result["label"] for s in claim.verdict.steps if s.tool == "compare_claim"]
+        if claim.verdict.label == "supported":
+            assert "supported" in labels
+        if claim.verdict.label == "refuted":
+            # Refuted against the reference figure, and matched no other reading of the claim.
+            assert labels[0] == "refuted"
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ over stdio or streamable HTTP on 127.0.0.1, and always stops it.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import os
 import socket
@@ -23,7 +22,7 @@ from typing import Any, TypeVar
 import anyio
 import pytest
 from mcp import Client, StdioServerParameters
-from mcp.types import CallToolResult, TextContent
+from mcp.types import CallToolResult, TextContent, TextResourceContents
 
 from flopcheck.tools import tools
 
@@ -94,7 +93,7 @@ async def _exercise(client: Client) -> dict[str, Any]:
         "out_of_range": await client.call_tool(
             "accelerator_hours", {"flop": 3e24, "accelerator": "H800", "mfu": 40}
         ),
-        "unknown_gpu": await client.call_tool("lookup_accelerator", {"name": "H900"}),
+        "unknown_gpu": await client.call_tool("lookup_accelerator", {"accelerator": "H900"}),
         "extract": await client.call_tool("extract_claims", {"text": ARTICLE.read_text()}),
     }
 
@@ -110,6 +109,8 @@ def _check_exercise(seen: dict[str, Any]) -> None:
         assert listed[name].output_schema is not None, name
         assert listed[name].annotations.read_only_hint is True
         assert listed[name].annotations.idempotent_hint is True
+        assert listed[name].annotations.open_world_hint is False
+        assert listed[name].title == tool.title
 
     compute = seen["compute"]
     assert not compute.is_error
@@ -125,6 +126,9 @@ def _check_exercise(seen: dict[str, Any]) -> None:
     ]:
         assert seen[key].is_error, key
         assert needle in _text(seen[key]), (key, _text(seen[key]))
+        # One line like the registry's, not a pydantic dump.
+        assert "\n" not in _text(seen[key]), _text(seen[key])
+        assert "validation error" not in _text(seen[key])
 
     extract = seen["extract"]
     assert not extract.is_error, _text(extract)
@@ -139,9 +143,7 @@ def test_stdio_lists_tools_calls_them_and_reports_errors() -> None:
     _check_exercise(_session(_stdio(), _exercise))
 
 
-def test_stdio_check_article_returns_a_report() -> None:
-    if importlib.util.find_spec("flopcheck.plugin.checker") is None:
-        pytest.skip("flopcheck.plugin.checker is not written yet")
+def test_stdio_check_article_returns_a_compact_summary() -> None:
     text = ARTICLE.read_text()
 
     async def body(client: Client) -> CallToolResult:
@@ -149,13 +151,24 @@ def test_stdio_check_article_returns_a_report() -> None:
 
     result = _session(_stdio(), body)
     assert not result.is_error, _text(result)
-    report = result.structured_content
-    assert report is not None
-    assert report["backend"] == "rules"
-    assert report["claims"]
-    for claim in report["claims"]:
-        assert text[claim["start"] : claim["end"]] == claim["quote"]
-        assert claim["verdict"]["label"] in {"supported", "refuted", "misleading", "unverifiable"}
+    # What the host receives: the structured content and its text twin.
+    assert len(result.model_dump_json(by_alias=True)) < 20_000
+    summary = result.structured_content
+    assert summary is not None
+    # The text copy for older hosts is the same JSON, unindented.
+    assert json.loads(_text(result)) == summary
+    assert "\n" not in _text(result)
+    assert summary["backend"] == "rules"
+    assert summary["detail"] == "summary"
+    assert summary["total_claims"] == len(summary["claims"]) > 5
+    assert summary["next_offset"] is None
+    for claim in summary["claims"]:
+        assert claim["label"] in {"supported", "refuted", "misleading", "unverifiable"}
+        written = " ".join(text[claim["start"] : claim["end"]].split())
+        assert written.startswith(claim["quote"].removesuffix("…"))
+        assert claim["claimed"]
+        assert claim["reason"]
+        assert "steps" not in claim
 
 
 def test_stdio_writes_only_protocol_messages_to_stdout() -> None:
@@ -175,7 +188,7 @@ def test_stdio_writes_only_protocol_messages_to_stdout() -> None:
             "jsonrpc": "2.0",
             "id": 2,
             "method": "tools/call",
-            "params": {"name": "lookup_accelerator", "arguments": {"name": "H900"}},
+            "params": {"name": "lookup_accelerator", "arguments": {"accelerator": "H900"}},
         },
         {
             "jsonrpc": "2.0",
@@ -254,3 +267,113 @@ def http_url(tmp_path: Path) -> Iterator[str]:
 
 def test_streamable_http_serves_the_same_tools(http_url: str) -> None:
     _check_exercise(_session(http_url, _exercise))
+
+
+def _in_process(body: Callable[[Client], Awaitable[T]], prefix: str = "") -> T:
+    """Run ``body`` against the server in this process (no transport), with a tool prefix."""
+    from flopcheck.plugin.mcp_server import build_server
+
+    async def main() -> T:
+        with anyio.fail_after(90):
+            async with Client(build_server(prefix)) as client:
+                return await body(client)
+
+    return asyncio.run(main())
+
+
+def test_full_detail_pages_through_every_claim() -> None:
+    text = ARTICLE.read_text()
+
+    async def body(client: Client) -> list[dict[str, Any]]:
+        pages, offset = [], 0
+        while offset is not None:
+            args = {"text": text, "detail": "full", "offset": offset, "limit": 4}
+            result = await client.call_tool("check_article", args)
+            assert not result.is_error, _text(result)
+            pages.append(result.structured_content)
+            offset = result.structured_content["next_offset"]
+        return pages
+
+    pages = _in_process(body)
+    assert len(pages) > 2
+    assert all(len(p["claims"]) <= 4 for p in pages)
+    claims = [c for p in pages for c in p["claims"]]
+    assert len(claims) == pages[0]["total_claims"]
+    assert [c["id"] for c in claims] == [f"c{i}" for i in range(1, len(claims) + 1)]
+    for claim in claims:
+        assert text[claim["start"] : claim["end"]] == claim["quote"]
+        assert "steps" in claim["verdict"]
+
+
+def test_input_over_the_cli_limit_is_refused_like_the_cli(tmp_path: Path) -> None:
+    from flopcheck.plugin.inputs import MAX_INPUT_BYTES
+
+    big = "The run cost $5.5M. " * (MAX_INPUT_BYTES // 20 + 1)
+    (tmp_path / "big.txt").write_text(big)
+
+    async def body(client: Client) -> CallToolResult:
+        return await client.call_tool("check_article", {"text": big})
+
+    result = _in_process(body)
+    cli = subprocess.run(
+        [sys.executable, "-m", "flopcheck", "check", str(tmp_path / "big.txt")],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.is_error
+    assert cli.returncode == 2
+    limit = "the limit for one article is 8 MB"
+    assert limit in _text(result)
+    assert limit in cli.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        ({"text": "x", "detail": "everything"}, "detail: Input should be 'summary' or 'full'"),
+        ({"text": "x", "offset": -1}, "offset"),
+        ({"text": "x", "colour": "red"}, "the arguments are text, detail, offset, limit"),
+        ({}, "text: Field required"),
+    ],
+)
+def test_article_tool_argument_errors_are_one_line(args: dict[str, Any], needle: str) -> None:
+    async def body(client: Client) -> CallToolResult:
+        return await client.call_tool("check_article", args)
+
+    result = _in_process(body)
+    assert result.is_error
+    assert needle in _text(result)
+    assert "\n" not in _text(result)
+
+
+def test_a_prefix_renames_every_tool() -> None:
+    async def body(client: Client) -> tuple[list[str], CallToolResult]:
+        listed = await client.list_tools()
+        called = await client.call_tool("flopcheck_calculate", {"expression": "2.788M * 2"})
+        return [t.name for t in listed.tools], called
+
+    names, called = _in_process(body, prefix="flopcheck_")
+    assert set(names) == {f"flopcheck_{n}" for n in [*tools(), "check_article", "extract_claims"]}
+    assert called.structured_content is not None
+    assert called.structured_content["value"]["mid"] == 5576000
+
+
+def test_the_data_tables_are_resources() -> None:
+    from flopcheck.tools.tables import TABLES
+
+    async def body(client: Client) -> tuple[dict[str, Any], str]:
+        listed = await client.list_resources()
+        read = await client.read_resource("flopcheck://tables/accelerators")
+        content = read.contents[0]
+        assert isinstance(content, TextResourceContents)
+        return {str(r.uri): r for r in listed.resources}, content.text
+
+    listed, accelerators = _in_process(body)
+    assert set(listed) == {f"flopcheck://tables/{name}" for name in TABLES}
+    assert all(r.mime_type == "application/json" and r.description for r in listed.values())
+    rows = json.loads(accelerators)
+    assert len(rows) == len(TABLES["accelerators"].load())
+    assert {"id", "dense_peak_tflops", "sources", "checked"} <= set(rows[0])

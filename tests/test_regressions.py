@@ -37,27 +37,27 @@ def test_unwrapped_lines_without_full_stops_are_sentences() -> None:
     assert len(split_sentences(text)) == 2
 
 
-@pytest.mark.parametrize(
-    ("text", "fragment"),
-    [
-        (
-            "Had OpenAI started when DeepSeek did, their costs might have been $4 million instead "
-            "of $40m (or $10m instead of $100m).",
-            "$10m instead of $100m",
-        ),
-        (
-            "Had OpenAI started when DeepSeek did, their costs might have been $4 million instead "
-            "of $40m (or $10m instead of $100m).",
-            "$4 million",
-        ),
-    ],
+HARDWARE_STATED = "DeepSeek used Nvidia Hopper GPUs. OpenAI used the older Ampere GPUs. "
+HYPOTHETICAL = (
+    "Had OpenAI started when DeepSeek did, their costs might have been $4 million instead "
+    "of $40m (or $10m instead of $100m)."
 )
-def test_instead_of_contrasts_scale_the_stated_baseline(text: str, fragment: str) -> None:
-    report = check(text)
+
+
+@pytest.mark.parametrize("fragment", ["$10m instead of $100m", "$4 million"])
+def test_instead_of_contrasts_scale_the_stated_baseline(fragment: str) -> None:
+    report = check(HARDWARE_STATED + HYPOTHETICAL)
     claim = next(c for c in report.claims if fragment in c.quote)
     assert claim.verdict.label == "refuted"
     assert claim.verdict.computed is not None
     assert claim.verdict.computed.unit == "USD"
+
+
+@pytest.mark.parametrize("fragment", ["$10m instead of $100m", "$4 million"])
+def test_a_hypothetical_with_hardware_only_inferred_is_not_refuted(fragment: str) -> None:
+    claim = next(c for c in check(HYPOTHETICAL).claims if fragment in c.quote)
+    assert claim.verdict.label == "unverifiable"
+    assert claim.verdict.grounding == "inferred"
 
 
 def test_written_hours_are_multiplied_by_24() -> None:
@@ -80,10 +80,7 @@ def test_usage_sums_with_unknown_costs() -> None:
 
 
 def test_a_claimed_range_is_not_widened_by_rounding() -> None:
-    text = (
-        "If OpenAI were to start today on NVIDIA's new B100 GPUs, OpenAI's training costs would "
-        "be about $1 or $2 million."
-    )
+    text = "DeepSeek-V3 cost about $1 or $2 million to train."
     claim = next(c for c in check(text).claims if "$1 or $2 million" in c.quote)
     compare = [s for s in claim.verdict.steps if s.tool == "compare_claim"][-1]
     assert compare.args["claimed"] == 1_000_000

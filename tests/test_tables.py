@@ -204,3 +204,14 @@ def test_calculator_cases_are_valid() -> None:
             assert isinstance(value, int | float), (case["id"], field)
             assert value > 0, (case["id"], field)
         assert case["source"].strip(), case["id"]
+
+
+def test_every_shipped_table_is_registered_for_the_surfaces() -> None:
+    from flopcheck.tools import tables
+
+    shipped = {p.stem for p in Path(tables.__file__).with_name("data").glob("*.json")}
+    assert shipped == set(tables.TABLES)
+    for table in tables.TABLES.values():
+        rows = table.load()
+        assert rows
+        assert all(isinstance(row, table.row_model) for row in rows)

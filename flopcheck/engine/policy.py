@@ -46,17 +46,28 @@ class Chain:
         return [path for _, path in self.fields]
 
 
-def chain(program: Program, trace: Trace, comparison: Comparison) -> Chain:
-    """Return the steps a compared figure depends on (itself and, transitively, its references).
+def chain(program: Program, trace: Trace, comparison: Comparison | None) -> Chain:
+    """Return the steps a compared figure depends on (itself and, transitively, its
+    references); with no comparison, every step and every figure the program reads.
 
     Args:
         program: the claim's program.
         trace: the run.
-        comparison: the matched figure.
+        comparison: the matched figure, or None for the whole program.
     """
     by_id = {s.id: s for s in program.steps}
+    tools = {s.id: s.tool for s in program.steps}
+    if comparison is None:
+        targets = [*program.compare, *program.diagnose]
+        fields = [(c.step, c.field) for c in targets] + [
+            (v.ref.partition(".")[0], v.ref.partition(".")[2])
+            for s in program.steps
+            for v in s.args.values()
+            if isinstance(v, Ref)
+        ]
+        return Chain(tuple(by_id), tuple(fields), trace.results, tools)
     seen: list[str] = []
-    fields: list[tuple[str, str]] = [(comparison.step, comparison.field)]
+    fields = [(comparison.step, comparison.field)]
     pending = [comparison.step]
     while pending:
         sid = pending.pop()
@@ -68,7 +79,6 @@ def chain(program: Program, trace: Trace, comparison: Comparison) -> Chain:
                 ref_step, _, path = value.ref.partition(".")
                 fields.append((ref_step, path))
                 pending.append(ref_step)
-    tools = {s.id: s.tool for s in program.steps}
     return Chain(tuple(seen), tuple(fields), trace.results, tools)
 
 
@@ -80,8 +90,17 @@ def _two_chips(result: dict[str, Any]) -> bool:
 
 
 def _cross_precision(c: Chain, program: Program) -> bool:
-    """Two chips compared at different precisions (one chip's FP8 vs its BF16 is a precision
-    speed-up, not an unlike comparison)."""
+    """Two chips compared at different precisions, or peaks at two precisions read (one chip's
+    FP8 against its own BF16 is a precision speed-up only when nothing else is compared)."""
+    for r in c.tool_results("compare_accelerators"):
+        if r.get("same_precision") is False and _two_chips(r):
+            return True
+    precisions = {m.group(1) for _, p in c.fields if (m := _PEAK_PRECISION.search(p))}
+    return len(precisions) > 1
+
+
+def _two_chip_precisions(c: Chain, program: Program) -> bool:
+    """Detected without a proposal: only two chips at two precisions in one derivation."""
     for r in c.tool_results("compare_accelerators"):
         if r.get("same_precision") is False and _two_chips(r):
             return True
@@ -171,8 +190,10 @@ CONFIRM: dict[Reason, Callable[[Chain, Program], bool]] = {
     "family_vs_model": _family,
     "peak_vs_realized": _peak,
 }
-# Reasons the results show without a planner proposing them.
-DETECTED: tuple[Reason, ...] = ("cross_precision",)
+# Reasons the matched figure's own derivation shows without a planner proposing them.
+DETECTED: dict[Reason, Callable[[Chain, Program], bool]] = {
+    "cross_precision": _two_chip_precisions,
+}
 
 
 def confirmed(
@@ -183,14 +204,19 @@ def confirmed(
 ) -> list[Reason]:
     """Return the misleading reasons that hold for a matched figure.
 
+    A proposed reason is tested against everything the program computed; a detected one only
+    against the matched figure's own derivation.
+
     Args:
         program: the claim's program.
         trace: the run.
         comparison: the figure the claim matched.
-        proposed: the reasons to test; default the program's framing plus the detected ones.
+        proposed: the reasons to test; default the program's framing, plus the detected ones.
     """
-    c = chain(program, trace, comparison)
+    whole = chain(program, trace, None)
+    found = [r for r in dict.fromkeys(proposed or []) if CONFIRM[r](whole, program)]
     if proposed is None:
-        proposed = [f.reason for f in program.framing]
-        proposed += [r for r in DETECTED if r not in proposed]
-    return [r for r in dict.fromkeys(proposed) if CONFIRM[r](c, program)]
+        found = [f.reason for f in program.framing if CONFIRM[f.reason](whole, program)]
+        own = chain(program, trace, comparison)
+        found += [r for r, test in DETECTED.items() if r not in found and test(own, program)]
+    return list(dict.fromkeys(found))

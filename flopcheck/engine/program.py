@@ -96,6 +96,12 @@ class Comparison(_Strict):
     label: str | None = Field(
         default=None, max_length=120, description="what the figure is, e.g. 'reported total'"
     )
+    unit: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the figure's unit when the tool gives none (a calculate result); "
+        "ignored when the result states its own",
+    )
 
 
 class Diagnostic(Comparison):

@@ -102,6 +102,27 @@ class Claim(ExtractedClaim):
     program: Program | None = None
 
 
+def claim_of(number: int, program: Program, verdict: Verdict) -> Claim:
+    """Return the Report's claim number ``number`` for a program and its verdict.
+
+    Args:
+        number: the claim's position in the Report, from 1 (its id is "c<number>").
+        program: the claim's program.
+        verdict: what the engine made of it.
+    """
+    claimed = program.claimed
+    return Claim(
+        id=f"c{number}",
+        quote=program.quote,
+        start=program.start,
+        end=program.end,
+        kind=program.kind,
+        claimed=Amount(value=claimed.value, low=claimed.low, high=claimed.high, unit=claimed.unit),
+        verdict=verdict,
+        program=program,
+    )
+
+
 class Extraction(_Model):
     """The claims of one text, unjudged."""
 

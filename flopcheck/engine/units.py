@@ -72,6 +72,8 @@ _ALIASES = {
     "x": "ratio",
     "times": "ratio",
     "fraction": "ratio",
+    "number": "ratio",
+    "": "ratio",
     "%": "percent",
     "days": "day",
     "hours": "h",

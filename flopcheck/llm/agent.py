@@ -16,7 +16,7 @@ from pathlib import Path
 
 import openai
 
-from flopcheck.engine.report import Amount, Claim, Report, Usage
+from flopcheck.engine.report import Report, Usage, claim_of
 from flopcheck.errors import BackendError
 from flopcheck.llm.planner import Planner
 from flopcheck.llm.record import Recorder
@@ -70,8 +70,9 @@ def check_with_openai(
         model: the model name; default ``FLOPCHECK_MODEL`` or DEFAULT_MODEL.
         base_url: the server's base URL (".../v1"); default ``OPENAI_BASE_URL`` or OpenAI.
         api_key: the API key; default ``OPENAI_API_KEY`` (a placeholder for local servers).
-        client: your own ``openai.OpenAI`` (Azure, proxies, headers); then base_url and
-            api_key are its own.
+        client: the caller's own client (Azure, a proxy, extra headers); it is used as it is
+            configured (its base URL, key, timeout and max_retries; those given here are then
+            not used), each request still bounded, and it is not closed.
         timeout: seconds one HTTP request may take, from connecting to the reply's last byte.
         max_retries: retries with backoff on 408/409/429/5xx, timeouts and dropped connections.
         token_budget: prompt + completion tokens for the whole article; default
@@ -88,6 +89,8 @@ def check_with_openai(
     with ExitStack() as stack:
         if client is None:
             client = stack.enter_context(_client(base_url, api_key, timeout))
+        else:
+            timeout, max_retries = _settings(client)
         session = Session(
             client=stack.enter_context(bounded(client, timeout)),
             model=model,
@@ -101,21 +104,7 @@ def check_with_openai(
         )
         planner = Planner(session, text, chunk_tokens)
         planned = planner.plan()
-    claims = []
-    for number, (program, verdict) in enumerate(planned, start=1):
-        amount = program.claimed
-        claims.append(
-            Claim(
-                id=f"c{number}",
-                quote=program.quote,
-                start=program.start,
-                end=program.end,
-                kind=program.kind,
-                claimed=Amount(**amount.model_dump(include={"value", "low", "high", "unit"})),
-                verdict=verdict,
-                program=program,
-            )
-        )
+    claims = [claim_of(n, program, verdict) for n, (program, verdict) in enumerate(planned, 1)]
     usage = session.usage.model_copy(
         update={
             "tool_calls": sum(len(c.verdict.steps) for c in claims),
@@ -166,6 +155,15 @@ def _check_options(
     ]
     if problems:
         raise BackendError("; ".join(problems))
+
+
+def _settings(client: openai.OpenAI) -> tuple[float, int]:
+    """Return a caller's client's timeout (in seconds) and retries, which flopcheck then applies."""
+    timeout = client.timeout
+    seconds = getattr(timeout, "read", timeout)
+    if isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds > 0:
+        return float(seconds), client.max_retries
+    return DEFAULT_TIMEOUT, client.max_retries
 
 
 def _client(base_url: str | None, api_key: str | None, timeout: float) -> openai.OpenAI:

@@ -13,24 +13,20 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from flopcheck.errors import FlopcheckError, InputError
-from flopcheck.plugin.inputs import MAX_INPUT_BYTES, decode
+from flopcheck.plugin.inputs import (
+    HTML_SUFFIXES,
+    MAX_INPUT_BYTES,
+    read_bytes,
+    to_document,
+)
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
-HTML_SUFFIXES = frozenset({".html", ".htm"})
-# Elements whose text is never article prose.
-_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head"})
-# Elements that end a line of text, so that paragraphs do not run together.
-_BLOCK_TAGS = frozenset(
-    {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article"}
-    | {"blockquote", "pre", "table", "ul", "ol", "header", "footer", "hr", "title", "dd", "dt"}
-)
 
 
 @dataclass
@@ -45,61 +41,6 @@ class Item:
     warnings: list[str] = field(default_factory=list)
 
 
-class _TextExtractor(HTMLParser):
-    """Collect the visible text of an HTML page, dropping script and style."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip_depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Enter a skipped element, or break the line at a block element.
-
-        Args:
-            tag: the tag name (lower case).
-            attrs: its attributes (unused).
-        """
-        if tag in _SKIPPED_TAGS:
-            self.skip_depth += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        """Leave a skipped element, or break the line after a block element.
-
-        Args:
-            tag: the tag name (lower case).
-        """
-        if tag in _SKIPPED_TAGS:
-            self.skip_depth = max(0, self.skip_depth - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        """Keep text outside skipped elements.
-
-        Args:
-            data: a run of text.
-        """
-        if not self.skip_depth:
-            self.parts.append(data)
-
-
-def html_to_text(markup: str) -> str:
-    """Return the readable text of an HTML page: one paragraph per line, no script or style.
-
-    Args:
-        markup: the HTML source.
-    """
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
-    text = "\n\n".join(line for line in lines if line)
-    return text + "\n" if text else ""
-
-
 def _read_file(path: Path, shown: str) -> Item:
     """Read one article file (text, Markdown or HTML) into an Item, never raising.
 
@@ -108,19 +49,10 @@ def _read_file(path: Path, shown: str) -> Item:
         shown: the path as given by the user, used as the id.
     """
     try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_INPUT_BYTES + 1)
-        document = decode(data, shown)
-    except FileNotFoundError:
-        return Item(id=shown, source=shown, error=f"{shown}: no such file")
-    except OSError as exc:
-        return Item(id=shown, source=shown, error=f"cannot read {shown}: {exc.strerror}")
+        document = to_document(read_bytes(path, shown, in_batch=True), shown, in_batch=True)
     except InputError as exc:
         return Item(id=shown, source=shown, error=str(exc))
-    text = document.text
-    if path.suffix.lower() in HTML_SUFFIXES:
-        text = html_to_text(text)
-    return Item(id=shown, source=shown, text=text, warnings=document.warnings)
+    return Item(id=shown, source=shown, text=document.text, warnings=document.warnings)
 
 
 def _record(line: bytes, where: str) -> Item:
@@ -138,8 +70,11 @@ def _record(line: bytes, where: str) -> Item:
         return Item(id=where, source=where, error=f"{where}: a record must be a JSON object")
     rid = record.pop("id", None)
     text = record.pop("text", None)
-    if not isinstance(rid, str | int) or isinstance(rid, bool) or rid == "":
-        return Item(id=where, source=where, error=f"{where}: the record has no string id")
+    if rid is None or rid == "":
+        rid = where  # a record without an id is named by where it is
+    elif not isinstance(rid, str | int) or isinstance(rid, bool):
+        error = f"{where}: the id must be a string or a whole number, not {json.dumps(rid)}"
+        return Item(id=where, source=where, error=error, metadata=record)
     if not isinstance(text, str):
         error = f"{where}: record {rid!r} has no string text"
         return Item(id=rid, source=str(rid), error=error, metadata=record)
@@ -165,13 +100,16 @@ def _records(path: Path, shown: str) -> Iterator[Item]:
                 yield _record(line, f"{shown}:{lineno}")
 
 
-def _walk(root: Path, exclude: frozenset[Path]) -> Iterator[Path]:
+def _walk(
+    root: Path, exclude: frozenset[Path], on_skip: Callable[[str], None] | None = None
+) -> Iterator[Path]:
     """Yield the article files under a directory, recursively, in a stable order.
 
     Args:
         root: the directory.
         exclude: resolved paths never to read: the output file and the HTML directory, when
             they sit inside the tree (a second run must not check the first run's pages).
+        on_skip: told the path of each file left out for its unknown extension.
     """
     for dirpath, dirnames, filenames in os.walk(root):
         # Pruning and sorting in place is how os.walk is steered: skip, then go in order.
@@ -179,13 +117,19 @@ def _walk(root: Path, exclude: frozenset[Path]) -> Iterator[Path]:
         for name in sorted(filenames):
             path = Path(dirpath, name)
             suffix = path.suffix.lower()
-            wanted = suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES
-            if wanted and path.resolve() not in exclude:
+            if path.resolve() in exclude:
+                continue
+            if suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES:
                 yield path
+            elif on_skip is not None:
+                on_skip(str(path))
 
 
 def iter_items(
-    inputs: list[str], exclude: frozenset[Path] = frozenset(), stdin_jsonl: bool = False
+    inputs: list[str],
+    exclude: frozenset[Path] = frozenset(),
+    stdin_jsonl: bool = False,
+    on_skip: Callable[[str], None] | None = None,
 ) -> Iterator[Item]:
     """Yield every input as an Item, lazily: files, directories, JSONL records, stdin.
 
@@ -193,6 +137,7 @@ def iter_items(
         inputs: paths as given on the command line; "-" is standard input.
         exclude: resolved paths never read as inputs (see ``_walk``).
         stdin_jsonl: read standard input as JSONL records rather than one article.
+        on_skip: told each file of a directory left out for its unknown extension.
     """
     for given in inputs:
         if given == "-":
@@ -200,7 +145,7 @@ def iter_items(
             continue
         path = Path(given)
         if path.is_dir():
-            for found in _walk(path, exclude):
+            for found in _walk(path, exclude, on_skip):
                 yield _read_file(found, str(found))
         elif path.suffix.lower() == ".jsonl":
             yield from _records(path, given)
@@ -220,7 +165,7 @@ def _stdin_items(as_jsonl: bool) -> Iterator[Item]:
                 yield _record(line, f"<stdin>:{lineno}")
         return
     try:
-        document = decode(sys.stdin.buffer.read(MAX_INPUT_BYTES + 1), "<stdin>")
+        document = to_document(sys.stdin.buffer.read(MAX_INPUT_BYTES + 1), "<stdin>", True)
     except InputError as exc:
         yield Item(id="<stdin>", source="<stdin>", error=str(exc))
         return
@@ -247,6 +192,15 @@ def count_items(inputs: list[str], exclude: frozenset[Path] = frozenset()) -> in
         else:
             total += 1
     return total
+
+
+def missing_inputs(inputs: list[str]) -> list[str]:
+    """Return the inputs given on the command line that do not exist.
+
+    Args:
+        inputs: paths as given; "-" is standard input and always exists.
+    """
+    return [given for given in inputs if given != "-" and not Path(given).exists()]
 
 
 def id_key(value: Any) -> str:

@@ -9,34 +9,27 @@ returns the same JSON. Framework packages are imported lazily; a missing one rai
 from __future__ import annotations
 
 import importlib
-import inspect
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from types import ModuleType
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ValidationError
 
 from flopcheck.errors import FlopcheckError
 from flopcheck.tools import call, tools
+from flopcheck.tools.registry import validation_message
 
 if TYPE_CHECKING:
     from agents import FunctionTool
     from agents.tool_context import ToolContext
     from langchain_core.tools import StructuredTool
 
-__all__ = [
-    "agents_tools",
-    "execute_tool_calls",
-    "langchain_tools",
-    "model_parameters",
-    "require",
-    "typed_function",
-]
+__all__ = ["agents_tools", "execute_tool_call", "execute_tool_calls", "langchain_tools"]
 
 
-def require(module: str, extra: str) -> ModuleType:
+def _require(module: str, extra: str) -> ModuleType:
     """Import an optional dependency, or raise a FlopcheckError naming the extra that provides it.
 
     Args:
@@ -50,63 +43,6 @@ def require(module: str, extra: str) -> ModuleType:
             f"this needs the {extra} extra ({module} is not installed): "
             f"pip install 'flopcheck[{extra}]'"
         ) from exc
-
-
-def model_parameters(model: type[BaseModel]) -> list[inspect.Parameter]:
-    """Return a model's fields as keyword-only parameters annotated with their descriptions.
-
-    Args:
-        model: a pydantic model whose fields are flat tool arguments.
-    """
-    params = []
-    for name, field in model.model_fields.items():
-        info = Field(description=field.description) if field.description else Field()
-        default = (
-            inspect.Parameter.empty
-            if field.is_required()
-            else field.get_default(call_default_factory=True)
-        )
-        params.append(
-            inspect.Parameter(
-                name,
-                inspect.Parameter.KEYWORD_ONLY,
-                default=default,
-                annotation=Annotated[(field.annotation, *field.metadata, info)],
-            )
-        )
-    return params
-
-
-def typed_function(
-    name: str,
-    description: str,
-    parameters: Sequence[inspect.Parameter],
-    body: Callable[[dict[str, Any]], Any],
-    returns: Any,
-) -> Callable[..., Any]:
-    """Return a function with a real signature that passes its keyword arguments to ``body``.
-
-    Frameworks that build a schema by inspecting a function (MCP, llm) read the generated
-    ``__signature__`` and ``__annotations__``, so the schema is never written by hand.
-
-    Args:
-        name: the function (tool) name.
-        description: the docstring (tool description).
-        parameters: keyword-only parameters, e.g. from :func:`model_parameters`.
-        body: receives the keyword arguments as a dict and returns the result.
-        returns: the return annotation.
-    """
-
-    def function(**kwargs: Any) -> Any:
-        return body(kwargs)
-
-    function.__name__ = function.__qualname__ = name
-    function.__doc__ = description
-    function.__dict__["__signature__"] = inspect.Signature(
-        list(parameters), return_annotation=returns
-    )
-    function.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": returns}
-    return function
 
 
 def _get(obj: Any, key: str) -> Any:
@@ -157,7 +93,7 @@ def agents_tools() -> list[FunctionTool]:
 
     Each tool returns its result (or its error) as JSON text.
     """
-    agents = require("agents", "agents")
+    agents = _require("agents", "agents")
     return [
         agents.FunctionTool(
             name=tool.name,
@@ -170,11 +106,9 @@ def agents_tools() -> list[FunctionTool]:
     ]
 
 
-def _validation_error_json(name: str, exc: ValidationError | Any) -> str:
-    details = "; ".join(
-        f"{'.'.join(str(x) for x in err['loc']) or 'arguments'}: {err['msg']}"
-        for err in exc.errors(include_url=False)
-    )
+def _validation_error_json(name: str, exc: Exception) -> str:
+    tool = tools()[name]
+    details = validation_message(exc, tool.args_model) if isinstance(exc, ValidationError) else exc
     return json.dumps(
         {
             "error": f"invalid arguments for {name}: {details}",
@@ -191,7 +125,7 @@ def _run_kwargs_json(tool_name: str, /, **kwargs: Any) -> str:
 def langchain_tools() -> list[StructuredTool]:
     """Return every registry tool as a LangChain ``StructuredTool`` whose args_schema is the
     registry's pydantic model; results and errors come back as JSON text."""
-    lc_tools = require("langchain_core.tools", "langchain")
+    lc_tools = _require("langchain_core.tools", "langchain")
     return [
         lc_tools.StructuredTool.from_function(
             func=partial(_run_kwargs_json, tool.name),

@@ -2,9 +2,11 @@
 
 Inputs stream through a bounded window of in-flight work (processes for the rules backend,
 threads for the openai backend), so memory stays flat whatever the corpus size; each result is
-appended as one whole line as soon as it is ready (completion order). ``--resume`` skips the ids
-already in OUT, so that after a crash every input appears exactly once. Exit codes: 0 when every
-input was processed (failed inputs are recorded as ``{"id", "error"}`` lines), 2 on usage errors.
+appended as one whole line as soon as it is ready (completion order; ``--ordered`` holds finished
+lines back until those before them are written, within the same window). ``--resume`` skips the
+ids already in OUT, so that after a crash every input appears exactly once. Exit codes: 0 when
+every input was processed (failed inputs are recorded as ``{"id", "error"}`` lines), 2 on usage
+errors, among them an input path that does not exist.
 
 Run it as ``flopcheck batch`` (arguments in ``batch_cli.py``).
 """
@@ -31,6 +33,7 @@ from flopcheck.plugin._batch_io import (
     html_name,
     id_key,
     iter_items,
+    missing_inputs,
     scan_done,
 )
 from flopcheck.plugin._batch_progress import Progress, Tally
@@ -66,6 +69,7 @@ class BatchConfig:
     html_dir: Path | None = None
     stdin_jsonl: bool = False
     quiet: bool = False
+    ordered: bool = False
 
 
 def error_line(item_id: Any, error: str, metadata: dict[str, Any] | None = None) -> Outcome:
@@ -195,10 +199,28 @@ class _Runner:
         self.progress = progress
         self.tally = progress.tally
         self.executor, self.window = _make_executor(config)
-        self.inflight: dict[Future[Outcome], Item] = {}
+        self.inflight: dict[Future[Outcome], tuple[int, Item]] = {}
         self.html = str(config.html_dir) if config.html_dir else None
+        self.submitted = 0  # sequence numbers, for --ordered
+        self.written = 0
+        self.held: dict[int, Outcome] = {}
 
-    def record(self, outcome: Outcome) -> None:
+    def record(self, seq: int, outcome: Outcome) -> None:
+        """Write one finished input's line (with --ordered, once those before it are written).
+
+        Args:
+            seq: its position among the inputs of this run.
+            outcome: the finished input.
+        """
+        if not self.config.ordered:
+            self._write(outcome)
+            return
+        self.held[seq] = outcome
+        while self.written in self.held:
+            self._write(self.held.pop(self.written))
+            self.written += 1
+
+    def _write(self, outcome: Outcome) -> None:
         """Write one line and count it.
 
         Args:
@@ -208,17 +230,22 @@ class _Runner:
         self.tally.add(outcome.claims, outcome.labels, outcome.error)
         self.progress.update()
 
+    def _next(self) -> int:
+        """Return the next sequence number."""
+        self.submitted += 1
+        return self.submitted - 1
+
     def submit(self, item: Item) -> None:
-        """Queue one input, first waiting while the window is full.
+        """Queue one input, first waiting while the window (running and held) is full.
 
         Args:
             item: the input.
         """
-        while len(self.inflight) >= self.window:
+        while self.inflight and len(self.inflight) + len(self.held) >= self.window:
             self.drain(FIRST_COMPLETED)
         opts = self.config.options
         future = self.executor.submit(process_item, item, self.config.backend, opts, self.html)
-        self.inflight[future] = item
+        self.inflight[future] = (self._next(), item)
 
     def drain(self, when: str) -> None:
         """Wait for in-flight inputs (the first, or all) and write their lines.
@@ -230,14 +257,14 @@ class _Runner:
 
         finished, _ = wait(list(self.inflight), return_when=when)
         broken = False
-        for future in finished:
-            item = self.inflight.pop(future)
+        for future in sorted(finished, key=lambda f: self.inflight[f][0]):
+            seq, item = self.inflight.pop(future)
             try:
                 outcome = future.result()
             except BrokenProcessPool:
                 broken = True
                 outcome = error_line(item.id, "the worker process died (crash or out of memory)")
-            self.record(outcome)
+            self.record(seq, outcome)
         if broken:
             # The pool is unusable after a worker dies; later inputs get a fresh one.
             self.executor.shutdown(wait=False, cancel_futures=True)
@@ -252,7 +279,7 @@ class _Runner:
         try:
             for item in items:
                 if item.error is not None:
-                    self.record(error_line(item.id, item.error, item.metadata))
+                    self.record(self._next(), error_line(item.id, item.error, item.metadata))
                 else:
                     self.submit(item)
             while self.inflight:
@@ -282,7 +309,7 @@ def _pending(items: Iterator[Item], done: set[str], tally: Tally) -> Iterator[It
         elif earlier:
             tally.skipped += 1
         else:
-            tally.duplicates += 1
+            tally.duplicate(str(item.id))
 
 
 def _prepare_output(config: BatchConfig) -> set[str]:
@@ -317,21 +344,27 @@ def run_batch(config: BatchConfig) -> Tally:
         config: the run's options.
     """
     from flopcheck.plugin.checker import resolve_backend
+    from flopcheck.plugin.llm_options import check_options
 
     config.backend = resolve_backend(config.backend, config.options.get("base_url"))
+    missing = missing_inputs(config.inputs)
+    if missing:
+        raise FlopcheckError(f"no such file or directory: {', '.join(missing)}")
+    check_options(config.backend, config.options)  # once, not as an error line per input
     done = _prepare_output(config)
     exclude = frozenset(p.resolve() for p in (config.output, config.html_dir) if p is not None)
     show = sys.stderr.isatty() and not config.quiet
     total = count_items(config.inputs, exclude) if show else None
-    progress = Progress(Tally(), total, len(done), enabled=show)
+    progress = Progress(Tally(), total, enabled=show)
     writer = LineWriter(config.output, truncate=not config.resume)
-    items = iter_items(config.inputs, exclude, config.stdin_jsonl)
+    tally = progress.tally
+    items = iter_items(config.inputs, exclude, config.stdin_jsonl, tally.unknown_file)
     try:
-        _Runner(config, writer, progress).run(_pending(items, done, progress.tally))
+        _Runner(config, writer, progress).run(_pending(items, done, tally))
     finally:
         writer.close()
         progress.close()
-    return progress.tally
+    return tally
 
 
 __all__ = ["BatchConfig", "run_batch"]

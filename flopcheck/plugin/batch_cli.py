@@ -53,6 +53,11 @@ def configure(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument(
         "--stdin-jsonl", action="store_true", help="read - as JSONL records, not one article"
     )
+    cmd.add_argument(
+        "--ordered",
+        action="store_true",
+        help="write the lines in input order (default: as each input finishes)",
+    )
     cmd.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     add_llm_options(cmd)
     cmd.set_defaults(func=cmd_batch)
@@ -79,6 +84,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             html_dir=Path(args.html) if args.html else None,
             stdin_jsonl=args.stdin_jsonl,
             quiet=args.quiet,
+            ordered=args.ordered,
         )
         tally = run_batch(config)
     if not config.quiet:

@@ -1,40 +1,21 @@
-"""The checker: text in, Report out, with the rules backend (or the LLM agent) doing the work."""
+"""The checker: text in, Report out. A planner (rules, or the LLM) writes claim programs; the
+engine runs every program and its judge labels each claim."""
 
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Unpack
 
-from flopcheck.engine.report import Amount, Claim, Report, Usage, Verdict
+from flopcheck.engine.report import Amount, Report, Usage, claim_of
+from flopcheck.engine.runner import run_program
 from flopcheck.errors import FlopcheckError
-from flopcheck.rules.arith import check_arithmetic
-from flopcheck.rules.claimable import Claimable, screen
-from flopcheck.rules.entities import build_context
-from flopcheck.rules.extract import Candidate, as_claim, extract
-from flopcheck.rules.plans import PLANS
-from flopcheck.rules.plans_compute import COMPUTE_PLANS
-from flopcheck.rules.plans_hardware import HARDWARE_PLANS
-from flopcheck.rules.plans_prices import PRICE_PLANS
-from flopcheck.rules.plans_written import written_plan
-from flopcheck.rules.verify import Session, Unverifiable
+from flopcheck.plugin.llm_options import OpenAIOptions, check_options
+from flopcheck.rules.planner import plan_article
 
 BACKENDS = ("auto", "rules", "openai")
 
 
-def _plan_arithmetic(c: Claimable) -> Verdict:
-    return check_arithmetic(c.session, c.cand.detail["arithmetic"], c.cand.claimed)
-
-
-ALL_PLANS = {
-    **PLANS,
-    **HARDWARE_PLANS,
-    **PRICE_PLANS,
-    **COMPUTE_PLANS,
-    "arithmetic": _plan_arithmetic,
-}
-
-
-def resolve_backend(backend: str, base_url: str | None = None, client: Any = None) -> str:
+def resolve_backend(backend: str, base_url: str | None = None, client: object = None) -> str:
     """Return the concrete backend: ``auto`` is openai when an endpoint is configured.
 
     Args:
@@ -55,29 +36,6 @@ def resolve_backend(backend: str, base_url: str | None = None, client: Any = Non
     return "openai" if configured else "rules"
 
 
-def verify_candidate(cand: Candidate, text: str, ctx: Any) -> Verdict:
-    """Run the plan for a candidate's kind and return its verdict (never raises).
-
-    Args:
-        cand: the candidate claim.
-        text: the article text.
-        ctx: the article's entity context.
-    """
-    session = Session()
-    plan = ALL_PLANS.get(cand.kind)
-    try:
-        claimable = Claimable(cand=cand, text=text, ctx=ctx, session=session)
-        screen(claimable)
-        written = written_plan(claimable)
-        if written is not None:
-            return written
-        if plan is None:
-            raise Unverifiable(f"flopcheck has no plan to recompute {cand.kind} claims yet")
-        return plan(claimable)
-    except Unverifiable as exc:
-        return session.verdict("unverifiable", None, str(exc), [], 0.5)
-
-
 def check_rules(text: str, source: str = "<text>") -> Report:
     """Check an article with the offline rules backend.
 
@@ -85,27 +43,29 @@ def check_rules(text: str, source: str = "<text>") -> Report:
         text: the article text.
         source: where it came from, for the Report.
     """
-    ctx = build_context(text)
-    claims = []
-    tool_calls = 0
-    for i, cand in enumerate(extract(text, ctx), start=1):
-        verdict = verify_candidate(cand, text, ctx)
-        tool_calls += len(verdict.steps)
-        claims.append(Claim(**dict(as_claim(text, i, cand)), verdict=verdict))
+    claims = [
+        claim_of(number, program, run_program(program))
+        for number, program in enumerate(plan_article(text), start=1)
+    ]
+    tool_calls = sum(len(c.verdict.steps) for c in claims)
     return Report(source=source, backend="rules", claims=claims, usage=Usage(tool_calls=tool_calls))
 
 
-def check(text: str, backend: str = "rules", source: str = "<text>", **options: Any) -> Report:
+def check(
+    text: str, backend: str = "rules", source: str = "<text>", **options: Unpack[OpenAIOptions]
+) -> Report:
     """Check an article and return its Report.
 
     Args:
         text: the article text (untrusted data).
-        backend: "rules", "openai" or "auto".
+        backend: "rules", "openai" or "auto" ("auto" with a ``base_url`` or a ``client`` is
+            openai).
         source: where the text came from.
-        **options: options of the openai backend (model, base_url, timeout, ...); a base_url
-            or a client implies it under "auto".
+        **options: options of the openai backend (model, base_url, timeout, client, ...); an
+            unknown one, or one the chosen backend does not use, is an error.
     """
     chosen = resolve_backend(backend, options.get("base_url"), options.get("client"))
+    check_options(chosen, dict(options))
     if chosen == "openai":
         from flopcheck.llm.agent import check_with_openai
 

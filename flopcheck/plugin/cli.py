@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from flopcheck import __version__
 from flopcheck.errors import BackendError, FlopcheckError
@@ -28,27 +30,55 @@ examples:
   flopcheck check - --format json < a.txt     the Report as JSON, from stdin
   flopcheck check a.txt --format html -o a.html   the article with its claims marked
   flopcheck batch corpus/ feed.jsonl -o out.jsonl  a corpus, one JSON line per input
+  flopcheck recheck report.json               re-run a Report's programs, no model
   flopcheck eval                              accuracy on the labelled datasets
-  flopcheck tools                             the tool schemas (OpenAI strict format)
+  flopcheck tools --list                      one line per tool
+  flopcheck tool accelerator_hours --help     one tool's arguments
   flopcheck tool training_cost '{"accelerator_hours": 2788000, "usd_per_accelerator_hour": 2}'
 """
 
 
 def _cmd_tools(args: argparse.Namespace) -> int:
+    if args.list:
+        from flopcheck.plugin.tool_help import tool_list
+
+        _write(tool_list(), args.output)
+        return 0
     from flopcheck.tools import openai_tools
 
-    _write(json.dumps(openai_tools(), indent=2), args.output)
+    _write(json.dumps(openai_tools(args.api), indent=2), args.output)
     return 0
+
+
+def _tool_error(result: dict[str, Any]) -> int:
+    """Print a registry error on one line, with suggestions it does not already name."""
+    shown = result["suggestions"][:5]
+    hint = f" (try: {', '.join(shown)})" if shown and shown[0] not in result["error"] else ""
+    print(f"flopcheck: {result['error']}{hint}", file=sys.stderr)
+    return 2
 
 
 def _cmd_tool(args: argparse.Namespace) -> int:
     from flopcheck.tools import call
 
+    if args.name is None:
+        if not args.help:
+            args.parser.error("give a tool name (see `flopcheck tools --list`)")
+        args.parser.print_help()
+        return 0
+    if args.help:
+        from flopcheck.plugin.tool_help import tool_help
+        from flopcheck.tools import tools
+        from flopcheck.tools.registry import unknown_tool
+
+        tool = tools().get(args.name)
+        if tool is None:
+            return _tool_error(unknown_tool(args.name))
+        sys.stdout.write(tool_help(tool))
+        return 0
     result = call(args.name, args.arguments)
     if "error" in result:
-        hint = f" (try: {', '.join(result['suggestions'][:5])})" if result["suggestions"] else ""
-        print(f"flopcheck: {result['error']}{hint}", file=sys.stderr)
-        return 2
+        return _tool_error(result)
     print(json.dumps(result, indent=2))
     return 0
 
@@ -56,26 +86,30 @@ def _cmd_tool(args: argparse.Namespace) -> int:
 def _cmd_mcp(args: argparse.Namespace) -> int:
     from flopcheck.plugin.mcp_server import run
 
-    run(args.http, args.host, args.port)
+    run(args.http, args.host, args.port, args.prefix)
     return 0
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from flopcheck.plugin.checker import check
     from flopcheck.plugin.inputs import read_input
-    from flopcheck.plugin.render import render
+    from flopcheck.plugin.render import TextOptions, render
 
     document = read_input(args.file)
     for warning in document.warnings:
         print(f"flopcheck: warning: {warning}", file=sys.stderr)
     with backend_in_use(args, args.backend) as (backend, options):
         report = check(document.text, backend=backend, source=document.source, **options)
-    _write(render(report, args.format, document.text), args.output)
+    terminal = args.output in (None, "-") and sys.stdout.isatty()
+    width = shutil.get_terminal_size((100, 24)).columns if terminal else 100
+    color = terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    page = render(report, args.format, document.text, TextOptions(width, color, args.steps))
+    _write(page, args.output)
     return 0
 
 
 def _write(text: str, output: str | None) -> None:
-    if output is None:
+    if output in (None, "-"):
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     try:
@@ -116,13 +150,29 @@ def build_parser() -> argparse.ArgumentParser:
         "else rules",
     )
     add_llm_options(check)
-    check.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
+    check.add_argument(
+        "-v",
+        "--verbose",
+        "--steps",
+        dest="steps",
+        action="store_true",
+        help="text format: list each claim's tool calls (arguments and results) under it",
+    )
+    check.add_argument("-o", "--output", metavar="OUT", help="write to OUT (- for stdout)")
     check.set_defaults(func=_cmd_check)
 
     tools_cmd = sub.add_parser(
         "tools",
-        help="print every tool's JSON schema",
-        description="Print the tools as OpenAI function tools with strict JSON schemas.",
+        help="list the tools, or print their JSON schemas",
+        description="Print the tools as OpenAI function tools with strict JSON schemas, or "
+        "one line per tool with --list.",
+    )
+    tools_cmd.add_argument("--list", action="store_true", help="one line per tool: name and what")
+    tools_cmd.add_argument(
+        "--api",
+        choices=["chat", "responses"],
+        default="chat",
+        help="schema format: Chat Completions (default) or the Responses API",
     )
     tools_cmd.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
     tools_cmd.set_defaults(func=_cmd_tools)
@@ -130,18 +180,25 @@ def build_parser() -> argparse.ArgumentParser:
     tool = sub.add_parser(
         "tool",
         help="run one tool and print its JSON result",
-        description="Run one calculator. Errors print one line on stderr and exit 2.",
+        description="Run one calculator. Errors print one line on stderr and exit 2. "
+        "`flopcheck tool NAME --help` lists NAME's arguments.",
         epilog='example: flopcheck tool compare_accelerators \'{"a": "H100", "b": "A100"}\'',
+        add_help=False,
     )
-    tool.add_argument("name", help="tool name (see `flopcheck tools`)")
+    tool.add_argument("name", nargs="?", help="tool name (see `flopcheck tools --list`)")
     tool.add_argument("arguments", nargs="?", default="{}", help="arguments as a JSON object")
-    tool.set_defaults(func=_cmd_tool)
+    tool.add_argument(
+        "-h", "--help", action="store_true", help="show this help, or with NAME the tool's"
+    )
+    tool.set_defaults(func=_cmd_tool, parser=tool)
 
     from flopcheck.evals.cli import add_eval_command
     from flopcheck.plugin.batch_cli import add_batch_command
+    from flopcheck.plugin.recheck import add_recheck_command
 
     add_batch_command(sub)
     add_eval_command(sub)
+    add_recheck_command(sub)
     mcp = sub.add_parser(
         "mcp",
         help="serve the tools to MCP hosts (stdio; --http for streamable HTTP)",
@@ -151,6 +208,13 @@ def build_parser() -> argparse.ArgumentParser:
     mcp.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
     mcp.add_argument("--host", default="127.0.0.1", help="HTTP interface (default 127.0.0.1)")
     mcp.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000)")
+    mcp.add_argument(
+        "--prefix",
+        default="",
+        metavar="PREFIX",
+        help="prepend PREFIX to every tool name (e.g. flopcheck_), to avoid clashes with other "
+        "servers' tools such as energy or calculate",
+    )
     mcp.set_defaults(func=_cmd_mcp)
     return parser
 

@@ -1,4 +1,10 @@
-"""The openai-backend options shared by `check`, `batch` and `eval`, and the backend in use.
+"""The openai-backend options: typed for Python callers, as flags shared by `check`, `batch`
+and `eval`, and the backend in use.
+
+:class:`OpenAIOptions` lists every option :func:`flopcheck.check` passes to the openai backend,
+so a type checker flags a misspelt one, and :func:`check_options` refuses it at run time: an
+option is an error when it is unknown or when the backend that runs does not use it, never
+silently ignored.
 
 :func:`backend_in_use` is the one place the command line settles which backend runs: a base
 URL or a recording to replay implies the openai backend under ``auto``; a replay is served by a
@@ -9,15 +15,79 @@ the library's warnings (a chunk skipped for budget, a reply format falling back)
 from __future__ import annotations
 
 import argparse
+import difflib
 import logging
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from flopcheck.errors import FlopcheckError
+
+if TYPE_CHECKING:
+    import openai
+
+
+class OpenAIOptions(TypedDict, total=False):
+    """Options of the openai backend (see :func:`flopcheck.llm.agent.check_with_openai`)."""
+
+    model: str
+    base_url: str
+    api_key: str
+    timeout: float
+    max_retries: int
+    token_budget: int
+    chunk_tokens: int
+    max_completion_tokens: int
+    seed: int
+    record: str | Path
+    client: openai.OpenAI
+
+
+# What the caller's own client already decides; giving both would leave one silently unused.
+_CLIENT_SETTINGS = ("base_url", "api_key", "timeout", "max_retries")
+
+
+def check_options(backend: str, options: dict[str, Any]) -> None:
+    """Raise a FlopcheckError for an unknown option, or one the chosen backend would not use.
+
+    Args:
+        backend: the backend that will run: "rules" or "openai".
+        options: the options the caller gave.
+    """
+    known = list(OpenAIOptions.__annotations__)
+    for name in options:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise FlopcheckError(f"unknown option {name!r}; {hint}options: {', '.join(known)}")
+    if options and backend != "openai":
+        raise FlopcheckError(
+            f"{', '.join(options)}: options of the openai backend, but the {backend} backend "
+            "runs; pass backend='openai' (or 'auto' with a base_url, OPENAI_API_KEY or "
+            "OPENAI_BASE_URL)"
+        )
+    if "client" in options:
+        _check_client(options)
+
+
+def _check_client(options: dict[str, Any]) -> None:
+    """Raise unless ``client`` is a sync OpenAI client given without settings it already has."""
+    import openai
+
+    if not isinstance(options["client"], openai.OpenAI):
+        raise FlopcheckError(
+            f"client must be an openai.OpenAI client, got {type(options['client']).__name__} "
+            "(for async code, call flopcheck.acheck with a sync client)"
+        )
+    clashing = [name for name in _CLIENT_SETTINGS if name in options]
+    if clashing:
+        raise FlopcheckError(
+            f"{', '.join(clashing)} with client: set them on the client instead, e.g. "
+            "client.with_options(timeout=30, max_retries=2)"
+        )
 
 
 def add_llm_options(parser: argparse.ArgumentParser) -> None:
@@ -97,10 +167,7 @@ def backend_in_use(
             options |= {"base_url": server.url, "api_key": "flopcheck-local"}
             backend = "openai"
         chosen = resolve_backend(backend, options.get("base_url"))
-        if chosen == "rules":
-            if "record" in options:
-                raise FlopcheckError("--record saves model replies: use the openai backend")
-            options = {}
+        check_options(chosen, options)
         print(f"flopcheck: backend: {_describe(chosen, options, args)}", file=sys.stderr)
         _warnings_to_stderr()
         yield chosen, options

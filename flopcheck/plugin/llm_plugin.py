@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flopcheck.errors import FlopcheckError
-from flopcheck.plugin.adapters import model_parameters, typed_function
+from flopcheck.plugin._signatures import model_parameters, typed_function
 from flopcheck.tools import Tool, call, tools
 
 try:

@@ -1,19 +1,17 @@
 """Arithmetic written out in an article: "4184*834=3.49 megajoules", "31.8 GJ is 8833 kWh".
 
 Finds ``expression = result`` and ``value unit is (equivalent to) value unit`` in a sentence,
-and checks them exactly with ``calculate`` and ``convert_units``.
+and plans their exact check with ``calculate`` and ``convert_units``.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
-from flopcheck.engine.report import Amount, Verdict
-from flopcheck.rules.verify import Session, Unverifiable, rounding
-from flopcheck.tools import call
+from flopcheck.errors import FlopcheckError
 from flopcheck.tools.numbers import NUMBER_RE, literal_value, number_pattern
+from flopcheck.tools.units import convert
 
 # Inside arithmetic a number may follow an operator with no space ("/3", "x365").
 _OPERAND = re.compile(number_pattern())
@@ -24,7 +22,7 @@ _EQUALS = re.compile(
     r"|\b(?:comes|works out|amounts) to(?: about| roughly)?|\btakes in(?: about)?)\s*",
     re.I,
 )
-_CONVERT_TARGETS = ("J", "Wh", "W", "s", "FLOP", "g", "m", "B")
+CONVERT_TARGETS = ("J", "Wh", "W", "s", "FLOP", "g", "m", "B")
 
 
 @dataclass(frozen=True)
@@ -113,7 +111,7 @@ def find_arithmetic(text: str, sentence: tuple[int, int]) -> list[Arithmetic]:
             len(best) != 1
             or best[0][1].unit is None
             or rhs.unit is None
-            or _try_convert(1.0, best[0][1].unit, rhs.unit) is None
+            or convertible(1.0, best[0][1].unit, rhs.unit) is None
         ):
             continue
         expression = " ".join(f"{_OPS.get(op, op)} {_operand(t, rhs)}".strip() for op, t in best)
@@ -131,69 +129,24 @@ def _operand(term: Term, rhs: Term) -> str:
     "2,048 GPUs x 54 days = 2.65M GPU hours" multiplies days but states hours.
     """
     if term.unit and rhs.unit and "hour" in rhs.unit.lower():
-        hours = _try_convert(1.0, term.unit, "h")
+        hours = convertible(1.0, term.unit, "h")
         if hours is not None and hours != 1.0:
             return f"({term.value!r} * {hours!r})"
     return repr(term.value)
 
 
-def _try_convert(value: float, unit: str, target: str) -> float | None:
-    """Convert without recording a step: most candidate targets are the wrong dimension."""
-    result = call("convert_units", {"value": value, "from_unit": unit, "to_unit": target})
-    return None if "error" in result else float(result["value"]["mid"])
+def convertible(value: float, unit: str, target: str) -> float | None:
+    """Return ``value`` in ``target`` when the unit table relates the two, else None.
 
-
-def _closest(left: float, options: list[tuple[float, str]]) -> tuple[float, str]:
-    def distance(option: tuple[float, str]) -> float:
-        return abs(math.log10(abs(option[0]) + 1e-300) - math.log10(abs(left) + 1e-300))
-
-    return min(options, key=distance)
-
-
-def check_arithmetic(session: Session, a: Arithmetic, claimed: Amount) -> Verdict:
-    """Recompute an arithmetic or conversion claim exactly and judge it.
+    A planning-time reading of the unit table (which related unit is the right side written
+    in?); the conversion the verdict rests on is a ``convert_units`` step of the program.
 
     Args:
-        session: the tool session.
-        a: the arithmetic found in the text.
-        claimed: the claimed right-hand side.
+        value: the number.
+        unit: its unit.
+        target: the unit wanted.
     """
-    if a.conversion:
-        if not a.lhs_units or not a.rhs.unit:
-            raise Unverifiable("a conversion needs units on both sides")
-        value = float(a.expression)
-        if _try_convert(value, a.lhs_units[0], a.rhs.unit) is None:
-            raise Unverifiable(f"cannot convert {a.lhs_units[0]} to {a.rhs.unit}")
-        args = {"value": value, "from_unit": a.lhs_units[0], "to_unit": a.rhs.unit}
-        left = float(session.call("convert_units", args)["value"]["mid"])
-        formula = f"{value:g} {a.lhs_units[0]} = {left:.6g} {a.rhs.unit}"
-        return session.judge(
-            Amount(value=a.rhs.value, unit=a.rhs.unit),
-            Amount(value=left, unit=a.rhs.unit),
-            rounding(a.rhs.literal, False),
-            f"unit conversion: {formula}.",
-            confidence=0.95,
-        )
-    left = float(session.call("calculate", {"expression": a.expression})["value"]["mid"])
-    right, shown = a.rhs.value, a.rhs.unit or ""
-    if a.rhs.unit:
-        # The left side often drops its unit ("4184*834=3.49 megajoules" is in joules): read
-        # the right side in whichever related unit brings it nearest the computed value.
-        options = [(right, a.rhs.unit)]
-        for target in (*a.lhs_units, *_CONVERT_TARGETS):
-            converted = _try_convert(a.rhs.value, a.rhs.unit, target)
-            if converted is not None:
-                options.append((converted, target))
-        right, shown = _closest(left, options)
-        if shown != a.rhs.unit:
-            session.call(
-                "convert_units", {"value": a.rhs.value, "from_unit": a.rhs.unit, "to_unit": shown}
-            )
-    spread = rounding(a.rhs.literal, False)
-    return session.judge(
-        Amount(value=right, unit=shown or "number"),
-        Amount(value=left, unit=shown or "number"),
-        spread,
-        f"{a.expression} = {left:.6g}" + (f" {shown}" if shown else "") + ".",
-        confidence=0.95,
-    )
+    try:
+        return convert(value, unit, target)
+    except FlopcheckError:
+        return None

@@ -41,6 +41,9 @@ _FAMILY_RUN = {
 _GENERATIONS = r"Volta|Ampere|Hopper|Blackwell"
 
 
+_TOPIC_MENTIONS = 2
+
+
 @dataclass(frozen=True)
 class Mention:
     """A named thing at a span of the text, with the canonical key it resolves to."""
@@ -136,6 +139,7 @@ class ArticleContext:
 
     mentions: tuple[Mention, ...]
     subject: str | None
+    topic: str | None = None
 
     def before(self, pos: int, kind: EntityKind, limit: int = 600) -> list[Mention]:
         """Return mentions of ``kind`` ending before ``pos`` within ``limit`` chars, nearest first.
@@ -175,5 +179,10 @@ def build_context(text: str) -> ArticleContext:
             counts[m.key] += 2
         elif m.kind == "org" and m.key in ORG_DEFAULT_RUN:
             counts[ORG_DEFAULT_RUN[m.key]] += 1
-    subject = counts.most_common(1)[0][0] if counts else None
-    return ArticleContext(mentions=mentions, subject=subject)
+    ranked = counts.most_common(2)
+    subject = ranked[0][0] if ranked else None
+    # The article's topic: a model it names far more than any other, by name, at least twice.
+    named = sum(1 for m in mentions if m.kind == "model" and m.key == subject)
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    dominant = bool(ranked) and named >= _TOPIC_MENTIONS and ranked[0][1] >= 2 * runner_up
+    return ArticleContext(mentions=mentions, subject=subject, topic=subject if dominant else None)

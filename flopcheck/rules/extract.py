@@ -13,9 +13,11 @@ from typing import Any
 
 from flopcheck.engine.report import Amount, ExtractedClaim, Extraction, Kind
 from flopcheck.rules.arith import find_arithmetic
+from flopcheck.rules.derive import DERIVES, derivations
 from flopcheck.rules.entities import ArticleContext, build_context
 from flopcheck.rules.quantities import Quantity, find_quantities
 from flopcheck.rules.sentences import clause_segment, cues_of, quote_span, split_sentences
+from flopcheck.rules.tables import Row, cell_at, find_rows, relation_operands, reread
 from flopcheck.tools.tables import training_runs
 
 
@@ -38,6 +40,11 @@ class Candidate:
 
 
 _ENERGY_KINDS = {"energy", "power"}
+# "this GPU", "the chip": a spec figure about a chip named just before.
+_CHIP_REFERENCE = re.compile(
+    r"\b(?:this|that|the|each|its|per) (?:GPU|chip|card|accelerator)\b", re.I
+)
+_NEEDED = re.compile(r"\bneed|\brequir|\bweights\b|\bmodel\b|\bKV\b|\bcache\b|\bfits?\b", re.I)
 _PER_SECOND = re.compile(r"\s*(?:a|per|each|/)\s*s(?:ec(?:ond)?)?\b")
 _WALL_CLOCK = {"days", "weeks", "months", "hours"}
 _HOURLY = {"USD/hour", "USD/GPU-hour"}
@@ -73,6 +80,12 @@ def _kind(
     if kind == "power":
         # A rated power next to a chip is a spec to check (its TDP, or a cluster's total).
         return "other" if ctx.within(*span, "accelerator") else None
+    if kind in ("data", "data_rate"):
+        # Memory or bandwidth next to a chip is a spec, unless it is what a model needs.
+        segment = clause_segment(text, span, (q.start, q.end))
+        near_chip = ctx.within(*span, "accelerator") or _CHIP_REFERENCE.search(text, *span)
+        needed = _NEEDED.search(text, *segment)
+        return "other" if near_chip and not needed else None
     if kind in _ENERGY_KINDS:
         # Energy figures about anything but a model or its hardware (a brain, a country) are
         # out of scope: flopcheck has nothing to recompute them from.
@@ -162,9 +175,15 @@ def extract(text: str, ctx: ArticleContext | None = None) -> list[Candidate]:
     ctx = ctx or build_context(text)
     candidates: list[Candidate] = []
     quantities = find_quantities(text)
+    rows = find_rows(text, ctx)
     qi = 0
     recent: list[Quantity] = []
+    previous: list[Quantity] = []
+    last_end = 0
     for span in split_sentences(text):
+        if "\n\n" in text[last_end : span[0]]:
+            recent, previous = [], []  # a derivation's premises are in its own paragraph
+        last_end = span[1]
         in_sentence = []
         while qi < len(quantities) and quantities[qi].start < span[1]:
             if quantities[qi].start >= span[0]:
@@ -172,9 +191,108 @@ def extract(text: str, ctx: ArticleContext | None = None) -> list[Candidate]:
             qi += 1
         if not in_sentence:
             continue
-        candidates += _sentence_candidates(text, span, in_sentence, ctx, recent)
-        recent = in_sentence
+        row = next((r for r in _rows_at(rows, span)), None)
+        if row is not None:
+            candidates += _table_candidates(text, row, in_sentence, ctx)
+        else:
+            candidates += _sentence_candidates(text, span, in_sentence, ctx, [*previous, *recent])
+        previous, recent = recent, in_sentence
     return candidates
+
+
+def _derived(
+    text: str,
+    span: tuple[int, int],
+    qs: list[Quantity],
+    recent: list[Quantity],
+    claims: list[tuple[Quantity, Kind]],
+    details: dict[int, dict[str, Any]],
+) -> list[tuple[Quantity, Kind]]:
+    """Add the figures the sentence says follow from figures given just before ("would reach",
+    "which translates to"), when their units compose to it: the article's own arithmetic."""
+    kinds = {id(q): k for q, k in claims}
+    for i, q in enumerate(qs):
+        if id(q) in details or not DERIVES.search(text, span[0], q.start):
+            continue
+        context = text[max(span[0], q.start - 12) : q.start] + "\n" + text[q.end : q.end + 20]
+        found = derivations(q, [*recent, *qs[:i]], context, span[0], text)
+        if found:
+            details[id(q)] = {"derivations": found}
+            kinds.setdefault(id(q), "arithmetic")
+    return [(q, kinds[id(q)]) for q in qs if id(q) in kinds]
+
+
+def _rows_at(rows: dict[int, Row], span: tuple[int, int]) -> list[Row]:
+    return [r for start, r in rows.items() if start <= span[0] < r.end]
+
+
+def _table_candidates(
+    text: str, row: Row, qs: list[Quantity], ctx: ArticleContext
+) -> list[Candidate]:
+    """Return the claims of a table row: each figure in an entity's column is a claim about that
+    entity's attribute (the row label); a relation cell ("~4.5x cheaper") relates the figures
+    beside it, so it is the article's own arithmetic, and its quote is the whole row."""
+    span = (row.start, row.end)
+    label_cues = cues_of(row.label)
+    figures = []
+    for q in qs:
+        cell = cell_at(row, q.start)
+        if cell is not None:
+            figures.append((cell, reread(row, q)))
+    out = []
+    for cell, q in figures:
+        if q.kind in {"ratio", "multiplier", "percent"}:
+            operands = relation_operands(text, row, cell, figures)
+            if operands is not None:
+                out.append(
+                    Candidate(
+                        kind="arithmetic",
+                        start=row.start,
+                        end=row.end,
+                        claimed=_amount(q, text),
+                        literal=text[q.start : q.end],
+                        approx=q.approx,
+                        anchor=(q.start, q.end),
+                        sentence=span,
+                        operands=list(operands),
+                        cues=label_cues,
+                        detail={"table_ratio": operands},
+                    )
+                )
+            continue
+        if cell.entity is None:
+            continue
+        cues = label_cues | cues_of(text[cell.start : cell.end])
+        kind = _kind(q, cues, ctx, span, text) or _LABEL_KINDS.get(q.kind)
+        if kind is None:
+            continue
+        out.append(
+            Candidate(
+                kind=kind,
+                start=cell.start,
+                end=cell.end,
+                claimed=_amount(q, text),
+                literal=text[q.start : q.end],
+                approx=q.approx,
+                qualifier=q.qualifier,
+                anchor=(q.start, q.end),
+                sentence=span,
+                operands=[o for _, o in figures if o is not q],
+                cues=cues,
+                detail={"table_subject": cell.entity, "table_label": row.label},
+            )
+        )
+    return out
+
+
+# A cell's kind when the row label, not the sentence, says what the figure is.
+_LABEL_KINDS: dict[str, Kind] = {
+    "gpu_hours": "gpu_hours",
+    "params": "params",
+    "flop": "compute_flops",
+    "currency_rate": "price_ratio",
+    "currency": "training_cost",
+}
 
 
 def _written_cluster(text: str, qs: list[Quantity]) -> dict[str, Any] | None:
@@ -234,6 +352,8 @@ def _sentence_candidates(
         if not any(c.start <= q.start < c.end for c in out)
         and not re.search(r"instead of\s+$", text[max(0, q.start - 12) : q.start])
     ]
+    chips = ctx.within(*span, "accelerator")
+    qs = [q for q in qs if not any(m.start <= q.start < m.end for m in chips)]
     typed = [(q, _kind(q, cues, ctx, span, text)) for q in qs]
     claims = [(q, k) for q, k in typed if k is not None]
     cluster = _written_cluster(text, qs)
@@ -265,6 +385,8 @@ def _sentence_candidates(
             details[id(q)] = {"tdp": q, "count": cluster_size[-1] if cluster_size else None}
             if cluster_size and q.unit != "W":
                 claims = [(o, k) for o, k in claims if o is not cluster_size[-1]]
+        if q.kind in ("data", "data_rate") and kind == "other":
+            details[id(q)] = {"spec": q.kind}
     for q, kind in claims:
         if q.unit == "USD/Mtok" and rates and throughputs:
             details[id(q)] = {"rate": rates[0], "throughput": throughputs[0]}
@@ -272,6 +394,7 @@ def _sentence_candidates(
             details[id(q)] = {"rate": rates[0], "gpu_hours": hours_seen[-1]}
         if kind == "energy" and powers and hours_seen and q.kind == "energy":
             details[id(q)] = {"power": powers[0], "gpu_hours": hours_seen[-1]}
+    claims = _derived(text, span, qs, recent, claims, details)
     for q, kind in claims:
         others = [o for o, _ in claims if o is not q]
         start, end = quote_span(text, span, q, others)

@@ -1,207 +1,185 @@
-"""Verification plans for compute, energy and utilization: FLOP, kWh, MFU."""
+"""Plans for compute, energy and utilization claims: FLOP, per-token compute, kWh, MFU."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
 
-from flopcheck.engine.report import Amount, Verdict
-from flopcheck.rules.claimable import Claimable
-from flopcheck.rules.plans import as_ratio, check_disclosure, compute_flop, figure
+from flopcheck.engine.program import Ref
+from flopcheck.rules.builder import Builder, Handle, Unplannable
+from flopcheck.rules.grounding import is_run, run_subject
 from flopcheck.rules.plans_hardware import TOOL_PRECISION, precisions_of
-from flopcheck.rules.verify import Unverifiable, amount, misleading
-
-
-def plan_energy(c: Claimable) -> Verdict:
-    """Check an energy figure against a run's reported energy, or recompute it from hours x TDP."""
-    claimed = c.cand.claimed
-    if claimed.value is None:
-        raise Unverifiable("no energy figure to check")
-    if not c.models():
-        raise Unverifiable("the energy figure is not about a model flopcheck has figures for")
-    unit = claimed.unit
-    run = c.run(c.subject_run())
-    reported = figure(run, "energy_kwh")
-    if reported:
-        computed = Amount(value=c.session.convert(reported, "kWh", unit), unit=unit)
-        return c.session.judge(
-            claimed, computed, c.spread, f"{run['id']} reported {reported:,.0f} kWh."
-        )
-    hours = figure(run, "accelerator_hours_total")
-    if not hours or not run.get("accelerator"):
-        raise Unverifiable(f"{run['id']} reported neither energy nor accelerator-hours")
-    result = amount(
-        c.session.call("energy", {"accelerator_hours": hours, "accelerator": run["accelerator"]})
-    )
-    low, high = result.low or result.value or 0.0, result.high or result.value or 0.0
-    computed = Amount(
-        value=c.session.convert(result.value or 0.0, "kWh", unit),
-        low=c.session.convert(low, "kWh", unit),
-        high=c.session.convert(high, "kWh", unit),
-        unit=unit,
-    )
-    return c.session.judge(
-        claimed,
-        computed,
-        c.spread,
-        f"{run['id']}: {hours:,.0f} accelerator-hours x TDP x overhead x PUE.",
-    )
-
+from flopcheck.rules.plans_runs import hedged, lookup, record, six_nd
 
 _PER_TOKEN = re.compile(r"\b(?:per|each|every|a) token\b", re.I)
 
 
-def _per_token_ratio(c: Claimable, models: list[str]) -> Verdict:
-    """Compute per token scales with active parameters (2N), not total ones."""
-    runs = [c.run(m) for m in models]
-    found = [figure(r, "active_params") or figure(r, "total_params") for r in runs]
-    active = [x for x in found if x]
-    if len(active) < 2:
-        raise Unverifiable("a per-token compute ratio needs both models' active parameters")
-    claimed = as_ratio(c, c.cand.claimed)
-    ratio = c.oriented_ratio(active[0], active[1], claimed)
-    return c.session.judge(
-        claimed,
-        Amount(value=ratio, unit="ratio"),
-        c.spread,
-        f"per-token compute is 2 x active parameters: {models[0]} {active[0]:.3g} vs "
-        f"{models[1]} {active[1]:.3g} active = {ratio:.3g}x.",
+def plan_energy(b: Builder) -> None:
+    """Compare an energy figure with the run's reported energy, or its hours x TDP."""
+    s, e = b.cand.sentence
+    if not [m for m in b.ctx.mentions if s <= m.start < e and is_run(m)]:
+        raise Unplannable("the energy figure is not about a model flopcheck has figures for")
+    run_id = run_subject(b)
+    run = record(run_id)
+    s1 = lookup(b, run_id)
+    if run.energy_kwh:
+        b.compare(s1, "run.energy_kwh", f"{run_id}'s reported energy")
+        return
+    if not run.accelerator_hours_total or not run.accelerator:
+        raise Unplannable(f"{run_id} reported neither energy nor accelerator-hours")
+    energy = b.call(
+        "energy",
+        accelerator_hours=s1.ref("run.accelerator_hours_total.value"),
+        accelerator=run.accelerator,
     )
+    b.compare(energy, label=f"{run_id}'s hours x TDP x overhead x PUE")
 
 
-def plan_compute(c: Claimable) -> Verdict:
-    """Check a FLOP figure (6ND from the run's figures) or a compute ratio between two runs."""
-    if c.cand.claimed.unit in {"percent", "ratio", "x"}:
-        models = c.models()
-        if c.ctx.subject and c.ctx.subject not in models:
-            models.insert(0, c.ctx.subject)
+def _runs_named(b: Builder) -> list[str]:
+    s, e = b.cand.sentence
+    found = []
+    for m in b.ctx.mentions:
+        if s <= m.start < e and is_run(m) and m.key not in found:
+            found.append(m.key)
+            b.ground(m.text, m.key, "named")
+    return found
+
+
+def _per_token_ratio(b: Builder, models: list[str]) -> None:
+    """Per-token compute scales with active parameters (2N), not total ones."""
+    looked = [lookup(b, m) for m in models[:2]]
+    params = []
+    for model, handle in zip(models, looked, strict=False):
+        run = record(model)
+        field = "active_params" if run.active_params else "total_params"
+        if not getattr(run, field):
+            raise Unplannable("a per-token compute ratio needs both models' active parameters")
+        params.append(handle.ref(f"run.{field}.value"))
+    first, second = params
+    if b.below_one():
+        first, second = second, first
+    ratio = b.calc("x1 / x2", x1=first, x2=second)
+    b.compare(ratio, label="ratio of active parameters (per-token compute is 2N)", unit="ratio")
+
+
+def plan_compute(b: Builder) -> None:
+    """Compare a FLOP figure (reported, or 6ND) or a compute ratio between two runs."""
+    if b.cand.claimed.unit in {"percent", "ratio", "x"}:
+        models = _runs_named(b)
         if len(models) < 2:
-            raise Unverifiable("a compute ratio needs two models with disclosed figures")
-        if _PER_TOKEN.search(c.text[slice(*c.segment())]):
-            return _per_token_ratio(c, models[:2])
-        flops = [compute_flop(c, c.run(m)) for m in models[:2]]
-        ratio = c.session.calc(f"{flops[0]!r} / {flops[1]!r}")
-        return c.session.judge(
-            as_ratio(c, c.cand.claimed),
-            Amount(value=ratio, unit="ratio"),
-            c.spread,
-            f"6ND: {models[0]} {flops[0]:.3g} FLOP / {models[1]} {flops[1]:.3g} FLOP "
-            f"= {ratio:.3g}.",
-        )
-    run = c.run(c.subject_run())
-    if _PER_TOKEN.search(c.quote):
-        active = figure(run, "active_params") or figure(run, "total_params")
-        if not active:
-            raise Unverifiable(f"{run['id']} did not disclose its parameters")
-        result = c.session.call("calculate", {"expression": f"2 * {active!r}"})
-        return c.session.judge(
-            c.cand.claimed,
-            Amount(value=result["value"]["mid"], unit="FLOP"),
-            c.spread,
-            f"a forward pass costs ~2 x {active:.3g} active parameters = "
-            f"{result['value']['mid']:.3g} FLOP per token.",
-        )
-    check_disclosure(c, run)
-    written = _written_six_nd(c, run)
-    if written is not None:
-        return written
-    reported = figure(run, "training_compute_flop")
-    flop = reported or compute_flop(c, run)
-    return c.session.judge(
-        c.cand.claimed,
-        Amount(value=flop, unit="FLOP"),
-        c.spread,
-        f"{run['id']}: {'reported' if reported else '6ND ='} {flop:.3g} FLOP.",
-    )
+            raise Unplannable("a compute ratio needs two models with disclosed figures")
+        if _PER_TOKEN.search(b.segment_text()):
+            _per_token_ratio(b, models)
+            return
+        looked = [lookup(b, m) for m in models[:2]]
+        flops = [six_nd(b, m, h) for m, h in zip(models, looked, strict=False)]
+        ratio = b.calc("x1 / x2", x1=flops[0], x2=flops[1])
+        b.compare(ratio, label=f"6ND of {models[0]} / {models[1]}", unit="ratio")
+        return
+    run_id = run_subject(b)
+    run = record(run_id)
+    if _PER_TOKEN.search(b.quote) or _PER_TOKEN.search(str(b.cand.detail.get("table_label"))):
+        field = "active_params" if run.active_params else "total_params"
+        if not getattr(run, field):
+            raise Unplannable(f"{run_id} did not disclose its parameters")
+        s1 = lookup(b, run_id)
+        params = s1.ref(f"run.{field}.value")
+        forward = b.calc("2 * x1", x1=params)
+        b.compare(forward, label=f"a forward pass of {run_id} per token (2N)", unit="FLOP")
+        # "FLOPs per token" may also mean training compute: 6N, plus the attention FLOPs 6N
+        # leaves out (a few percent to about a quarter more, growing with context length).
+        training = b.calc("6 * x1", x1=params)
+        with_attention = b.calc("6 * x1 * 1.25", x1=params)
+        span = b.call("span", low=training.ref(), high=with_attention.ref(), unit="FLOP")
+        b.compare(span, label=f"training compute of {run_id} per token (6N, with attention)")
+        b.caveats.append("per-token FLOP counts leave attention out or estimate it; 6N is a floor")
+        return
+    hedged(b)
+    s1 = lookup(b, run_id)
+    if _written_six_nd(b, run_id):
+        return
+    if run.training_compute_flop:
+        b.compare(s1, "run.training_compute_flop", f"{run_id}'s reported training compute")
+    b.compare(b.call("training_compute", **_nd_args(run_id, s1)), label=f"6ND for {run_id}")
 
 
-def _written_six_nd(c: Claimable, run: dict[str, Any]) -> Verdict | None:
-    """Check "N parameters and D tokens into 6ND gives C": the arithmetic, and whether N is the
-    active count (total parameters of an MoE overstate compute; the policy calls that refuted)."""
-    params = [q for q in c.cand.operands if q.kind == "params" and q.start < c.cand.anchor[0]]
-    tokens = [q for q in c.cand.operands if q.kind == "tokens" and q.start < c.cand.anchor[0]]
-    in_sentence = [q for q in params + tokens if c.cand.sentence[0] <= q.start]
+def _nd_args(run_id: str, s1: Handle) -> dict[str, Ref]:
+    run = record(run_id)
+    if not run.tokens or not (run.active_params or run.total_params):
+        raise Unplannable(f"{run_id} has no disclosed parameters and tokens")
+    field = "active_params" if run.active_params else "total_params"
+    return {
+        "active_params": s1.ref(f"run.{field}.value"),
+        "tokens": s1.ref("run.tokens.value"),
+    }
+
+
+def _written_six_nd(b: Builder, run_id: str) -> bool:
+    """Check "N parameters and D tokens into 6ND gives C" from the written N and D; when N is
+    an MoE model's total count, the like-for-like figure uses its active parameters."""
+    before = [q for q in b.cand.operands if q.start < b.cand.anchor[0]]
+    params = [q for q in before if q.kind == "params"]
+    tokens = [q for q in before if q.kind == "tokens"]
+    in_sentence = [q for q in params + tokens if b.cand.sentence[0] <= q.start]
     if not params or not tokens or len(in_sentence) < 2:
-        return None
+        return False
     n, d = params[-1].value, tokens[-1].value
-    written = c.session.call("training_compute", {"active_params": n, "tokens": d})
-    verdict = c.session.judge(c.cand.claimed, amount(written), c.spread, f"{written['formula']}.")
-    active, total = figure(run, "active_params"), figure(run, "total_params")
-    if verdict.label == "supported" and active and total and active < total and n >= total * 0.9:
-        right = c.session.call("training_compute", {"active_params": active, "tokens": d})
-        return c.session.judge(
-            c.cand.claimed,
-            amount(right),
-            c.spread,
-            f"total parameters where active ones apply: {run['id']} activates {active:.3g} of "
-            f"{total:.3g} parameters per token, so {right['formula']}.",
+    run = record(run_id)
+    active = run.active_params.value if run.active_params else None
+    total = run.total_params.value if run.total_params else None
+    if active and total and active < total and n >= total * 0.9:
+        s1 = _lookups(b)[0]
+        right = b.call(
+            "training_compute", active_params=s1.ref("run.active_params.value"), tokens=d
         )
-    return verdict
+        b.compare(right, label=f"6ND with {run_id}'s active parameters")
+        b.caveats.append("total parameters where active ones apply overstate MoE compute")
+        return True
+    written = b.call("training_compute", active_params=n, tokens=d)
+    b.ground("the article's own figures", None, "article")
+    b.compare(written, label="6ND from the written figures")
+    return True
 
 
-def plan_utilisation(c: Claimable) -> Verdict:
-    """Check a run's utilization (MFU): 6ND / (hours x 3600 x dense peak), at the precision the
-    claim names; the same run reads half as efficient against an FP8 peak as against BF16."""
-    if "utilisation" not in c.cand.cues:
-        raise Unverifiable("flopcheck has no plan for this kind of figure")
-    run = c.run(c.subject_run())
-    check_disclosure(c, run)
-    claimed = as_ratio(c, c.cand.claimed)
-    named = [TOOL_PRECISION.get(p, p) for p in precisions_of(c, local=True)]
-    reported = run.get("mfu")
-    if reported and not named:
-        low, high = (
-            reported.get("low") or reported["value"],
-            reported.get("high") or reported["value"],
-        )
-        return c.session.judge(
-            claimed,
-            Amount(value=reported["value"], low=low, high=high, unit="ratio"),
-            c.spread,
-            f"{run['id']} reported MFU {low:.0%}-{high:.0%} ({reported['source']}).",
-        )
-    stages = {s["stage"]: float(s["accelerator_hours"]) for s in run["accelerator_hours_stages"]}
-    hours = stages.get("pre-training") or figure(run, "accelerator_hours_total")
-    if not hours or not run.get("accelerator"):
-        raise Unverifiable(f"{run['id']} reported no accelerator-hours to derive utilization")
-    flop = compute_flop(c, run)
-    record = c.session.call("lookup_accelerator", {"name": run["accelerator"]})["accelerator"]
-    candidates = named or ["bf16", *([run["precision"]] if run.get("precision") else [])]
-    verdicts = []
+def _lookups(b: Builder) -> list[Handle]:
+    return [Handle(s.id) for s in b.steps if s.tool == "lookup_training_run"]
+
+
+def plan_utilisation(b: Builder) -> None:
+    """Compare a run's utilization (MFU) with its reported MFU, or 6ND over hours x peak at the
+    precision the claim names; against an FP8 peak the same run reads half as efficient."""
+    if "utilisation" not in b.cand.cues:
+        raise Unplannable("flopcheck has no plan for this kind of figure")
+    hedged(b)
+    run_id = run_subject(b)
+    run = record(run_id)
+    named = [TOOL_PRECISION.get(p, p) for p in precisions_of(b, local=True)]
+    s1 = lookup(b, run_id)
+    if run.mfu and not named:
+        b.compare(s1, "run.mfu", f"{run_id}'s reported MFU")
+        return
+    stages = [i for i, s in enumerate(run.accelerator_hours_stages) if s.stage == "pre-training"]
+    if not (stages or run.accelerator_hours_total) or not run.accelerator:
+        raise Unplannable(f"{run_id} reported no accelerator-hours to derive utilization")
+    hours = (
+        s1.ref(f"run.accelerator_hours_stages.{stages[0]}.accelerator_hours")
+        if stages
+        else s1.ref("run.accelerator_hours_total.value")
+    )
+    flop = six_nd(b, run_id, s1)
+    chip = b.call("lookup_accelerator", accelerator=run.accelerator)
+    candidates = named or ["bf16", *([run.precision] if run.precision else [])]
     for precision in dict.fromkeys(candidates):
-        peak = record["dense_peak_tflops"].get(precision)
-        if peak is None:
-            continue
-        mfu = c.session.calc(f"{flop!r} / ({hours!r} * 3600 * {peak!r} * 1e12)")
-        verdicts.append(
-            (
-                precision,
-                c.session.judge(
-                    claimed,
-                    Amount(value=mfu, unit="ratio"),
-                    c.spread,
-                    f"{run['id']}: {flop:.3g} FLOP / ({hours:,.0f} h x 3600 s x {peak:g} TFLOP/s "
-                    f"{precision.upper()}) = {mfu:.1%} of the {precision.upper()} peak.",
-                ),
-            )
-        )
-    if not verdicts:
-        raise Unverifiable(f"{record['id']} has no peak at the precision named")
-    for precision, verdict in verdicts:
-        if verdict.label != "supported":
-            continue
-        if not named and precision != "bf16" and c.has("versus"):
-            return misleading(
-                verdict,
-                "different precisions",
-                f"MFU is quoted against the BF16 peak; against the {precision.upper()} peak "
-                "the same run looks half as efficient, so it cannot be set against BF16 figures.",
-            )
-        return verdict
-    return verdicts[0][1]
+        peak = chip.ref(f"accelerator.dense_peak_tflops.{precision}")
+        mfu = b.calc("x1 / (x2 * 3600 * x3 * 1e12)", x1=flop, x2=hours, x3=peak)
+        label = f"{run_id}'s 6ND over its hours at the {precision.upper()} dense peak"
+        if named or precision == "bf16":
+            b.compare(mfu, label=label, unit="ratio")
+        else:
+            b.diagnose(mfu, "value", "cross_precision", label, unit="ratio")
 
 
-COMPUTE_PLANS = {
+COMPUTE_PLANS: dict[str, Callable[[Builder], None]] = {
     "energy": plan_energy,
     "compute_flops": plan_compute,
     "other": plan_utilisation,

@@ -1,262 +1,346 @@
-"""Verification plans for hardware, precision, API price, energy and compute claims."""
+"""Plans for hardware claims: a chip's peak, chip-vs-chip ratios, precision speed-ups.
+
+Like is compared with like: dense peaks at the precision the claim names (or each of the chip's
+peaks, when it names none). The unlike readings a writer may have used (another precision on one
+side, a vendor's "with sparsity" figure) are diagnostic figures: a claim that matches only one of
+them is misleading, or refuted when a sparse figure is stated as the chip's throughput.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
 
-from flopcheck.engine.report import Amount, Verdict
-from flopcheck.rules.claimable import Claimable
-from flopcheck.rules.plans import as_ratio
-from flopcheck.rules.verify import Unverifiable, misleading
-from flopcheck.tools import call
+from flopcheck.engine.program import Ref
+from flopcheck.errors import FlopcheckError
+from flopcheck.rules.builder import Builder, Unplannable
+from flopcheck.rules.grounding import ANAPHOR, is_run, previous_sentence_start
+from flopcheck.rules.plans_runs import as_ratio, record
+from flopcheck.tools.names import resolve_accelerator
+from flopcheck.tools.tables import Accelerator, accelerators
+from flopcheck.tools.units import lookup_unit
 
 _BITS = {"fp4": 4, "fp8": 8, "int8": 8, "fp16": 16, "bf16": 16, "tf32": 19, "fp32": 32, "fp64": 64}
-TOOL_PRECISION = {"fp32": "tf32", "int8": "fp8"}
+# Precisions whose peaks the tables hold; FP32 (vector) is not TF32 (tensor), and INT8 is not FP8.
+TOOL_PRECISION: dict[str, str] = {}
+_PEAKS = ("bf16", "fp16", "fp8", "fp4", "tf32", "fp64")
+_GAIN = re.compile(r"\s*(?:lead|more|faster|higher|increase|better|boost|jump|gain|advantage)")
+_SPARSE = re.compile(r"\bsparse|\bsparsity", re.I)
+_DENSE = re.compile(r"\bdense\b", re.I)
+_POWER = re.compile(r"\bwatts?\b|\bpower draw|\bTDP\b", re.I)
+_SAME = re.compile(
+    r"\bthe same (?:chips?|gpus?|hardware|accelerators?)\b|\bthese (?:chips|gpus)\b", re.I
+)
 
 
-def chips_of(c: Claimable) -> list[str]:
-    """Return the accelerators a claim compares: named in its sentence, else those its models
-    ran on, else the ones named just before it."""
-    s, e = c.cand.sentence
+def chip(key: str) -> Accelerator:
+    """Return an accelerator's data record (to plan with, never as a figure).
+
+    Args:
+        key: an accelerator id or name.
+    """
+    return resolve_accelerator(key).record
+
+
+def chips_of(b: Builder) -> list[str]:
+    """Ground the accelerators a claim is about and return their ids: those its sentence names,
+    then those of the runs its sentence names; else those of the sentence before, when the claim
+    refers back to them."""
+    s, e = b.cand.sentence
     keys: list[str] = []
-
-    def add(key: str | None) -> None:
-        if key and key not in keys:
-            keys.append(key)
-
-    for m in c.ctx.within(s, e, "accelerator"):
-        add(m.key)
-    if len(keys) < 2:
-        for model in c.models():
-            add(c.run(model).get("accelerator"))
-    if len(keys) < 2:
-        for m in c.ctx.before(s, "accelerator", limit=400):
-            add(m.key)
-    if len(keys) < 2:
-        # "the same job": the run the previous sentences were about, and its hardware.
-        for m in c.ctx.before(s, "model", limit=400):
-            add(c.run(m.key).get("accelerator"))
-    if len(keys) < 2 and c.ctx.subject:
-        add(c.run(c.ctx.subject).get("accelerator"))
+    for m in b.ctx.within(s, e, "accelerator"):
+        if m.key not in keys:
+            keys.append(m.key)
+            b.ground(m.text, m.key, "named")
+    for m in b.ctx.mentions:
+        if s <= m.start < e and is_run(m):
+            run_chip = record(m.key).accelerator
+            if run_chip and run_chip not in keys and len(keys) < 2:
+                keys.append(run_chip)
+                b.ground(m.text, run_chip, "named")
+    if len(keys) == 1:
+        # "30% more than the MI300X": the other side of a comparison with one named chip is the
+        # one chip the sentence before names.
+        before = {m.key for m in b.ctx.within(previous_sentence_start(b), s, "accelerator")}
+        before.discard(keys[0])
+        if len(before) == 1:
+            other = next(m for m in b.ctx.before(s, "accelerator", 600) if m.key in before)
+            keys.append(other.key)
+            b.ground(other.text, other.key, "anaphor")
+    if len(keys) < 2 and (ANAPHOR.search(b.segment_text()) or _SAME.search(b.sentence)):
+        for m in b.ctx.before(s, "accelerator", limit=300):
+            if m.key not in keys:
+                keys.append(m.key)
+                b.ground(m.text, m.key, "anaphor")
+            if len(keys) >= 2:
+                break
+        if not keys:
+            for m in b.ctx.before(s, "model", limit=300):
+                run_chip = record(m.key).accelerator if is_run(m) else None
+                if run_chip:
+                    keys.append(run_chip)
+                    b.ground(m.text, run_chip, "anaphor")
+                    break
     return keys
 
 
-_GAIN = re.compile(r"\s*(?:lead|more|faster|higher|increase|better|boost|jump|gain|advantage)")
-
-
-def ratio_claim(c: Claimable) -> Amount:
-    """Return the claim as a ratio: "85% lead" is 1.85, "25%" is 0.25, "3x" is 3.
+def precisions_of(b: Builder, local: bool = False) -> list[str]:
+    """Return the precisions named in the claim's sentence (or only its clause segment).
 
     Args:
-        c: the claim.
+        b: the claim.
+        local: only the clause segment around the figure.
     """
-    after = c.text[c.cand.anchor[1] : c.cand.anchor[1] + 30]
-    return as_ratio(c, c.cand.claimed, offset=1.0 if _GAIN.match(after) else 0.0)
-
-
-def _compare(c: Claimable, a: str, b: str, pa: str, pb: str) -> dict[str, Any]:
-    return c.session.call(
-        "compare_accelerators", {"a": a, "b": b, "precision_a": pa, "precision_b": pb}
-    )
-
-
-def plan_hardware_ratio(c: Claimable) -> Verdict:
-    """Check a chip-vs-chip ratio (or a chip's peak) against datasheet dense peaks; a ratio that
-    holds only across precisions or with a sparse figure is misleading."""
-    if c.cand.claimed.unit == "FLOP/s":
-        return _peak_claim(c)
-    chips = chips_of(c)
-    if len(chips) < 2:
-        raise Unverifiable("a hardware ratio needs two accelerators; the article names fewer")
-    claimed = ratio_claim(c)
-    if re.search(r"\bwatts?\b|\bpower draw|\bTDP\b", c.text[slice(*c.segment())], re.I):
-        return _power_ratio(c, chips, claimed)
-    named = [TOOL_PRECISION.get(p, p) for p in precisions_of(c, local=True)]
-    precision = named[0] if named else "bf16"
-    a, b = chips[0], chips[1]
-    result = _compare(c, a, b, precision, precision)
-    if (result["value"]["mid"] < 1) != ((claimed.value or 0) < 1):
-        a, b = b, a
-        result = _compare(c, a, b, precision, precision)
-    ratio = result["value"]["mid"]
-    verdict = c.session.judge(
-        claimed,
-        Amount(value=ratio, unit="ratio"),
-        c.spread,
-        f"dense {precision.upper()} peaks: {result['formula']}.",
-        caveats=[x for x in result["assumptions"] if x.startswith("cross-")],
-    )
-    if verdict.label != "refuted":
-        return verdict
-    return _framing(c, claimed, (a, b), precision, verdict)
-
-
-def _power_ratio(c: Claimable, chips: list[str], claimed: Amount) -> Verdict:
-    """Check a ratio of two chips' rated power (TDP)."""
-    records = [c.session.call("lookup_accelerator", {"name": x})["accelerator"] for x in chips[:2]]
-    watts = [r["tdp_w"] for r in records]
-    if None in watts:
-        raise Unverifiable("a TDP is not published for one of the chips")
-    ratio = c.oriented_ratio(watts[0], watts[1], claimed)
-    return c.session.judge(
-        claimed,
-        Amount(value=ratio, unit="ratio"),
-        c.spread,
-        f"rated power: {records[0]['id']} {watts[0]:g} W vs {records[1]['id']} {watts[1]:g} W.",
-    )
-
-
-def _framing(
-    c: Claimable, claimed: Amount, chips: tuple[str, str], precision: str, verdict: Verdict
-) -> Verdict:
-    """Return misleading when the claimed ratio is a cross-precision or sparse-vs-dense one."""
-    a, b = chips
-    matched = verdict.computed.value if verdict.computed and verdict.computed.value else 0.0
-    record = c.session.call("lookup_accelerator", {"name": a})["accelerator"]
-    peaks = record["dense_peak_tflops"]
-    for low in ("fp8", "fp4"):
-        if peaks.get(low) is None or low == precision:
-            continue
-        try:
-            result = _compare(c, a, b, low, precision)
-        except Unverifiable:
-            continue
-        alt = c.session.judge(
-            claimed,
-            Amount(value=result["value"]["mid"], unit="ratio"),
-            c.spread,
-            result["formula"],
-        )
-        if alt.label == "supported":
-            return misleading(
-                alt,
-                "cross-precision comparison",
-                f"the ratio holds only for {a} at {low.upper()} against {b} at "
-                f"{precision.upper()}; at matched precision it is {matched:.3g}x.",
-            )
-    sparse = record.get("sparse_multiplier")
-    if sparse:
-        for low in ("fp8", "fp4", precision):
-            if peaks.get(low) is None:
-                continue
-            try:
-                result = _compare(c, a, b, low, low)
-            except Unverifiable:
-                continue
-            alt = c.session.judge(
-                claimed,
-                Amount(
-                    value=c.session.calc(f"{result['value']['mid']!r} * {sparse!r}"), unit="ratio"
-                ),
-                c.spread,
-                f"{a} 'with sparsity' ({sparse:g}x dense) vs {b} dense: {result['formula']}",
-            )
-            if alt.label == "supported":
-                return misleading(
-                    alt,
-                    "sparse figure compared with dense",
-                    f"{a}'s 'with sparsity' peak is {sparse:g}x its dense peak; training uses "
-                    "dense throughput.",
-                )
-    return verdict
-
-
-def _nearest_chip(c: Claimable) -> str | None:
-    """Return the accelerator named closest to the figure ("the H100's 989 teraflops")."""
-    start, end = c.cand.anchor
-    mentions = c.ctx.within(*c.cand.sentence, "accelerator")
-    if not mentions:
-        return None
-    # A chip before the figure is a little closer than one after: "H100's 989", "9 PF for B200".
-    nearest = min(mentions, key=lambda m: start - m.end if m.end <= start else 2 * (m.start - end))
-    return nearest.key
-
-
-def _peak_claim(c: Claimable) -> Verdict:
-    nearest = _nearest_chip(c)
-    chips = [nearest] if nearest else chips_of(c)
-    if not chips:
-        raise Unverifiable("the claim names no accelerator")
-    named = [TOOL_PRECISION.get(p, p) for p in precisions_of(c, local=True)]
-    record = c.session.call("lookup_accelerator", {"name": chips[0]})["accelerator"]
-    peaks = record["dense_peak_tflops"]
-    # With no precision named, the figure may be any of the chip's peaks; BF16 is the default.
-    order = named[:1] or ["bf16", "fp16", "fp8", "fp4", "tf32"]
-    options = [(p, peaks[p]) for p in order if peaks.get(p) is not None]
-    if not options:
-        raise Unverifiable(f"{record['id']} has no {order[0].upper()} peak")
-    verdicts = []
-    for precision, peak in options:
-        verdicts.append(
-            (
-                peak,
-                c.session.judge(
-                    c.cand.claimed,
-                    Amount(value=c.session.convert(peak, "TFLOP/s", "FLOP/s"), unit="FLOP/s"),
-                    c.spread,
-                    f"{record['id']} dense {precision.upper()} peak is {peak:g} TFLOP/s.",
-                ),
-            )
-        )
-        if verdicts[-1][1].label == "supported":
-            return verdicts[-1][1]
-    dense, verdict = verdicts[0]
-    sparse = record.get("sparse_multiplier")
-    claimed = c.cand.claimed.value or 0
-    if verdict.label == "refuted" and sparse and abs(claimed / (dense * 1e12 * sparse) - 1) < 0.1:
-        return verdict.model_copy(
-            update={
-                "explanation": f"sparse figure used as dense: {claimed / 1e12:g} TFLOP/s is the "
-                f"'with sparsity' figure ({sparse:g}x the dense {dense:g}). " + verdict.explanation,
-            }
-        )
-    return verdict
-
-
-def precisions_of(c: Claimable, local: bool = False) -> list[str]:
-    """Return the precisions named in the claim's sentence (or only its clause segment)."""
-    s, e = c.segment() if local else c.cand.sentence
+    s, e = b.segment() if local else b.cand.sentence
     keys: list[str] = []
-    for m in c.ctx.within(s, e, "precision"):
+    for m in b.ctx.within(s, e, "precision"):
         if m.key in _BITS and m.key not in keys:
             keys.append(m.key)
     return keys
 
 
-def _supports(c: Claimable, chip: str, precisions: tuple[str, ...]) -> bool:
-    record = call("lookup_accelerator", {"name": chip}).get("accelerator") or {}
-    peaks = record.get("dense_peak_tflops", {})
-    return all(peaks.get(p) is not None for p in precisions)
+def _peak(key: str, precision: str) -> float | None:
+    value: float | None = getattr(chip(key).dense_peak_tflops, precision, None)
+    return value
 
 
-def plan_precision_speedup(c: Claimable) -> Verdict:
-    """Check a low-vs-high precision claim against the chip's dense peaks at both precisions."""
-    precisions = sorted(precisions_of(c), key=lambda p: _BITS[p])
+def _ratio_claimed(b: Builder) -> None:
+    """Read "85% lead" as 1.85x, "25%" as 0.25."""
+    after = b.text[b.cand.anchor[1] : b.cand.anchor[1] + 30]
+    as_ratio(b, offset=1.0 if _GAIN.match(after) else 0.0)
+
+
+def plan_hardware_ratio(b: Builder) -> None:
+    """Compare a chip-vs-chip ratio (or a chip's peak) with datasheet dense peaks."""
+    if b.cand.claimed.unit == "FLOP/s":
+        _peak_claim(b)
+        return
+    chips = chips_of(b)
+    if len(chips) < 2:
+        raise Unplannable("a hardware ratio needs two accelerators the claim names")
+    _ratio_claimed(b)
+    if _POWER.search(b.segment_text()):
+        _power_ratio(b, chips)
+        return
+    named = precisions_of(b, local=True)
+    precision = named[0] if named else "bf16"
+    if precision not in _PEAKS:
+        raise Unplannable(f"flopcheck has no {precision.upper()} peaks to compare")
+    a, c = chips[0], chips[1]
+    low_claim = b.below_one()
+    pa, pc = _peak(a, precision), _peak(c, precision)
+    if pa is None or pc is None:
+        raise Unplannable(f"one of the chips has no {precision.upper()} peak")
+    if (pa / pc < 1) != low_claim:
+        a, c = c, a
+    same = b.call("compare_accelerators", a=a, b=c, precision_a=precision, precision_b=precision)
+    b.compare(same, label=f"dense {precision.upper()} peak ratio")
+    if len(named) < 2:
+        _unlike_readings(b, a, c, precision)
+
+
+def _unlike_readings(b: Builder, a: str, c: str, precision: str) -> None:
+    """Diagnose cross-precision and sparse-vs-dense readings of a chip ratio."""
+    for low in ("fp8", "fp4"):
+        if low == precision or _peak(a, low) is None:
+            continue
+        cross = b.call("compare_accelerators", a=a, b=c, precision_a=low, precision_b=precision)
+        b.diagnose(
+            cross,
+            "value",
+            "cross_precision",
+            f"{a} at {low.upper()} against {c} at {precision.upper()}",
+        )
+    multiplier = chip(a).sparse_multiplier
+    if multiplier:
+        looked = b.call("lookup_accelerator", accelerator=a)
+        for p in ("fp8", "fp4", precision):
+            if _peak(a, p) is None or _peak(c, precision) is None:
+                continue
+            sparse = b.calc(
+                "x1 * x2 / x3",
+                x1=looked.ref(f"accelerator.dense_peak_tflops.{p}"),
+                x2=looked.ref("accelerator.sparse_multiplier"),
+                x3=_dense_ref(b, c, precision),
+            )
+            b.diagnose(
+                sparse,
+                "value",
+                "sparse_as_dense",
+                f"{a}'s 'with sparsity' {p.upper()} figure against {c}'s dense {precision.upper()}",
+                unit="ratio",
+            )
+            break
+
+
+def _dense_ref(b: Builder, key: str, precision: str) -> Ref:
+    looked = b.call("lookup_accelerator", accelerator=key)
+    return looked.ref(f"accelerator.dense_peak_tflops.{precision}")
+
+
+def _power_ratio(b: Builder, chips: list[str]) -> None:
+    """Compare a ratio of two chips' rated power (TDP)."""
+    if chip(chips[0]).tdp_w is None or chip(chips[1]).tdp_w is None:
+        raise Unplannable("a TDP is not published for one of the chips")
+    a, c = chips[0], chips[1]
+    if ((chip(a).tdp_w or 0) / (chip(c).tdp_w or 1) < 1) != b.below_one():
+        a, c = c, a
+    first = b.call("lookup_accelerator", accelerator=a)
+    second = b.call("lookup_accelerator", accelerator=c)
+    ratio = b.calc("x1 / x2", x1=first.ref("accelerator.tdp_w"), x2=second.ref("accelerator.tdp_w"))
+    b.compare(ratio, label=f"rated power of {a} / {c}", unit="ratio")
+
+
+def _nearest_chip(b: Builder) -> str | None:
+    """Return the accelerator named closest to the figure ("the H100's 989 teraflops")."""
+    start, end = b.cand.anchor
+    mentions = b.ctx.within(*b.cand.sentence, "accelerator")
+    if not mentions:
+        return None
+    # A chip before the figure is a little closer than one after: "H100's 989", "9 PF for B200".
+    nearest = min(mentions, key=lambda m: start - m.end if m.end <= start else 2 * (m.start - end))
+    b.ground(nearest.text, nearest.key, "named")
+    return nearest.key
+
+
+def _peak_claim(b: Builder) -> None:
+    """Compare a stated peak with the chip's dense peaks; a "with sparsity" figure is labelled."""
+    key = _nearest_chip(b)
+    if key is None:
+        chips = chips_of(b)
+        if not chips:
+            raise Unplannable("the claim names no accelerator")
+        key = chips[0]
+    named = precisions_of(b, local=True) or precisions_of(b)
+    order = named[:1] or ["bf16", "fp16", "fp8", "fp4", "tf32"]
+    options = [p for p in order if p in _PEAKS and _peak(key, p) is not None]
+    if not options:
+        raise Unplannable(f"{chip(key).id} has no {order[0].upper()} peak in the tables")
+    looked = b.call("lookup_accelerator", accelerator=key)
+    multiplier = chip(key).sparse_multiplier
+    says_sparse = _SPARSE.search(b.sentence) is not None
+    for p in options:
+        dense = f"accelerator.dense_peak_tflops.{p}"
+        if says_sparse and multiplier:
+            sparse = b.calc(
+                "x1 * x2", x1=looked.ref(dense), x2=looked.ref("accelerator.sparse_multiplier")
+            )
+            b.compare(sparse, label=f"{chip(key).id} 'with sparsity' {p.upper()}", unit="TFLOP/s")
+        b.compare(looked, dense, f"{chip(key).id} dense {p.upper()} peak")
+    if says_sparse and multiplier and not _DENSE.search(b.sentence):
+        b.frame("sparse_as_dense", "a 'with sparsity' peak is not what training runs at")
+    if multiplier and not says_sparse:
+        sparse = b.calc(
+            "x1 * x2",
+            x1=looked.ref(f"accelerator.dense_peak_tflops.{options[0]}"),
+            x2=looked.ref("accelerator.sparse_multiplier"),
+        )
+        b.diagnose(
+            sparse,
+            "value",
+            "sparse_as_dense",
+            f"the 'with sparsity' {options[0].upper()} figure",
+            unit="TFLOP/s",
+        )
+
+
+# Which datasheet field a spec figure is, by what it measures and the words around it.
+_LINK = re.compile(r"\bNVLink|\binterconnect|\blink\b|\bscale-up|\bInfinity Fabric|\bICI\b", re.I)
+_SPEC_FIELDS = {
+    "data": ("accelerator.memory_gb", "memory"),
+    "data_rate": ("accelerator.hbm_bandwidth_tb_s", "memory bandwidth"),
+    "power": ("accelerator.tdp_w", "rated power (TDP)"),
+}
+# A chip named right after a figure owns it: "2 TB/s on the A100".
+_SPEC_OWNER = re.compile(r"[^.;]{0,20}?\b(?:on|for|of|in)\s+(?:the\s+|an?\s+)?$", re.I)
+
+
+def _spec_chip(b: Builder) -> str:
+    """Ground the chip a spec figure is about: named right after it ("on the A100"), else the
+    nearest named before it, else the one chip of the sentence before ("this GPU")."""
+    start, end = b.cand.anchor
+    mentions = b.ctx.within(*b.cand.sentence, "accelerator")
+    after = [m for m in mentions if m.start >= end and _SPEC_OWNER.match(b.text[end : m.start])]
+    before = [m for m in mentions if m.end <= start]
+    chosen = after[0] if after else before[-1] if before else None
+    if chosen is not None:
+        b.ground(chosen.text, chosen.key, "named")
+        return chosen.key
+    previous = {m.key for m in b.ctx.within(previous_sentence_start(b), start, "accelerator")}
+    if len(previous) == 1:
+        key = next(iter(previous))
+        b.ground("this chip", key, "anaphor")
+        return key
+    raise Unplannable("the spec names no accelerator")
+
+
+def plan_spec(b: Builder) -> None:
+    """Compare a chip's memory, memory bandwidth or rated power with its datasheet."""
+    key = _spec_chip(b)
+    dimension = b.cand.claimed.unit and _dimension(b.cand.claimed.unit)
+    path, what = _SPEC_FIELDS.get(dimension or "", ("", ""))
+    if dimension == "data_rate" and _LINK.search(b.sentence):
+        path, what = "accelerator.scale_up_bandwidth_gb_s", "scale-up link bandwidth"
+    if not path:
+        raise Unplannable("flopcheck has no datasheet field for this figure")
+    field = path.split(".")[-1]
+    if getattr(chip(key), field, None) is None:
+        raise Unplannable(f"no {what} is published for {chip(key).id}")
+    looked = b.call("lookup_accelerator", accelerator=key)
+    b.compare(looked, path, f"{chip(key).id}'s {what}")
+
+
+def _dimension(unit: str) -> str | None:
+    try:
+        return lookup_unit(unit).dimension
+    except FlopcheckError:
+        return None
+
+
+def plan_precision_speedup(b: Builder) -> None:
+    """Compare a low-vs-high precision claim with one chip's dense peaks at both precisions."""
+    precisions = sorted(precisions_of(b), key=lambda p: _BITS[p])
     if len(precisions) == 1:
         precisions.append("bf16")
     if len(precisions) < 2 or precisions[0] == precisions[-1]:
-        raise Unverifiable("the claim names fewer than two precisions to compare")
-    low, high = (TOOL_PRECISION.get(p, p) for p in (precisions[0], precisions[-1]))
-    chips = [x for x in chips_of(c) if _supports(c, x, (low, high))] or ["H100 SXM"]
-    claimed = c.cand.claimed
-    wanted = as_ratio(c, claimed)
-    a, b = (high, low) if (wanted.value or 0) < 1 else (low, high)
-    result = c.session.call(
-        "compare_accelerators",
-        {"a": chips[0], "b": chips[0], "precision_a": a, "precision_b": b},
-    )
-    ratio = result["value"]["mid"]
-    return c.session.judge(
-        wanted,
-        Amount(value=ratio, unit="ratio"),
-        c.spread,
-        f"{result['formula']}: the ratio of dense peaks; real runs gain less, since only the "
-        "large matrix multiplies run at low precision.",
+        raise Unplannable("the claim names fewer than two precisions to compare")
+    low, high = precisions[0], precisions[-1]
+    if low not in _PEAKS or high not in _PEAKS:
+        raise Unplannable(f"flopcheck has no {low.upper()}/{high.upper()} peaks to compare")
+    b.ground(f"{low.upper()} vs {high.upper()}", None, "named")
+    both = [x for x in chips_of(b) if _peak(x, low) is not None and _peak(x, high) is not None]
+    as_ratio(b)
+    a, c = (high, low) if b.below_one() else (low, high)
+    if both:
+        result = b.call("compare_accelerators", a=both[0], b=both[0], precision_a=a, precision_b=c)
+        b.compare(result, label=f"{both[0]} dense {a.upper()} / {c.upper()} peak ratio")
+    else:
+        _every_chip(b, a, c, low, high)
+    b.caveats.append(
+        "a ratio of dense peaks: real runs gain less, since only the large matrix multiplies "
+        "run at low precision"
     )
 
 
-HARDWARE_PLANS = {
+def _every_chip(b: Builder, a: str, c: str, low: str, high: str) -> None:
+    """With no chip named, a precision speed-up is the range of the peak ratio over every chip
+    in the tables that has both precisions."""
+    ratios: dict[float, str] = {}
+    for row in accelerators():
+        pa = getattr(row.dense_peak_tflops, a, None)
+        pc = getattr(row.dense_peak_tflops, c, None)
+        if pa and pc:
+            ratios.setdefault(round(pa / pc, 6), row.id)
+    if not ratios:
+        raise Unplannable(f"no chip in the tables has both {low.upper()} and {high.upper()} peaks")
+    lowest, highest = ratios[min(ratios)], ratios[max(ratios)]
+    first = b.call("compare_accelerators", a=lowest, b=lowest, precision_a=a, precision_b=c)
+    last = b.call("compare_accelerators", a=highest, b=highest, precision_a=a, precision_b=c)
+    between = b.call("span", low=first.ref(), high=last.ref(), unit="ratio")
+    b.compare(between, label=f"dense {a.upper()} / {c.upper()} peak ratio across chips")
+
+
+HARDWARE_PLANS: dict[str, Callable[[Builder], None]] = {
     "hardware_ratio": plan_hardware_ratio,
     "precision_speedup": plan_precision_speedup,
 }

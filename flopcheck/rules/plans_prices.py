@@ -1,15 +1,18 @@
-"""Verification plans for API prices: per-million-token list prices and price ratios."""
+"""Plans for API price claims: per-million-token list prices and price ratios.
+
+Comparisons pair like with like: input with input, output with output, cached with cached, and
+a reasoning model's per-token price with a chat model's only as a named misleading reason.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
 
-from flopcheck.engine.report import Amount, Verdict
-from flopcheck.rules.claimable import Claimable
-from flopcheck.rules.plans import as_ratio
-from flopcheck.rules.verify import Unverifiable, misleading
-from flopcheck.tools import call
+from flopcheck.rules.builder import Builder, Handle, Unplannable
+from flopcheck.rules.grounding import is_hosted, previous_sentence_start, subject
+from flopcheck.rules.plans_runs import as_ratio
+from flopcheck.tools.tables import api_prices
 
 # API comparisons pair like with like: reasoning models with reasoning models.
 _API_FAMILIES = {
@@ -23,139 +26,139 @@ _API_FAMILIES = {
 }
 _SUBJECT_API = {"DeepSeek-V3": ["DeepSeek-V3", "DeepSeek-R1"], "DeepSeek-R1": ["DeepSeek-R1"]}
 _REASONERS = {"o1", "o1-mini", "o3-mini", "DeepSeek-R1"}
+_FIELDS = ("input_usd_per_mtok", "output_usd_per_mtok")
 
 
-def _api_models(c: Claimable) -> tuple[list[str], list[str]]:
-    sentence = c.sentence.lower()
-    around = c.text[max(0, c.cand.sentence[0] - 300) : c.cand.sentence[0]].lower()
-    comparators: list[str] = []
-    for word, models in _API_FAMILIES.items():
-        if re.search(rf"\b{re.escape(word)}\b", sentence):
-            comparators += [m for m in models if m not in comparators]
-    if "o1" in around and "GPT-4o" in comparators and "o1" not in comparators:
-        comparators.append("o1")
-    subject = c.ctx.subject or ""
-    return _SUBJECT_API.get(subject, []), comparators
-
-
-def _blended(c: Claimable, model: str) -> tuple[str, dict[str, Any]]:
-    price = c.session.call("lookup_api_price", {"model": model})["price"]
-    return f"(3*{price['input_usd_per_mtok']}+{price['output_usd_per_mtok']})/4", price
-
-
-def _sentence_apis(c: Claimable) -> list[str]:
-    """Return the hosted models the sentence names, in order, that have API list prices."""
-    names: list[str] = []
-    start = c.cand.sentence[0]
-    mentions = c.ctx.within(start, c.cand.sentence[1], "model")
-    if len(mentions) < 2:
-        mentions = [*mentions, *c.ctx.before(start, "model", limit=250)]
-    for m in mentions:
-        if m.key in names:
-            continue
-        if "error" not in call("lookup_api_price", {"model": m.key}):
-            names.append(m.key)
-    return names
-
-
-def _which_price(c: Claimable) -> str:
-    start, end = c.cand.anchor
-    segment = c.text[max(c.cand.sentence[0], start - 60) : end + 40].lower()
-    if re.search(r"cache[- ]hit|cached", segment):
+def _which_price(b: Builder) -> str:
+    """Return the price field the text around the figure names (cached, input, output)."""
+    start, end = b.cand.anchor
+    around = b.text[max(b.cand.sentence[0], start - 60) : end + 40].lower()
+    if re.search(r"cache[- ]hit|cached", around):
         return "cached_input_usd_per_mtok"
-    if "output" in segment and "input" not in segment:
+    if "output" in around and "input" not in around:
         return "output_usd_per_mtok"
-    if "input" in segment and "output" not in segment:
+    if "input" in around and "output" not in around:
         return "input_usd_per_mtok"
     return ""
 
 
-def plan_api_price(c: Claimable) -> Verdict:
-    """Check a per-million-token price against the model's API list price."""
-    model = c.subject_run()
-    price = c.session.call("lookup_api_price", {"model": model})["price"]
-    field = _which_price(c) or min(
-        ("input_usd_per_mtok", "output_usd_per_mtok"),
-        key=lambda f: abs(price[f] - (c.cand.claimed.value or 0)),
-    )
-    listed = price.get(field)
-    what = field.split("_usd")[0].replace("_", " ")
-    if listed is None:
-        raise Unverifiable(f"no {what} price is listed for {model}")
-    return c.session.judge(
-        c.cand.claimed,
-        Amount(value=listed, unit="USD/Mtok"),
-        c.spread,
-        f"{price['model']} lists ${listed:g} per million {what} tokens (as of {price['as_of']}).",
-    )
+def _price(model: str, field: str) -> float | None:
+    """Return a listed price from the tables (to plan with, never as a figure)."""
+    row = next((p for p in api_prices() if p.model == model), None)
+    value: float | None = getattr(row, field, None) if row else None
+    return value
 
 
-def _pair_price_ratio(c: Claimable, apis: list[str]) -> Verdict:
-    field = _which_price(c)
-    a, b = apis[0], apis[1]
-    prices = [c.session.call("lookup_api_price", {"model": m})["price"] for m in (a, b)]
-    fields = [field] if field else ["input_usd_per_mtok", "output_usd_per_mtok"]
-    ratios = []
-    for f in fields:
-        if prices[0].get(f) is None or prices[1].get(f) is None:
-            continue
-        result = c.session.call("calculate", {"expression": f"{prices[0][f]} / {prices[1][f]}"})
-        ratios.append(result["value"]["mid"])
-    if not ratios:
-        raise Unverifiable("the compared prices are not listed")
-    claimed = as_ratio(c, c.cand.claimed)
-    if (ratios[0] < 1) != ((claimed.value or 0) < 1):
-        ratios = [c.session.calc(f"1 / {r!r}") for r in ratios]
-    verdict = c.session.judge(
-        claimed,
-        Amount(value=ratios[0], low=min(ratios), high=max(ratios), unit="ratio"),
-        c.spread,
-        f"{a} vs {b} list prices ({', '.join(f.split('_usd')[0] for f in fields)}): "
-        + ", ".join(f"{r:.3g}x" for r in ratios)
-        + ".",
-        caveats=["list API prices, which need not reflect the cost of running the model"],
-    )
-    if (a in _REASONERS) != (b in _REASONERS):
-        return misleading(
-            verdict,
-            "reasoning model vs chat model",
-            "a reasoning model spends many more output tokens per answer, so price per token "
-            "does not compare the cost of an answer.",
+def plan_api_price(b: Builder) -> None:
+    """Compare a per-million-token price with the model's API list price."""
+    claimed = b.cand.claimed
+    if claimed.unit == "USD":
+        # A dollar figure in a sentence about API prices is a price per million tokens.
+        b.claim_as(claimed.model_copy(update={"unit": "USD/Mtok"}))
+    model = subject(b, is_hosted)
+    looked = b.call("lookup_api_price", model=model)
+    field = _which_price(b)
+    for f in [field] if field else list(_FIELDS):
+        b.compare(
+            looked, f"price.{f}", f"{model}'s list {f.split('_usd')[0].replace('_', ' ')} price"
         )
-    return verdict
 
 
-def plan_price_ratio(c: Claimable) -> Verdict:
-    """Check an API price ratio from list prices, pairing reasoning models with reasoning ones."""
-    if c.cand.claimed.unit in {"USD/Mtok", "USD"}:
-        return plan_api_price(c)
-    apis = _sentence_apis(c)
-    if len(apis) >= 2:
-        return _pair_price_ratio(c, apis)
-    subjects, comparators = _api_models(c)
-    if not subjects or not comparators:
-        raise Unverifiable("the claim does not name two hosted models with known API prices")
-    ratios = []
-    for s in subjects:
-        for m in comparators:
-            if (s in _REASONERS) != (m in _REASONERS):
-                continue
-            num, _ = _blended(c, s)
-            den, _ = _blended(c, m)
-            result = c.session.call("calculate", {"expression": f"({num})/({den})"})
-            ratios.append((result["value"]["mid"], f"{s}/{m}"))
-    if not ratios:
-        raise Unverifiable("no like-for-like pair of hosted models to compare")
-    low, high = min(ratios)[0], max(ratios)[0]
-    mid = sorted(r for r, _ in ratios)[len(ratios) // 2]
-    pairs = ", ".join(f"{name} {r:.2g}" for r, name in ratios)
-    return c.session.judge(
-        as_ratio(c, c.cand.claimed),
-        Amount(value=mid, low=low, high=high, unit="ratio"),
-        c.spread,
-        f"blended list prices (3 input : 1 output tokens): {pairs}.",
-        caveats=["list API prices, which need not reflect the cost of running the model"],
+def _sentence_apis(b: Builder) -> list[str]:
+    """Return (and ground) the hosted models the sentence names, in order; with one named, the
+    other side of the comparison is the one model the sentence before names."""
+    s, e = b.cand.sentence
+    names: list[str] = []
+    for m in b.ctx.mentions:
+        if s <= m.start < e and is_hosted(m) and m.key not in names:
+            names.append(m.key)
+            b.ground(m.text, m.key, "named")
+    if len(names) == 1:
+        start = previous_sentence_start(b)
+        before = [m for m in b.ctx.mentions if start <= m.start < s and is_hosted(m)]
+        others = {m.key for m in before} - set(names)
+        if len(others) == 1:
+            other = next(m for m in before if m.key in others)
+            names.append(other.key)
+            b.ground(other.text, other.key, "anaphor")
+    return names
+
+
+def _pair_ratio(b: Builder, apis: list[str]) -> None:
+    """Compare a ratio of two hosted models' list prices, field by field."""
+    field = _which_price(b)
+    first, second = apis[0], apis[1]
+    a = b.call("lookup_api_price", model=first)
+    c = b.call("lookup_api_price", model=second)
+    below_one = b.below_one()
+    for f in [field] if field else list(_FIELDS):
+        pa, pc = _price(first, f), _price(second, f)
+        if not pa or not pc:
+            continue
+        # A ratio is stated either way round ("9x cheaper", "1/9th the price").
+        swap = (pa / pc < 1) != below_one
+        num, den = (c, a) if swap else (a, c)
+        ratio = b.calc("x1 / x2", x1=num.ref(f"price.{f}"), x2=den.ref(f"price.{f}"))
+        what = f.split("_usd")[0].replace("_", " ")
+        names = (second, first) if swap else (first, second)
+        b.compare(ratio, label=f"{names[0]} / {names[1]} list {what} price", unit="ratio")
+    if (first in _REASONERS) != (second in _REASONERS):
+        b.frame(
+            "reasoning_vs_chat",
+            "a reasoning model spends many more output tokens per answer, so price per token "
+            "does not compare the cost of an answer",
+        )
+    b.caveats.append("list API prices, which need not reflect the cost of running the model")
+
+
+def _blended(b: Builder, model: str) -> Handle:
+    looked = b.call("lookup_api_price", model=model)
+    return b.calc(
+        "(3 * x1 + x2) / 4",
+        x1=looked.ref("price.input_usd_per_mtok"),
+        x2=looked.ref("price.output_usd_per_mtok"),
     )
 
 
-PRICE_PLANS = {"price_ratio": plan_price_ratio}
+def plan_price_ratio(b: Builder) -> None:
+    """Compare an API price ratio with list prices, pairing reasoning models with reasoning ones."""
+    if b.cand.claimed.unit in {"USD/Mtok", "USD"}:
+        plan_api_price(b)
+        return
+    as_ratio(b)
+    apis = _sentence_apis(b)
+    if len(apis) >= 2:
+        _pair_ratio(b, apis)
+        return
+    subjects, comparators = _families(b)
+    pairs = [
+        (s, m) for s in subjects for m in comparators if (s in _REASONERS) == (m in _REASONERS)
+    ]
+    if not pairs:
+        raise Unplannable("the claim does not name two hosted models with known API prices")
+    inverse = b.below_one()
+    for s, m in pairs:
+        num, den = _blended(b, s), _blended(b, m)
+        if not inverse:
+            num, den = den, num
+        ratio = b.calc("x1 / x2", x1=num.ref(), x2=den.ref())
+        b.compare(ratio, label=f"{s} vs {m} blended list price (3 input : 1 output)", unit="ratio")
+    b.caveats.append("list API prices, which need not reflect the cost of running the model")
+
+
+def _families(b: Builder) -> tuple[list[str], list[str]]:
+    """Return the article subject's hosted models and the comparators the sentence's names imply
+    ("OpenAI" -> GPT-4o and o1); an inferred pairing, never enough to refute."""
+    sentence = b.sentence.lower()
+    comparators: list[str] = []
+    for word, models in _API_FAMILIES.items():
+        if re.search(rf"\b{re.escape(word)}\b", sentence):
+            comparators += [m for m in models if m not in comparators]
+    subject_key = b.ctx.subject or ""
+    subjects = _SUBJECT_API.get(subject_key, [])
+    if subjects and comparators:
+        b.ground("the article's subject", subject_key, "inferred")
+    return subjects, comparators
+
+
+PRICE_PLANS: dict[str, Callable[[Builder], None]] = {"price_ratio": plan_price_ratio}

@@ -2,7 +2,8 @@
 
 "2,048 GPUs for two months comes to roughly 3 million GPU-hours", "at $2 an hour that is more
 than $200 million", "at the card's 700-watt rating, that is about 21.6 gigawatt-hours": the
-premises are taken as written and the conclusion is recomputed from them with the tools.
+premises are taken as written and the conclusion is recomputed from them, so the subject is the
+article's own arithmetic and needs no outside record.
 """
 
 from __future__ import annotations
@@ -10,217 +11,229 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flopcheck.engine.report import Amount, Verdict
-from flopcheck.rules.claimable import Claimable
-from flopcheck.rules.plans import run_cost
-from flopcheck.rules.plans_hardware import TOOL_PRECISION, chips_of, precisions_of
+from flopcheck.rules.builder import Builder, Unplannable
+from flopcheck.rules.grounding import hardware_of, run_subject
+from flopcheck.rules.plans_hardware import chip, chips_of, plan_spec, precisions_of
+from flopcheck.rules.plans_runs import lookup, record
 from flopcheck.rules.quantities import Quantity
-from flopcheck.rules.verify import Unverifiable
+from flopcheck.tools.arithmetic import VARIABLES
+
+# A figure may follow from the figures before it in more than one way; the nearest are tried.
+_MAX_READINGS = 4
 
 
-def plan_cluster_written(c: Claimable) -> Verdict:
+def _article(b: Builder) -> None:
+    b.ground("the article's own figures", None, "article")
+
+
+def plan_cluster_written(b: Builder) -> None:
     """Recompute accelerators x wall-clock <-> accelerator-hours from the sentence's premises."""
-    cluster: dict[str, Any] = c.cand.detail["cluster"]
+    _article(b)
+    cluster: dict[str, Any] = b.cand.detail["cluster"]
     conclusion: Quantity = cluster["conclusion"]
     if conclusion.kind == "gpu_hours":
-        terms, parts = [], []
+        terms = []
         for count, time in cluster["pairs"]:
-            days = c.session.convert(time.value, time.unit, "days")
-            result = c.session.call(
-                "cluster_time", {"accelerator_count": count.value, "days": days}
-            )
-            terms.append(repr(result["value"]["mid"]))
-            parts.append(result["formula"])
-        total = c.session.calc(" + ".join(terms)) if len(terms) > 1 else float(terms[0])
-        return c.session.judge(
-            c.cand.claimed,
-            Amount(value=total, unit="GPU-hours"),
-            c.spread,
-            f"{' + '.join(parts)}; total {total:,.0f} accelerator-hours.",
-        )
+            days = b.call("convert_units", value=time.value, from_unit=time.unit, to_unit="days")
+            terms.append(b.call("cluster_time", accelerator_count=count.value, days=days.ref()))
+        if len(terms) == 1:
+            b.compare(terms[0], label="accelerators x days x 24 from the stated figures")
+            return
+        if len(terms) > len(VARIABLES):
+            raise Unplannable("too many clusters in one sentence to add up")
+        names = VARIABLES[: len(terms)]
+        total = b.calc(" + ".join(names), **{n: t.ref() for n, t in zip(names, terms, strict=True)})
+        b.compare(total, label="the stated clusters' hours added up", unit="accelerator-hours")
+        return
     count, _ = cluster["pairs"][0]
     hours: Quantity = cluster["hours"]
-    result = c.session.call(
-        "cluster_time", {"accelerator_count": count.value, "accelerator_hours": hours.value}
-    )
-    days = result["value"]["mid"]
-    return c.session.judge(
-        c.cand.claimed,
-        Amount(value=c.session.convert(days, "days", conclusion.unit), unit=conclusion.unit),
-        c.spread,
-        f"{result['formula']}.",
-    )
+    days = b.call("cluster_time", accelerator_count=count.value, accelerator_hours=hours.value)
+    b.compare(days, label="the stated hours over the stated cluster")
 
 
-def plan_cost_written(c: Claimable) -> Verdict:
+def plan_cost_written(b: Builder) -> None:
     """Recompute a rental cost from the hours and hourly price the article states."""
-    rate: Quantity = c.cand.detail["rate"]
-    hours: Quantity = c.cand.detail["gpu_hours"]
-    result = c.session.call(
-        "training_cost", {"accelerator_hours": hours.value, "usd_per_accelerator_hour": rate.value}
+    _article(b)
+    rate: Quantity = b.cand.detail["rate"]
+    hours: Quantity = b.cand.detail["gpu_hours"]
+    cost = b.call(
+        "training_cost", accelerator_hours=hours.value, usd_per_accelerator_hour=rate.value
     )
-    cost = result["value"]["mid"]
-    return c.session.judge(
-        c.cand.claimed,
-        Amount(value=cost, unit="USD"),
-        c.spread,
-        f"{result['formula']}.",
-        caveats=["rental cost of those hours only: excludes research, staff, data and capex"],
-    )
+    b.compare(cost, label="the stated hours at the stated price")
+    b.caveats.append("rental cost of those hours only: excludes research, staff, data and capex")
 
 
-def plan_energy_written(c: Claimable) -> Verdict:
+def plan_energy_written(b: Builder) -> None:
     """Recompute energy from the hours and per-accelerator power the article states."""
-    power: Quantity = c.cand.detail["power"]
-    hours: Quantity = c.cand.detail["gpu_hours"]
-    chips = chips_of(c)
-    if not chips:
-        raise Unverifiable("the energy figure names no accelerator")
-    watts = c.session.convert(power.value, power.unit, "W")
-    result = c.session.call(
-        "energy",
-        {
-            "accelerator_hours": hours.value,
-            "accelerator": chips[0],
-            "power_w": watts,
-            "pue": 1.0,
-            "server_overhead": 1.0,
-        },
-    )
-    kwh = result["value"]["mid"]
-    claimed = c.cand.claimed
-    as_claimed = c.session.call(
-        "convert_units", {"value": kwh, "from_unit": "kWh", "to_unit": claimed.unit}
-    )["value"]["mid"]
-    return c.session.judge(
-        claimed,
-        Amount(value=as_claimed, unit=claimed.unit),
-        c.spread,
-        f"{result['formula']} = {as_claimed:.3g} {claimed.unit} (accelerators alone).",
-    )
+    _article(b)
+    power: Quantity = b.cand.detail["power"]
+    hours: Quantity = b.cand.detail["gpu_hours"]
+    kilowatts = b.call("convert_units", value=power.value, from_unit=power.unit, to_unit="kW")
+    energy = b.calc("x1 * x2", x1=hours.value, x2=kilowatts.ref())
+    b.compare(energy, label="the stated hours at the stated power (accelerators alone)", unit="kWh")
 
 
-def plan_serving_written(c: Claimable) -> Verdict:
+def plan_serving_written(b: Builder) -> None:
     """Recompute a price per million tokens from an hourly price and a token throughput."""
-    rate: Quantity = c.cand.detail["rate"]
-    throughput: Quantity = c.cand.detail["throughput"]
-    per_mtok = c.session.calc(f"{rate.value!r} / ({throughput.value!r} * 3600) * 1e6")
-    return c.session.judge(
-        c.cand.claimed,
-        Amount(value=per_mtok, unit="USD/Mtok"),
-        c.spread,
-        f"${rate.value:g}/hour / ({throughput.value:,.0f} tokens/s x 3600 s) x 1e6 = "
-        f"${per_mtok:.3g} per million tokens.",
-        caveats=["rental price over throughput: excludes idle time, margins and overheads"],
-    )
+    _article(b)
+    rate: Quantity = b.cand.detail["rate"]
+    throughput: Quantity = b.cand.detail["throughput"]
+    per_mtok = b.calc("x1 / (x2 * 3600) * 1e6", x1=rate.value, x2=throughput.value)
+    b.compare(per_mtok, label="the stated hourly price over the stated throughput", unit="USD/Mtok")
+    b.caveats.append("rental price over throughput: excludes idle time, margins and overheads")
 
 
-def _instead_of(c: Claimable) -> float | None:
+def _instead_of(b: Builder) -> float | None:
     """Return the USD amount the claim is contrasted with ("$4 million instead of $40m")."""
-    after = c.text[c.cand.anchor[1] : c.cand.sentence[1]]
+    after = b.text[b.cand.anchor[1] : b.cand.sentence[1]]
     m = re.match(r"\s*instead of\s+", after)
     if not m:
         return None
-    for q in c.cand.operands:
-        if q.kind == "currency" and q.start == c.cand.anchor[1] + m.end():
+    for q in b.cand.operands:
+        if q.kind == "currency" and q.start == b.cand.anchor[1] + m.end():
             return q.value
     return None
 
 
-def counterfactual_cost(c: Claimable) -> Verdict:
+def counterfactual_cost(b: Builder) -> None:
     """Check a hypothetical cost: a baseline cost scaled by a precision or hardware switch."""
-    model = c.subject_run()
-    run = c.run(model)
-    precisions = [p for p in precisions_of(c) if p != run.get("precision")]
-    if precisions and run.get("precision") and run.get("accelerator"):
-        base = run_cost(c, model)
-        result = c.session.call(
-            "compare_accelerators",
-            {
-                "a": run["accelerator"],
-                "b": run["accelerator"],
-                "precision_a": run["precision"],
-                "precision_b": TOOL_PRECISION.get(precisions[0], precisions[0]),
-            },
-        )
-        ratio = result["value"]["mid"]
-        low, high = sorted((base, c.session.calc(f"{base!r} * {ratio!r}")))
-        return c.session.judge(
-            c.cand.claimed,
-            Amount(value=high, low=low, high=high, unit="USD"),
-            c.spread,
-            f"{model} at {precisions[0].upper()} instead of {run['precision'].upper()}: at most "
-            f"{ratio:.2g}x the ${base:,.0f} ({result['formula']}), since only part of the work "
-            "runs at low precision.",
-        )
-    named = [m.key for m in c.ctx.within(*c.cand.sentence, "accelerator")]
-    others = [c.run(m).get("accelerator") for m in c.models() if m != model]
-    targets = named or [a for a in others if a]
-    if not run.get("accelerator") or not targets:
-        raise Unverifiable("a hypothetical cost with no hardware or precision switch to recompute")
-    result = c.session.call("compare_accelerators", {"a": run["accelerator"], "b": targets[0]})
-    speed = result["value"]["mid"]
-    contrast = _instead_of(c)
+    if precisions_of(b):
+        _precision_switch(b)
+        return
+    source, target = _switch(b)
+    speed = b.call("compare_accelerators", a=source, b=target)
+    contrast = _instead_of(b)
+    b.caveats.append("assumes the same price per accelerator-hour and the same utilization")
     if contrast:
-        # The claim's own baseline ("instead of $40m") scaled the way the claim scales it:
-        # a cheaper alternative divides by the faster chip's speed-up.
-        cheaper = (c.cand.claimed.value or 0) < contrast
-        factor = speed if (speed < 1) == cheaper else c.session.calc(f"1 / {speed!r}")
-        expected = c.session.calc(f"{contrast!r} * {factor!r}")
-        return c.session.judge(
-            c.cand.claimed,
-            Amount(value=expected, unit="USD"),
-            c.spread,
-            f"${contrast:,.0f} x {factor:.3g} ({result['formula']}) = ${expected:,.0f}: the "
-            "hardware changes the cost by the ratio of dense peaks at most.",
-            caveats=["assumes the same price per accelerator-hour and the same utilization"],
+        # The claim's own baseline ("instead of $40m") scaled the way the claim scales it: a
+        # cheaper alternative multiplies by the slower chip's share of the faster one's peak.
+        cheaper = (b.cand.claimed.value or 0) < contrast
+        slower = (chip(source).dense_peak_tflops.bf16 or 0) < (
+            chip(target).dense_peak_tflops.bf16 or 0
         )
-    base = run_cost(c, model)
-    return c.session.judge(
-        c.cand.claimed,
-        Amount(value=c.session.calc(f"{base!r} * {speed!r}"), unit="USD"),
-        c.spread,
-        f"{model}'s ${base:,.0f} x {speed:.3g} ({result['formula']}) = ${base * speed:,.0f}.",
-        caveats=["assumes the same price per accelerator-hour and the same utilization"],
-        confidence=0.6,
+        expected = b.calc(
+            "x1 * x2" if cheaper == slower else "x1 / x2", x1=contrast, x2=speed.ref()
+        )
+        b.ground("the article's own baseline", None, "article")
+        label = "the stated baseline scaled by the ratio of dense peaks"
+        b.compare(expected, label=label, unit="USD")
+        return
+    run_id = run_subject(b)
+    if not record(run_id).reported_cost_usd:
+        raise Unplannable(f"{run_id} has no reported cost to scale")
+    s1 = lookup(b, run_id, estimates=True)
+    scaled = b.calc("x1 * x2", x1=s1.ref("run.reported_cost_usd.value"), x2=speed.ref())
+    b.compare(scaled, label=f"{run_id}'s cost scaled by the ratio of dense peaks", unit="USD")
+
+
+def _precision_switch(b: Builder) -> None:
+    """The run's reported cost, up to that cost scaled by its peak at another precision."""
+    run_id = run_subject(b)
+    run = record(run_id)
+    precisions = [p for p in precisions_of(b) if p != run.precision]
+    if not precisions or not run.precision or not run.accelerator:
+        raise Unplannable("a hypothetical cost with no precision switch to recompute")
+    if not run.reported_cost_usd:
+        raise Unplannable(f"{run_id} has no reported cost to scale")
+    s1 = lookup(b, run_id)
+    ratio = b.call(
+        "compare_accelerators",
+        a=run.accelerator,
+        b=run.accelerator,
+        precision_a=run.precision,
+        precision_b=precisions[0],
     )
+    scaled = b.calc("x1 * x2", x1=s1.ref("run.reported_cost_usd.value"), x2=ratio.ref())
+    between = b.call(
+        "span", low=s1.ref("run.reported_cost_usd.value"), high=scaled.ref(), unit="USD"
+    )
+    b.compare(
+        between,
+        label=f"{run_id}'s cost, up to its cost scaled by the {precisions[0].upper()} peak",
+    )
+    b.caveats.append("only part of the work runs at low precision, so the real ratio is less")
 
 
-def plan_power_written(c: Claimable) -> Verdict:
+def _switch(b: Builder) -> tuple[str, str]:
+    """Return the hardware a hypothetical moves from and to: that of the organisation or model
+    the sentence is about, and the chip it names (or the one another organisation it names
+    used), each grounded as the article states it."""
+    s, e = b.cand.sentence
+    mentions = [m for m in b.ctx.mentions if s <= m.start < e]
+    actors = [m for m in mentions if m.kind in ("org", "model")]
+    if not actors:
+        raise Unplannable("a hypothetical cost with no organisation or model to scale")
+    own = hardware_of(b, actors[0])
+    if own is None:
+        raise Unplannable(f"no hardware is known for {actors[0].text}")
+    b.ground(f"{actors[0].text}'s hardware", own[0], own[1])
+    named = [m for m in mentions if m.kind == "accelerator" and m.key != own[0]]
+    if named:
+        b.ground(named[0].text, named[0].key, "named")
+        return own[0], named[0].key
+    for m in actors[1:]:
+        if m.key == actors[0].key:
+            continue
+        other = hardware_of(b, m)
+        if other and other[0] != own[0]:
+            b.ground(f"{m.text}'s hardware", other[0], other[1])
+            return own[0], other[0]
+    raise Unplannable("a hypothetical cost with no hardware or precision switch to recompute")
+
+
+def plan_power_written(b: Builder) -> None:
     """Check a rated power against the chip's TDP, or a cluster's against count x TDP."""
-    power: Quantity = c.cand.detail["tdp"]
-    count: Quantity | None = c.cand.detail["count"]
-    chips = chips_of(c)
+    count: Quantity | None = b.cand.detail["count"]
+    if count is None:
+        plan_spec(b)
+        return
+    chips = chips_of(b)
     if not chips:
-        raise Unverifiable("the power figure names no accelerator")
-    record = c.session.call("lookup_accelerator", {"name": chips[0]})["accelerator"]
-    if record["tdp_w"] is None:
-        raise Unverifiable(f"no TDP is published for {record['id']}")
-    watts = float(record["tdp_w"])
-    what = f"{record['id']} TDP {watts:g} W"
-    if count is not None:
-        watts = c.session.calc(f"{count.value!r} * {watts!r}")
-        what = f"{count.value:,.0f} x {what}"
-    expected = c.session.convert(watts, "W", power.unit)
-    return c.session.judge(
-        c.cand.claimed,
-        Amount(value=expected, unit=power.unit),
-        c.spread,
-        f"{what} = {expected:.4g} {power.unit} (accelerators alone, at rated power).",
-    )
+        raise Unplannable("the power figure names no accelerator")
+    if chip(chips[0]).tdp_w is None:
+        raise Unplannable(f"no TDP is published for {chip(chips[0]).id}")
+    looked = b.call("lookup_accelerator", accelerator=chips[0])
+    total = b.calc("x1 * x2", x1=count.value, x2=looked.ref("accelerator.tdp_w"))
+    b.compare(total, label=f"{count.value:,.0f} x {chip(chips[0]).id}'s rated power", unit="W")
 
 
-def written_plan(c: Claimable) -> Verdict | None:
-    """Return the verdict of a written-out derivation, or None when the claim has none."""
-    detail = c.cand.detail
-    if "cluster" in detail:
-        return plan_cluster_written(c)
-    if "tdp" in detail:
-        return plan_power_written(c)
-    if "throughput" in detail:
-        return plan_serving_written(c)
-    if "rate" in detail:
-        return plan_cost_written(c)
-    if "power" in detail:
-        return plan_energy_written(c)
-    return None
+def plan_table_ratio(b: Builder) -> None:
+    """Recompute a table's relation cell ("~4.5x cheaper") from the two figures beside it."""
+    _article(b)
+    a, c = b.cand.detail["table_ratio"]
+    first, second = (a, c) if (a.value / c.value < 1) == b.below_one() else (c, a)
+    ratio = b.calc("x1 / x2", x1=first.value, x2=second.value)
+    b.compare(ratio, label="the ratio of the row's own figures", unit="ratio")
+
+
+def plan_derived(b: Builder) -> None:
+    """Recompute a figure the article derives from figures it gave just before."""
+    _article(b)
+    for d in b.cand.detail["derivations"][:_MAX_READINGS]:
+        names = dict(zip(VARIABLES, d.values, strict=False))
+        result = b.calc(d.expression, **names)
+        b.compare(result, label=d.text, unit=b.cand.claimed.unit)
+
+
+def written_plan(b: Builder) -> bool:
+    """Build the program of a written-out derivation; False when the claim has none.
+
+    Args:
+        b: the claim.
+    """
+    detail = b.cand.detail
+    plans = {
+        "spec": plan_spec,
+        "derivations": plan_derived,
+        "table_ratio": plan_table_ratio,
+        "cluster": plan_cluster_written,
+        "tdp": plan_power_written,
+        "throughput": plan_serving_written,
+        "rate": plan_cost_written,
+        "power": plan_energy_written,
+    }
+    for key, plan in plans.items():
+        if key in detail:
+            plan(b)
+            return True
+    return False

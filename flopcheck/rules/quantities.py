@@ -33,7 +33,7 @@ dash standing for a tilde ("a total of -2.7M GPU hours").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import NamedTuple
 
@@ -377,8 +377,50 @@ def find_quantities(text: str) -> list[Quantity]:
     for m in _master().finditer(text):
         handler = _HANDLERS.get(m.lastgroup or "")
         if handler is not None:
-            found += handler(text, m)
+            found += [_per_unit(text, _other_currency(text, q)) for q in handler(text, m)]
     return found
+
+
+_PER_UNIT = re.compile(rf"{SP}*(?:/|(?i:per){SP}+){SP}*(?P<unit>[A-Za-z][A-Za-z0-9]*)\b")
+# Units a rate is written per: energy, distance, mass and data (a price per hour is read above).
+_PER_DIMENSIONS = frozenset({"energy", "distance", "mass", "data"})
+_RATE_KINDS = frozenset({"mass", "energy", "currency", "power", "data"})
+_CURRENCY_WORDS = re.compile(rf"{SP}*(?P<cur>RMB|CNY|yuan|EUR|euros?|GBP)\b")
+_CURRENCY_CODES = {"rmb": "CNY", "cny": "CNY", "yuan": "CNY", "eur": "EUR", "euro": "EUR",
+                   "euros": "EUR", "gbp": "GBP"}  # fmt: skip
+_CURRENCY_SIGNS = {"€": "EUR", "£": "GBP", "¥": "CNY"}
+
+
+def _other_currency(text: str, q: Quantity) -> Quantity:
+    """Read a bare number as money in a currency other than dollars: "110,000 RMB", "€0.20"."""
+    if q.kind != "number":
+        return q
+    sign = _CURRENCY_SIGNS.get(text[q.start - 1 : q.start]) if q.start else None
+    if sign:
+        return replace(q, start=q.start - 1, text=text[q.start - 1 : q.end], unit=sign,
+                       kind="currency")  # fmt: skip
+    m = _CURRENCY_WORDS.match(text, q.end)
+    if m is None:
+        return q
+    code = _CURRENCY_CODES[m.group("cur").lower()]
+    return replace(q, end=m.end(), text=text[q.start : m.end()], unit=code, kind="currency")
+
+
+def _per_unit(text: str, q: Quantity) -> Quantity:
+    """Extend a figure over the unit it is written per: "388 gCO2/kWh", "$0.08/kWh"."""
+    if q.kind not in _RATE_KINDS or "/" in q.unit:
+        return q
+    m = _PER_UNIT.match(text, q.end)
+    if m is None:
+        return q
+    try:
+        unit = lookup_unit(m.group("unit"))
+    except ToolInputError:
+        return q
+    if unit.dimension not in _PER_DIMENSIONS:
+        return q
+    return replace(q, end=m.end(), text=text[q.start : m.end()], unit=f"{q.unit}/{unit.symbol}",
+                   kind="rate")  # fmt: skip
 
 
 def find_precisions(text: str) -> list[PrecisionMention]:

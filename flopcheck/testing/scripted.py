@@ -15,13 +15,10 @@ import json
 from functools import cache
 from typing import Any
 
-from flopcheck.engine.program import ClaimedAmount, Program, Written
 from flopcheck.llm.formats import SUBMIT
 from flopcheck.llm.shape import without_span
 from flopcheck.prompts import find_article, opening
 from flopcheck.testing.fake_llm import completion, tool_call
-
-_NO_PROGRAM = "the rules backend wrote no program for this claim"
 
 
 @cache
@@ -33,23 +30,8 @@ def programs(article: str) -> tuple[dict[str, Any], ...]:
     """
     from flopcheck.plugin.checker import check_rules
 
-    written = []
-    for claim in check_rules(article).claims:
-        program = claim.program
-        if program is None:
-            program = Program(
-                quote=claim.quote,
-                start=claim.start,
-                end=claim.end,
-                kind=claim.kind,
-                claimed=ClaimedAmount(
-                    **claim.claimed.model_dump(),
-                    written=Written(literal=claim.quote[:80], hedged=False, bound=None),
-                ),
-                unverifiable=_NO_PROGRAM,
-            )
-        written.append(without_span(program))
-    return tuple(written)
+    claims = check_rules(article).claims
+    return tuple(without_span(c.program) for c in claims if c.program is not None)
 
 
 def answer(request: dict[str, Any], *, fence_json: bool = False) -> dict[str, Any]:

@@ -7,6 +7,7 @@ numbers filled in), ``assumptions`` and ``sources``; tool-specific fields come a
 from __future__ import annotations
 
 import math
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -15,6 +16,15 @@ from flopcheck.errors import ToolInputError
 # Largest magnitude any calculator accepts or returns; far above any real compute figure
 # (1e30 FLOP is ~100,000x today's largest runs) yet far below float overflow.
 MAX_MAGNITUDE = 1e40
+
+# Argument types whose ranges are part of the JSON schema (`exclusiveMinimum`, `maximum`), so a
+# model sees them before it calls and pydantic enforces them before a calculator runs.
+PositiveNumber = Annotated[float, Field(gt=0, le=MAX_MAGNITUDE, allow_inf_nan=False)]
+"""A count or quantity that must be greater than zero (parameters, tokens, hours, prices)."""
+FiniteNumber = Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False)]
+"""Any finite number of sane magnitude (a claimed or computed value)."""
+Fraction = Annotated[float, Field(gt=0, le=1)]
+"""A fraction in (0, 1], such as an MFU or a goodput."""
 
 
 class Args(BaseModel):
@@ -76,48 +86,11 @@ class ToolResult(BaseModel):
     formula: str = Field(description="the derivation with the numbers filled in")
     assumptions: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
-
-
-def finite(x: float, what: str) -> float:
-    """Return ``x`` if it is finite and of sane magnitude; raise a fixable error otherwise.
-
-    Args:
-        x: the number to check.
-        what: its name in the error message.
-    """
-    if not math.isfinite(x):
-        raise ToolInputError(f"{what} must be a finite number, got {x!r}")
-    if abs(x) > MAX_MAGNITUDE:
-        raise ToolInputError(
-            f"{what} = {x:g} is absurdly large; check the units (max {MAX_MAGNITUDE:g})"
-        )
-    return x
-
-
-def positive(x: float, what: str) -> float:
-    """Return ``x`` if it is a finite, positive, sane magnitude; raise a fixable error otherwise.
-
-    Args:
-        x: the number to check.
-        what: its name in the error message, e.g. "active_params".
-    """
-    if finite(x, what) <= 0:
-        raise ToolInputError(f"{what} must be greater than zero, got {x:g}")
-    return x
-
-
-def fraction(x: float, what: str) -> float:
-    """Return ``x`` if it lies in (0, 1]; raise a fixable error otherwise.
-
-    Args:
-        x: the number to check, e.g. an MFU.
-        what: its name in the error message.
-    """
-    positive(x, what)
-    if x > 1:
-        hint = f" (did you mean {x / 100:g}?)" if x <= 100 else ""
-        raise ToolInputError(f"{what} is a fraction in (0, 1], got {x:g}{hint}")
-    return x
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="inputs that are probably wrong (37 parameters is not a model); the value "
+        "is computed anyway",
+    )
 
 
 def fmt(x: float) -> str:

@@ -12,7 +12,11 @@ Grammar (usual precedence; ``^`` binds tighter than a sign and groups right to l
     term  := unary (("*" | "/") unary)*
     unary := ("+" | "-") unary | power
     power := atom ("^" unary)?
-    atom  := NUMBER | "(" expr ")"
+    atom  := NUMBER | NAME | "(" expr ")"
+
+NAME is one of the variables ``x1`` to ``x4``, given as numeric arguments, so that a claim
+program can compute with figures from earlier steps ("x1 / x2" with ``x1`` and ``x2``
+referenced) without writing them into the string.
 """
 
 from __future__ import annotations
@@ -29,13 +33,16 @@ from flopcheck.tools._results import MAX_MAGNITUDE, Args, ToolResult, Value
 from flopcheck.tools.numbers import LIMIT, literal_scale, literal_value, number_pattern
 
 MAX_LENGTH = 500
+_MAX_UNIT = 40
 MAX_DEPTH = 40
 _LOG10_MAX = math.log10(MAX_MAGNITUDE)
 # Other spellings of the operators + - * / ^ ( ).
 _ALIASES = {"−": "-", "×": "*", "·": "*", "x": "*", "X": "*", "÷": "/", "**": "^"}
 _TOKEN_RE = re.compile(
-    rf"\s*(?:(?P<num>{number_pattern(products=False)})|(?P<op>\*\*|[-+*/^×xX·÷−()]))"
+    rf"\s*(?:(?P<var>\bx[1-4]\b)|(?P<num>{number_pattern(products=False)})"
+    r"|(?P<op>\*\*|[-+*/^×xX·÷−()]))"
 )
+VARIABLES = ("x1", "x2", "x3", "x4")
 _VALUE_END = ("num", ")")
 _VALUE_START = ("num", "(", "-", "+")
 
@@ -81,17 +88,25 @@ def _unexpected(expr: str, at: int) -> ToolInputError:
     return ToolInputError(f"cannot read {where}: use numbers, + - * / ^ and parentheses")
 
 
-def _tokenize(expr: str) -> list[_Token]:
+def _tokenize(expr: str, variables: dict[str, float]) -> list[_Token]:
     """Return the tokens of ``expr``; raise on anything that is not a number or an operator.
 
     Args:
         expr: the expression.
+        variables: the values of the names x1-x4 that the caller gave.
     """
     tokens: list[_Token] = []
     pos = 0
     while (m := _TOKEN_RE.match(expr, pos)) is not None:
         pos = m.end()
-        if m.group("num") is not None:
+        name = m.group("var")
+        if name is not None:
+            if name not in variables:
+                raise ToolInputError(
+                    f"the expression uses {name!r} but no value was given for it; pass {name}"
+                )
+            tokens.append(_Token("num", name, _checked(variables[name])))
+        elif m.group("num") is not None:
             tokens.append(
                 _Token(
                     "num",
@@ -339,8 +354,13 @@ class CalculateArgs(Args):
 
     expression: str = Field(
         description="arithmetic on numbers only, e.g. '2.788M * 2', '6 * 37B * 14.8T', "
-        f"'$5.328M + $0.238M', '3.49 x 10^6 * 365'; at most {MAX_LENGTH} characters"
+        f"'$5.328M + $0.238M', '3.49 x 10^6 * 365', or on the variables x1-x4: 'x1 / x2'; at most "
+        f"{MAX_LENGTH} characters"
     )
+    x1: float | None = Field(default=None, description="value of the name x1 in the expression")
+    x2: float | None = Field(default=None, description="value of the name x2 in the expression")
+    x3: float | None = Field(default=None, description="value of the name x3 in the expression")
+    x4: float | None = Field(default=None, description="value of the name x4 in the expression")
 
 
 class CalculateResult(ToolResult):
@@ -354,6 +374,7 @@ def calculate(args: CalculateArgs) -> CalculateResult:
     """Evaluate + - * / ^ ( ) over numbers like 2,048, 2.788M, 3.8e25, $5.5M; no names or calls.
 
     Numbers may have comma groups, decimals, K/M/B/T suffixes or scale words ("5.5 million"),
+    or be the variables x1-x4, passed as arguments ("x1 / x2");
     e-notation ("3.8e25", "9e^17" = 9e17) and a "$"/"US$" sign; the result is in USD when one
     dollar factor remains ("$2 * 2.788M", not "$5.5M / $2"). "**" is "^", and "x" or "×"
     between two numbers multiplies.
@@ -368,7 +389,8 @@ def calculate(args: CalculateArgs) -> CalculateResult:
         raise ToolInputError(
             f"the expression has {len(expr)} characters (max {MAX_LENGTH}); split it into steps"
         )
-    tokens = _tokenize(expr)
+    given = {n: getattr(args, n) for n in VARIABLES if getattr(args, n) is not None}
+    tokens = _tokenize(expr, given)
     if not tokens:
         raise ToolInputError("the expression is empty; pass e.g. '2.788M * 2'")
     result = _Parser(tokens).run()
@@ -386,4 +408,44 @@ def calculate(args: CalculateArgs) -> CalculateResult:
         formula=" = ".join(steps),
         assumptions=_notes(tokens, result.usd),
         normalized=normalized,
+    )
+
+
+def calculate_value(expression: str) -> float:
+    """Return the value of an expression of numbers (raises ToolInputError when it has none).
+
+    Args:
+        expression: e.g. "4184 * 834".
+    """
+    return calculate(CalculateArgs(expression=expression)).value.mid
+
+
+class SpanArgs(Args):
+    """Arguments of span."""
+
+    low: float = Field(description="one end of the range")
+    high: float = Field(description="the other end of the range")
+    unit: str | None = Field(default=None, description="the unit of both ends, e.g. USD")
+
+
+class SpanResult(ToolResult):
+    """A range between two figures."""
+
+    value: Value = Field(description="low, mid (the midpoint) and high")
+
+
+def span(args: SpanArgs) -> SpanResult:
+    """A range between two figures (e.g. a cost at two precisions), to compare a claim with.
+
+    Args:
+        args: the two ends, in either order, and their unit.
+    """
+    unit = (args.unit or "").strip()
+    if len(unit) > _MAX_UNIT:
+        raise ToolInputError(f"unit is {len(unit)} characters; give a unit name such as 'USD'")
+    low, high = sorted((_checked(args.low), _checked(args.high)))
+    mid = (low + high) / 2
+    return SpanResult(
+        value=Value(low=low, mid=mid, high=high, unit=unit),
+        formula=f"between {_result_text(low)} and {_result_text(high)} {unit}".rstrip(),
     )

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field
 
 from flopcheck.errors import ToolInputError
-from flopcheck.tools._results import Args, ToolResult, Value, finite
+from flopcheck.tools._results import Args, FiniteNumber, ToolResult, Value
 
 # Articles round: "$5.5M" for $5.576M, "2.7M hours" for 2.664M. 10% absorbs one significant
 # figure of rounding at the first digit's scale without accepting a wrong ratio.
@@ -21,17 +21,22 @@ DEFAULT_TOLERANCE = 0.10
 
 
 class CompareClaimArgs(Args):
-    claimed: float = Field(description="the claimed value (or the low end of a claimed range)")
-    low: float = Field(description="low end of the computed range")
-    high: float = Field(description="high end of the computed range")
-    claimed_high: float | None = Field(
+    claimed: FiniteNumber = Field(
+        description="the claimed value (or the low end of a claimed range)"
+    )
+    low: FiniteNumber = Field(description="low end of the computed range (at most high)")
+    high: FiniteNumber = Field(description="high end of the computed range")
+    claimed_high: FiniteNumber | None = Field(
         default=None, description="high end when the claim is itself a range ('$40-100M')"
     )
-    mid: float | None = Field(
+    mid: FiniteNumber | None = Field(
         default=None, description="best estimate; default midpoint of low-high"
     )
     tolerance: float | None = Field(
-        default=None, description="relative slack on both ends, default 0.10 for rounding"
+        default=None,
+        ge=0,
+        lt=1,
+        description=f"relative slack on both ends, default {DEFAULT_TOLERANCE:g} for rounding",
     )
     bound: Literal["up_to", "at_least", "at_most", "over", "under"] | None = Field(
         default=None,
@@ -56,17 +61,16 @@ def compare_claim(args: CompareClaimArgs) -> CompareClaimResult:
         args: the claim, the computed range, and optionally the claim's high end and tolerance.
     """
     tol = DEFAULT_TOLERANCE if args.tolerance is None else args.tolerance
-    if not 0 <= tol < 1:
-        raise ToolInputError(f"tolerance is a fraction in [0, 1), got {tol:g}")
     claimed_low = args.claimed
     claimed_high = args.claimed if args.claimed_high is None else args.claimed_high
-    low, high = finite(args.low, "low"), finite(args.high, "high")
-    computed = Value.spread(low, (low + high) / 2, high, "")
-    finite(claimed_low, "claimed")
-    finite(claimed_high, "claimed_high")
+    if args.low > args.high:
+        raise ToolInputError(
+            f"low ({args.low:g}) is above high ({args.high:g}); pass the computed range in order"
+        )
     if claimed_high < claimed_low:
         raise ToolInputError("claimed_high must be at least claimed")
-    mid = computed.mid if args.mid is None else finite(args.mid, "mid")
+    computed = Value(low=args.low, mid=(args.low + args.high) / 2, high=args.high, unit="")
+    mid = computed.mid if args.mid is None else args.mid
     slack_low = computed.low - tol * abs(computed.low)
     slack_high = computed.high + tol * abs(computed.high)
     holds, partly = _holds(args.bound, claimed_low, claimed_high, computed, tol)

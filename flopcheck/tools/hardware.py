@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 
 from flopcheck.errors import ToolInputError
 from flopcheck.tools._results import Args, ToolResult, Value
@@ -10,25 +12,26 @@ from flopcheck.tools.names import resolve_accelerator
 from flopcheck.tools.tables import PRECISIONS, Accelerator, Precision, RentalPrice, rental_prices
 
 _PRECISION_ALIASES = {"fp32": "tf32", "float16": "fp16", "bfloat16": "bf16", "float8": "fp8"}
+# MFU and throughput are conventionally quoted against the 16-bit peak.
+DEFAULT_PRECISION: Precision = "bf16"
 
 
-def parse_precision(name: str | None, default: Precision = "bf16") -> Precision:
-    """Return a canonical precision name, or raise a fixable error.
+def canonical_precision(name: object) -> object:
+    """Return a precision spelling ("BF16", "bfloat16", "fp-8") as its canonical name.
+
+    Anything else is returned unchanged, for the enum's own validation to reject.
 
     Args:
-        name: e.g. "BF16", "fp8", "FP16"; None gives ``default``.
-        default: the precision to use when ``name`` is None.
+        name: the value given for a precision argument.
     """
-    if name is None:
-        return default
+    if not isinstance(name, str):
+        return name
     key = name.strip().lower().replace("-", "").replace(" ", "")
-    key = _PRECISION_ALIASES.get(key, key)
-    for p in PRECISIONS:
-        if key == p:
-            return p
-    raise ToolInputError(
-        f"unknown precision {name!r}; use one of {', '.join(PRECISIONS)}", list(PRECISIONS)
-    )
+    return _PRECISION_ALIASES.get(key, key)
+
+
+PrecisionArg = Annotated[Precision, BeforeValidator(canonical_precision)]
+"""A precision argument: an enum in the schema, forgiving of case and common aliases."""
 
 
 def supported_precisions(chip: Accelerator) -> list[Precision]:
@@ -81,7 +84,12 @@ def rental_price(chip: Accelerator) -> RentalPrice | None:
 
 
 class LookupAcceleratorArgs(Args):
-    name: str = Field(description="accelerator name, e.g. 'H800', 'A100 80GB', 'MI300X', 'TPU v4'")
+    # "name" was this argument's name before every tool said "accelerator"; Reports and
+    # planners written then still send it.
+    accelerator: str = Field(
+        description="accelerator name, e.g. 'H800', 'A100 80GB', 'MI300X', 'TPU v4'",
+        validation_alias=AliasChoices("accelerator", "name"),
+    )
 
 
 class AcceleratorResult(ToolResult):
@@ -97,7 +105,7 @@ def lookup_accelerator(args: LookupAcceleratorArgs) -> AcceleratorResult:
     Args:
         args: the accelerator name; generation names ("Hopper") resolve to their flagship.
     """
-    match = resolve_accelerator(args.name)
+    match = resolve_accelerator(args.accelerator)
     chip = match.record
     price = rental_price(chip)
     peaks = ", ".join(
@@ -118,8 +126,10 @@ def lookup_accelerator(args: LookupAcceleratorArgs) -> AcceleratorResult:
 class CompareAcceleratorsArgs(Args):
     a: str = Field(description="first accelerator (numerator), e.g. 'H100'")
     b: str = Field(description="second accelerator (denominator), e.g. 'A100'")
-    precision_a: str | None = Field(default=None, description="precision of a; default bf16")
-    precision_b: str | None = Field(
+    precision_a: PrecisionArg | None = Field(
+        default=None, description=f"precision of a; default {DEFAULT_PRECISION}"
+    )
+    precision_b: PrecisionArg | None = Field(
         default=None, description="precision of b; default the same as precision_a"
     )
 
@@ -144,11 +154,11 @@ def compare_accelerators(args: CompareAcceleratorsArgs) -> CompareAcceleratorsRe
     """Compare two accelerators' dense peak throughput: ratio a/b at the given precisions.
 
     Args:
-        args: the two chips and their precisions (b defaults to a's precision, a to bf16).
+        args: the two chips and their precisions (b defaults to a's precision).
     """
     ma, mb = resolve_accelerator(args.a), resolve_accelerator(args.b)
-    pa = parse_precision(args.precision_a)
-    pb = parse_precision(args.precision_b, default=pa)
+    pa = args.precision_a or DEFAULT_PRECISION
+    pb = args.precision_b or pa
     peak_a, peak_b = dense_peak_tflops(ma.record, pa), dense_peak_tflops(mb.record, pb)
     ratio = peak_a / peak_b
     side_a = PeakSide(

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import math
+
 from pydantic import Field
 
 from flopcheck.errors import ToolInputError
-from flopcheck.tools._results import Args, ToolResult, Value, fmt, positive
-from flopcheck.tools.hardware import dense_peak_tflops, parse_precision, rental_price
+from flopcheck.tools._results import Args, PositiveNumber, ToolResult, Value, fmt
+from flopcheck.tools.hardware import (
+    DEFAULT_PRECISION,
+    PrecisionArg,
+    dense_peak_tflops,
+    rental_price,
+)
 from flopcheck.tools.names import resolve_accelerator
+from flopcheck.tools.tables import Accelerator
 
 _BYTES_PER_PARAM = {"fp64": 8.0, "tf32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "fp4": 0.5}
 # Decode rarely reaches training-level utilization; 20-60% of peak spans published serving
@@ -16,19 +24,31 @@ INFERENCE_MFU = (0.2, 0.4, 0.6)
 
 
 class InferenceCostArgs(Args):
-    active_params: float = Field(description="parameters active per token")
+    active_params: PositiveNumber = Field(
+        description="parameters active per token, counted one by one (70e9 for 70B)"
+    )
     accelerator: str = Field(description="accelerator name, e.g. 'H100'")
-    usd_per_accelerator_hour: float | None = Field(
+    usd_per_accelerator_hour: PositiveNumber | None = Field(
         default=None, description="rental price; default: the accelerator's market range"
     )
-    batch_size: float | None = Field(
+    batch_size: PositiveNumber | None = Field(
         default=None, description="concurrent sequences; default: large enough to be compute-bound"
     )
-    precision: str | None = Field(
-        default=None, description="weights/compute precision, bf16 default"
+    precision: PrecisionArg | None = Field(
+        default=None, description=f"weights/compute precision; default {DEFAULT_PRECISION}"
     )
-    total_params: float | None = Field(
+    total_params: PositiveNumber | None = Field(
         default=None, description="total parameters (MoE): all must be read from memory"
+    )
+    accelerator_count: PositiveNumber | None = Field(
+        default=None,
+        description="accelerators holding one copy of the weights; default 1 (only memory fit "
+        "depends on it: per-accelerator throughput is the same when weights are sharded)",
+    )
+    kv_cache_gb_per_sequence: PositiveNumber | None = Field(
+        default=None,
+        description="KV-cache memory of one sequence in GB, to check memory fit at the batch "
+        "size; default not counted",
     )
 
 
@@ -37,6 +57,33 @@ class InferenceCostResult(ToolResult):
     compute_bound_tokens_per_second: float
     memory_bound_tokens_per_second_per_sequence: float
     crossover_batch_size: float = Field(description="batch above which decode is compute-bound")
+    memory_needed_gb: float = Field(description="weights plus KV cache at the batch size")
+    memory_available_gb: float = Field(description="memory of accelerator_count accelerators")
+
+
+def _memory_warning(
+    chip: Accelerator, count: float, weights_gb: float, kv_gb: float, batch: float
+) -> list[str]:
+    """Return a warning when weights and KV cache do not fit the accelerators' memory.
+
+    Args:
+        chip: the accelerator.
+        count: how many accelerators hold one copy of the weights.
+        weights_gb: the weights' size in GB.
+        kv_gb: the KV cache at the batch size, in GB.
+        batch: the batch size.
+    """
+    needed = weights_gb + kv_gb
+    if needed <= chip.memory_gb * count:
+        return []
+    kv = f" + KV cache {kv_gb:,.0f} GB at batch {batch:.0f}" if kv_gb else ""
+    fewest = math.ceil(needed / chip.memory_gb)
+    return [
+        f"does not fit: weights {weights_gb:,.0f} GB{kv} need {needed:,.0f} GB, but "
+        f"{count:g} x {chip.id} hold {chip.memory_gb * count:,.0f} GB; serving needs at least "
+        f"{fewest} accelerators (pass accelerator_count)"
+        + (", or a smaller batch" if kv_gb else "")
+    ]
 
 
 def inference_cost(args: InferenceCostArgs) -> InferenceCostResult:
@@ -46,13 +93,13 @@ def inference_cost(args: InferenceCostArgs) -> InferenceCostResult:
     Args:
         args: model size, accelerator, and optionally price, batch size, precision.
     """
-    n = positive(args.active_params, "active_params")
-    total = positive(args.total_params, "total_params") if args.total_params else n
+    n = args.active_params
+    total = args.total_params or n
     if total < n:
         raise ToolInputError("total_params must be at least active_params")
     match = resolve_accelerator(args.accelerator)
     chip = match.record
-    precision = parse_precision(args.precision)
+    precision = args.precision or DEFAULT_PRECISION
     peak = dense_peak_tflops(chip, precision) * 1e12
     weight_bytes = total * _BYTES_PER_PARAM[precision]
     bandwidth = chip.hbm_bandwidth_tb_s * 1e12
@@ -60,7 +107,7 @@ def inference_cost(args: InferenceCostArgs) -> InferenceCostResult:
     per_sequence_tps = bandwidth / weight_bytes
     crossover = compute_tps / per_sequence_tps
     if args.batch_size is not None:
-        batch = positive(args.batch_size, "batch_size")
+        batch = args.batch_size
         ceiling = min(compute_tps, batch * per_sequence_tps)
     else:
         batch, ceiling = crossover, compute_tps
@@ -73,7 +120,7 @@ def inference_cost(args: InferenceCostArgs) -> InferenceCostResult:
     assumptions = [match.note] if match.note else []
     sources = list(chip.sources)
     if args.usd_per_accelerator_hour is not None:
-        p = positive(args.usd_per_accelerator_hour, "usd_per_accelerator_hour")
+        p = args.usd_per_accelerator_hour
         prices = (p, p, p)
     else:
         row = rental_price(chip)
@@ -96,6 +143,11 @@ def inference_cost(args: InferenceCostArgs) -> InferenceCostResult:
         + (" (the compute-bound crossover)" if args.batch_size is None else ""),
         "KV-cache reads and prefill ignored: a lower bound on real serving cost",
     ]
+    kv_gb = (args.kv_cache_gb_per_sequence or 0.0) * batch
+    if args.kv_cache_gb_per_sequence is None:
+        assumptions.append("memory fit counts the weights only (no kv_cache_gb_per_sequence)")
+    count = args.accelerator_count or 1.0
+    weights_gb = weight_bytes / 1e9
     return InferenceCostResult(
         value=usd,
         formula=(
@@ -109,4 +161,7 @@ def inference_cost(args: InferenceCostArgs) -> InferenceCostResult:
         compute_bound_tokens_per_second=compute_tps,
         memory_bound_tokens_per_second_per_sequence=per_sequence_tps,
         crossover_batch_size=crossover,
+        memory_needed_gb=weights_gb + kv_gb,
+        memory_available_gb=chip.memory_gb * count,
+        warnings=_memory_warning(chip, count, weights_gb, kv_gb, batch),
     )

@@ -2,25 +2,30 @@
 
 The schema of a tool is generated from its pydantic argument model and its description from the
 calculator's docstring, so nothing is written twice. ``call`` never raises for bad input: errors
-a model can fix come back as ``{"error": ..., "error_type": ..., "suggestions": [...]}``.
+a model can fix come back as ``{"error": ..., "error_type": ..., "suggestions": [...]}``, and
+arguments of implausible magnitude (37 for 37B parameters) come back with ``warnings``.
 """
 
 from __future__ import annotations
 
 import copy
+import difflib
 import inspect
 import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, get_type_hints
+from typing import Any, Literal, get_type_hints
 
 from pydantic import BaseModel, ValidationError
 
 from flopcheck.errors import ToolInputError, UnknownNameError
 from flopcheck.tools import arithmetic, compare, energy, hardware, inference, runs, training, units
 from flopcheck.tools._results import Args, ToolResult
+from flopcheck.tools.magnitudes import magnitude_warnings
+
+ToolFormat = Literal["chat", "responses"]
 
 
 @dataclass(frozen=True)
@@ -37,13 +42,21 @@ class Tool:
         """Return the strict JSON schema of the tool's arguments."""
         return strict_schema(self.args_model)
 
+    @property
+    def title(self) -> str:
+        """Return a human-readable title, e.g. "Training compute"."""
+        return self.name.replace("_", " ").capitalize()
+
     def run(self, arguments: dict[str, Any]) -> ToolResult:
         """Validate ``arguments`` and run the calculator; raises on bad input.
 
         Args:
             arguments: the tool arguments as a JSON-like dict.
         """
-        return self.func(self.args_model.model_validate(arguments))
+        args = self.args_model.model_validate(arguments)
+        result = self.func(args)
+        result.warnings.extend(magnitude_warnings(args))
+        return result
 
 
 def _describe(func: Callable[..., Any]) -> str:
@@ -78,6 +91,7 @@ def tools() -> dict[str, Tool]:
         energy.energy,
         inference.inference_cost,
         arithmetic.calculate,
+        arithmetic.span,
         units.convert_units,
         compare.compare_claim,
     ]
@@ -128,12 +142,52 @@ def _error(message: str, error_type: str, suggestions: list[str] | None = None) 
     return {"error": message, "error_type": error_type, "suggestions": suggestions or []}
 
 
-def _validation_message(exc: ValidationError) -> str:
+def _error_text(err: Any) -> str:
+    message: str = err["msg"].removeprefix("Value error, ")
+    given = err.get("input")
+    limit = err.get("ctx", {}).get("le")
+    # A fraction given as a percentage is the commonest slip ("mfu": 40).
+    if limit == 1 and isinstance(given, int | float) and 1 < given <= 100:
+        message += f", got {given:g} (a fraction: did you mean {given / 100:g}?)"
+    elif err["type"] == "extra_forbidden":
+        message = "unknown argument"
+    return message
+
+
+def validation_message(exc: ValidationError, model: type[BaseModel] | None = None) -> str:
+    """Return a pydantic validation error as one short line: "field: what is wrong; ...".
+
+    Args:
+        exc: the validation error.
+        model: the argument model, to list its arguments when an unknown one was given.
+    """
+    errors = exc.errors(include_url=False)
     parts = []
-    for err in exc.errors(include_url=False):
+    for err in errors[:5]:
         where = ".".join(str(x) for x in err["loc"]) or "arguments"
-        parts.append(f"{where}: {err['msg']}")
+        parts.append(f"{where}: {_error_text(err)}")
+    if model is not None and any(err["type"] == "extra_forbidden" for err in errors):
+        parts.append(f"the arguments are {', '.join(model.model_fields)}")
     return "; ".join(parts)
+
+
+def unknown_tool(name: str) -> dict[str, Any]:
+    """Return the error result for a tool name that is not in the registry, closest names first.
+
+    Args:
+        name: the name asked for.
+    """
+    names = list(tools())
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    # A name that shares a word with tools ("cost" -> training_cost, inference_cost) is close too.
+    words = set(name.lower().replace("-", "_").split("_")) - {""}
+    close += [n for n in names if n not in close and words & set(n.split("_"))]
+    hint = f"did you mean {' or '.join(close[:3])}? " if close else ""
+    return _error(
+        f"unknown tool {name!r}; {hint}available: {', '.join(names)}",
+        "unknown_tool",
+        close or names,
+    )
 
 
 def call(name: str, arguments: dict[str, Any] | str | None) -> dict[str, Any]:
@@ -143,14 +197,9 @@ def call(name: str, arguments: dict[str, Any] | str | None) -> dict[str, Any]:
         name: the tool name, e.g. "training_cost".
         arguments: the arguments as a dict or a JSON object string.
     """
-    registry = tools()
-    tool = registry.get(name)
+    tool = tools().get(name)
     if tool is None:
-        return _error(
-            f"unknown tool {name!r}; available: {', '.join(registry)}",
-            "unknown_tool",
-            list(registry),
-        )
+        return unknown_tool(name)
     if isinstance(arguments, str):
         try:
             arguments = json.loads(arguments) if arguments.strip() else {}
@@ -171,7 +220,8 @@ def call(name: str, arguments: dict[str, Any] | str | None) -> dict[str, Any]:
     except ToolInputError as exc:
         return _error(str(exc), "bad_arguments", exc.suggestions)
     except ValidationError as exc:
-        return _error(f"invalid arguments for {name}: {_validation_message(exc)}", "bad_arguments")
+        message = validation_message(exc, tool.args_model)
+        return _error(f"invalid arguments for {name}: {message}", "bad_arguments")
     if not _finite(result):
         return _error(
             f"{name} produced a non-finite number; check the inputs' magnitudes", "bad_arguments"
@@ -179,17 +229,19 @@ def call(name: str, arguments: dict[str, Any] | str | None) -> dict[str, Any]:
     return result
 
 
-def openai_tools() -> list[dict[str, Any]]:
-    """Return every tool as an OpenAI Chat Completions function tool with a strict schema."""
-    return [
-        {
-            "type": "function",
-            "function": {
-                "name": t.name,
-                "description": t.description,
-                "parameters": t.schema(),
-                "strict": True,
-            },
-        }
+def openai_tools(api: ToolFormat = "chat") -> list[dict[str, Any]]:
+    """Return every tool as an OpenAI function tool with a strict schema.
+
+    Args:
+        api: "chat" for Chat Completions (``{"type": "function", "function": {...}}``), or
+            "responses" for the Responses API (the function's fields at the top level).
+    """
+    functions = [
+        {"name": t.name, "description": t.description, "parameters": t.schema(), "strict": True}
         for t in tools().values()
     ]
+    if api == "responses":
+        return [{"type": "function", **f} for f in functions]
+    if api == "chat":
+        return [{"type": "function", "function": f} for f in functions]
+    raise ValueError(f"unknown api {api!r}; use 'chat' or 'responses'")

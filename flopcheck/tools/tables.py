@@ -1,16 +1,20 @@
-"""The shipped data tables: pydantic models of their rows, and a cached loader.
+"""The shipped data tables: pydantic models of their rows, and a cached loader per table.
 
 Every row carries its sources and the date its figures were last checked. Units live in the
 field names (``memory_gb``, ``tdp_w``, ``typical_usd_per_hour``), so a row reads on its own.
+Each loader is registered in :data:`TABLES` by the :func:`table` decorator, so surfaces that
+list the tables (the MCP server's resources) serve a new table without a change of their own.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, get_args, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
@@ -158,6 +162,30 @@ _T = TypeVar("_T", bound=BaseModel)
 _DATA_DIR = Path(__file__).with_name("data")
 
 
+@dataclass(frozen=True)
+class Table:
+    """One shipped table: its name, the model of its rows, and its cached loader."""
+
+    name: str
+    row_model: type[BaseModel]
+    load: Callable[[], tuple[BaseModel, ...]]
+
+
+TABLES: dict[str, Table] = {}
+
+
+def table(loader: Callable[[], tuple[_T, ...]]) -> Callable[[], tuple[_T, ...]]:
+    """Cache a table loader and register it in TABLES under its function name.
+
+    Args:
+        loader: a function that loads and validates one table, annotated with its row type.
+    """
+    cached = cache(loader)
+    row_model = get_args(get_type_hints(loader)["return"])[0]
+    TABLES[loader.__name__] = Table(loader.__name__, row_model, cached)
+    return cached
+
+
 def _load(filename: str, model: type[_T]) -> tuple[_T, ...]:
     path = _DATA_DIR / filename
     try:
@@ -171,25 +199,25 @@ def _load(filename: str, model: type[_T]) -> tuple[_T, ...]:
     return tuple(rows)
 
 
-@cache
+@table
 def accelerators() -> tuple[Accelerator, ...]:
     """Return every accelerator in the shipped table (loaded once)."""
     return _load("accelerators.json", Accelerator)
 
 
-@cache
+@table
 def rental_prices() -> tuple[RentalPrice, ...]:
     """Return every rental price range in the shipped table (loaded once)."""
     return _load("rental_prices.json", RentalPrice)
 
 
-@cache
+@table
 def api_prices() -> tuple[ApiPrice, ...]:
     """Return every API price in the shipped table (loaded once)."""
     return _load("api_prices.json", ApiPrice)
 
 
-@cache
+@table
 def training_runs() -> tuple[TrainingRun, ...]:
     """Return every reported training run in the shipped table (loaded once)."""
     return _load("training_runs.json", TrainingRun)

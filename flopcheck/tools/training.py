@@ -5,14 +5,23 @@ from __future__ import annotations
 from pydantic import Field
 
 from flopcheck.errors import ToolInputError
-from flopcheck.tools._results import Args, ToolResult, Value, fmt, fraction, positive
+from flopcheck.tools._results import (
+    Args,
+    Fraction,
+    PositiveNumber,
+    ToolResult,
+    Value,
+    fmt,
+)
 from flopcheck.tools.hardware import (
+    DEFAULT_PRECISION,
+    PrecisionArg,
     dense_peak_tflops,
-    parse_precision,
     reference_peak_tflops,
     rental_price,
 )
 from flopcheck.tools.names import resolve_accelerator
+from flopcheck.tools.tables import Precision
 
 # MFU quoted against the BF16 (or FP16) dense peak. Low: smaller models and reported totals
 # that include restarts and long-context stages (14-25%, FACTS.md sec. 3); high: the best
@@ -26,10 +35,21 @@ MFU_SOURCE = (
 )
 
 
+def default_mfu_text() -> str:
+    """Return the default MFU range in words, from the constants the calculator uses."""
+    return (
+        f"{MFU_BF16_LOW:.0%}-{MFU_BF16_HIGH:.0%} (mid {MFU_BF16_MID:.0%}) of the BF16 dense "
+        "peak, scaled down against a faster precision's peak"
+    )
+
+
 class TrainingComputeArgs(Args):
-    active_params: float = Field(description="parameters active per token (for MoE: not total)")
-    tokens: float = Field(description="training tokens")
-    total_params: float | None = Field(
+    active_params: PositiveNumber = Field(
+        description="parameters active per token, counted one by one (37e9 for 37B; for MoE: "
+        "not total)"
+    )
+    tokens: PositiveNumber = Field(description="training tokens, counted one by one (14.8e12)")
+    total_params: PositiveNumber | None = Field(
         default=None, description="total parameters, for MoE models; only used in a note"
     )
 
@@ -40,17 +60,15 @@ def training_compute(args: TrainingComputeArgs) -> ToolResult:
     Args:
         args: active parameters and tokens; for MoE models pass active, not total, parameters.
     """
-    n = positive(args.active_params, "active_params")
-    d = positive(args.tokens, "tokens")
+    n, d = args.active_params, args.tokens
     flop = 6 * n * d
     assumptions = ["C = 6ND: dense matmul FLOPs only; attention and recomputation not counted"]
-    if args.total_params is not None:
-        total = positive(args.total_params, "total_params")
-        if total > n:
-            assumptions.append(
-                f"MoE: {fmt(n)} active of {fmt(total)} total parameters; using total would "
-                f"overstate compute {total / n:.1f}x"
-            )
+    total = args.total_params
+    if total is not None and total > n:
+        assumptions.append(
+            f"MoE: {fmt(n)} active of {fmt(total)} total parameters; using total would "
+            f"overstate compute {total / n:.1f}x"
+        )
     return ToolResult(
         value=Value.exact(flop, "FLOP"),
         formula=f"6 x {fmt(n)} params x {fmt(d)} tokens = {flop:.3e} FLOP",
@@ -60,19 +78,21 @@ def training_compute(args: TrainingComputeArgs) -> ToolResult:
 
 
 class AcceleratorHoursArgs(Args):
-    flop: float = Field(description="training compute in FLOP, e.g. 3.29e24")
+    flop: PositiveNumber = Field(description="training compute in FLOP, e.g. 3.29e24")
     accelerator: str = Field(description="accelerator name, e.g. 'H800'")
-    precision: str | None = Field(default=None, description="bf16 (default), fp16, fp8, tf32, fp4")
-    mfu: float | None = Field(
+    precision: PrecisionArg | None = Field(
+        default=None, description=f"the peak to divide by; default {DEFAULT_PRECISION}"
+    )
+    mfu: Fraction | None = Field(
         default=None,
         description="model FLOP utilization in (0, 1] against the peak of `precision`; "
-        "default: the published range 20-50% of BF16 peak",
+        f"default: the published range {default_mfu_text()}",
     )
 
 
 class AcceleratorHoursResult(ToolResult):
     accelerator: str
-    precision: str
+    precision: Precision
     dense_peak_tflops: float
     mfu: Value = Field(description="utilization used, against the peak of `precision`")
 
@@ -83,14 +103,14 @@ def accelerator_hours(args: AcceleratorHoursArgs) -> AcceleratorHoursResult:
     Args:
         args: FLOP, accelerator, precision and optionally a known MFU.
     """
-    flop = positive(args.flop, "flop")
+    flop = args.flop
     match = resolve_accelerator(args.accelerator)
     chip = match.record
-    precision = parse_precision(args.precision)
+    precision = args.precision or DEFAULT_PRECISION
     peak = dense_peak_tflops(chip, precision)
     assumptions = [match.note] if match.note else []
     if args.mfu is not None:
-        m = fraction(args.mfu, "mfu")
+        m = args.mfu
         mfu = Value.exact(m, "fraction")
         assumptions.append(f"MFU {m:.0%} of {precision.upper()} dense peak (given)")
         sources = list(chip.sources)
@@ -137,8 +157,8 @@ def accelerator_hours(args: AcceleratorHoursArgs) -> AcceleratorHoursResult:
 
 
 class TrainingCostArgs(Args):
-    accelerator_hours: float = Field(description="accelerator-hours, e.g. 2788000")
-    usd_per_accelerator_hour: float | None = Field(
+    accelerator_hours: PositiveNumber = Field(description="accelerator-hours, e.g. 2788000")
+    usd_per_accelerator_hour: PositiveNumber | None = Field(
         default=None, description="rental price; default: the accelerator's dated market range"
     )
     accelerator: str | None = Field(
@@ -152,10 +172,10 @@ def training_cost(args: TrainingCostArgs) -> ToolResult:
     Args:
         args: accelerator-hours and either a price per hour or an accelerator to price.
     """
-    hours = positive(args.accelerator_hours, "accelerator_hours")
+    hours = args.accelerator_hours
     caveat = "rental cost of these hours only: excludes research, ablations, data, staff, capex"
     if args.usd_per_accelerator_hour is not None:
-        price = positive(args.usd_per_accelerator_hour, "usd_per_accelerator_hour")
+        price = args.usd_per_accelerator_hour
         total = hours * price
         return ToolResult(
             value=Value.exact(total, "USD"),
@@ -190,14 +210,23 @@ def training_cost(args: TrainingCostArgs) -> ToolResult:
     )
 
 
+# A cluster's wall-clock time is all useful work unless the caller says otherwise.
+DEFAULT_GOODPUT = 1.0
+
+
 class ClusterTimeArgs(Args):
-    accelerator_count: float = Field(description="number of accelerators running in parallel")
-    days: float | None = Field(
+    accelerator_count: PositiveNumber = Field(
+        description="number of accelerators running in parallel"
+    )
+    days: PositiveNumber | None = Field(
         default=None, description="wall-clock days (give this or accelerator_hours)"
     )
-    accelerator_hours: float | None = Field(default=None, description="accelerator-hours (or days)")
-    goodput: float | None = Field(
-        default=None, description="fraction of wall-clock doing useful work, default 1.0"
+    accelerator_hours: PositiveNumber | None = Field(
+        default=None, description="accelerator-hours (give this or days)"
+    )
+    goodput: Fraction | None = Field(
+        default=None,
+        description=f"fraction of wall-clock doing useful work, default {DEFAULT_GOODPUT:g}",
     )
 
 
@@ -207,27 +236,46 @@ def cluster_time(args: ClusterTimeArgs) -> ToolResult:
     Args:
         args: the accelerator count and exactly one of days / accelerator_hours.
     """
-    accelerator_count = positive(args.accelerator_count, "accelerator_count")
-    goodput = 1.0 if args.goodput is None else fraction(args.goodput, "goodput")
-    if (args.days is None) == (args.accelerator_hours is None):
-        raise ToolInputError("give exactly one of days or accelerator_hours")
+    count = args.accelerator_count
+    goodput = DEFAULT_GOODPUT if args.goodput is None else args.goodput
     note = [f"goodput {goodput:.0%} of wall-clock"] if args.goodput is not None else []
-    if args.days is not None:
-        days = positive(args.days, "days")
-        hours = accelerator_count * days * 24 * goodput
+    factor = f" x {goodput:g}" if note else ""
+    if args.days is not None and args.accelerator_hours is None:
+        hours = count * args.days * 24 * goodput
         return ToolResult(
             value=Value.exact(hours, "accelerator-hours"),
-            formula=f"{accelerator_count:g} accelerators x {days:g} days x 24 h"
-            + (f" x {goodput:g}" if note else "")
-            + f" = {fmt(hours)} accelerator-hours",
+            formula=f"{count:g} accelerators x {args.days:g} days x 24 h{factor} = "
+            f"{fmt(hours)} accelerator-hours",
             assumptions=note,
         )
-    hours = positive(args.accelerator_hours or 0.0, "accelerator_hours")
-    days = hours / (accelerator_count * 24 * goodput)
-    return ToolResult(
-        value=Value.exact(days, "days"),
-        formula=f"{fmt(hours)} accelerator-hours / ({accelerator_count:g} accelerators x 24 h"
-        + (f" x {goodput:g}" if note else "")
-        + f") = {days:.3g} days",
-        assumptions=note,
+    if args.accelerator_hours is not None and args.days is None:
+        hours = args.accelerator_hours
+        days = hours / (count * 24 * goodput)
+        return ToolResult(
+            value=Value.exact(days, "days"),
+            formula=f"{fmt(hours)} accelerator-hours / ({count:g} accelerators x 24 h{factor}) "
+            f"= {days:.3g} days",
+            assumptions=note,
+        )
+    raise ToolInputError("give exactly one of days or accelerator_hours")
+
+
+def job_hours(
+    accelerator_hours: float | None, accelerator_count: float | None, days: float | None
+) -> tuple[float, str]:
+    """Return a job's accelerator-hours, given directly or as accelerators x days, and its text.
+
+    Args:
+        accelerator_hours: the accelerator-hours, if given.
+        accelerator_count: the number of accelerators, if given with ``days``.
+        days: the wall-clock days, if given with ``accelerator_count``.
+    """
+    by_cluster = accelerator_count is not None or days is not None
+    if accelerator_hours is not None and not by_cluster:
+        return accelerator_hours, f"{fmt(accelerator_hours)} h"
+    if accelerator_hours is None and accelerator_count is not None and days is not None:
+        hours = accelerator_count * days * 24
+        return hours, f"{accelerator_count:g} accelerators x {days:g} days x 24 h"
+    raise ToolInputError(
+        "give accelerator_hours, or accelerator_count and days (not both ways at once)"
     )

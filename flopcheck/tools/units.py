@@ -34,8 +34,7 @@ from typing import Any
 from pydantic import Field
 
 from flopcheck.errors import ToolInputError, UnknownNameError
-from flopcheck.tools._results import MAX_MAGNITUDE, Args, ToolResult, Value
-from flopcheck.tools.numbers import LIMIT
+from flopcheck.tools._results import Args, FiniteNumber, ToolResult, Value
 
 _PREFIXES = {"-": ("", "", 1.0), "m": ("m", "milli", 1e-3)}
 _SI_WORDS = ["kilo", "mega", "giga", "tera", "peta", "exa", "zetta", "yotta"]
@@ -270,7 +269,7 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
 class ConvertUnitsArgs(Args):
     """Arguments of convert_units."""
 
-    value: float = Field(description="the number to convert, e.g. 8833")
+    value: FiniteNumber = Field(description="the number to convert, e.g. 8833")
     from_unit: str = Field(
         description='its unit, e.g. "kWh", "megajoules", "TFLOPS", "GiB", "months", "kcal"'
     )
@@ -331,8 +330,6 @@ def convert_units(args: ConvertUnitsArgs) -> ConvertUnitsResult:
     Args:
         args: the value and the two units.
     """
-    if not abs(args.value) <= MAX_MAGNITUDE:
-        raise ToolInputError(f"value must be a finite number within ±{LIMIT}")
     a, b = lookup_unit(args.from_unit), lookup_unit(args.to_unit)
     factor = _factor(a, b)
     result = args.value * factor

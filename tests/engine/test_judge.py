@@ -140,11 +140,12 @@ def test_claimed_unit_is_converted_to_the_computed_one() -> None:
     assert [s.tool for s in verdict.steps[-2:]] == ["convert_units", "compare_claim"]
 
 
-def test_percent_and_ratio_compare_without_a_tool_call() -> None:
+def test_percent_is_converted_to_a_ratio_as_a_recorded_step() -> None:
     prog = claim_program("25%", 25.0, unit="percent")
     verdict = judge(prog, computed_trace(0.5, 0.5))
     assert verdict.label == "refuted"
     assert verdict.ratio == pytest.approx(0.5)
+    assert verdict.steps[-2].tool == "convert_units"
 
 
 def test_unlike_units_are_never_refuted() -> None:

@@ -76,7 +76,7 @@ def test_record_with_the_rules_backend_is_a_usage_error(
     article.write_text(TEXT)
     code = main(["check", str(article), "--backend", "rules", "--record", str(tmp_path / "r")])
     assert code == 2
-    assert "--record saves model replies" in capsys.readouterr().err
+    assert "record: options of the openai backend" in capsys.readouterr().err
 
 
 def test_an_eval_run_replays_offline_with_the_same_scores(

@@ -56,7 +56,7 @@ def program(
         },
         "subjects": [{"text": "V3", "record": None, "grounding": "article"}],
         "steps": [COST_STEP] if steps is None else steps,
-        "compare": [{"step": "s1", "field": "value", "label": None}]
+        "compare": [{"step": "s1", "field": "value", "label": None, "unit": None}]
         if compare is None
         else compare,
         "diagnose": [],
