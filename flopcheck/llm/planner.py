@@ -279,7 +279,18 @@ class Planner:
         self, messages: list[Message], request: dict[str, Any], what: str
     ) -> list[Any] | _Truncated | str | None:
         """Return the claims of one reply in one format (one corrective retry), or why not."""
+        raw, problem = "", ""
         for retry in (False, True):
+            if retry:
+                correction = (
+                    f"That reply was not valid: {problem}. Reply again with the claims JSON "
+                    "only, in the shape asked for."
+                )
+                messages = [
+                    *messages,
+                    assistant_message(quoted(raw)),
+                    text_message("user", correction),
+                ]
             answer = self.session.complete(messages, **request)
             if isinstance(answer, Rejected):
                 return f"the server rejected it ({answer.message})"
@@ -292,15 +303,5 @@ class Planner:
             parsed = parse_claims(raw)
             if not isinstance(parsed, str):
                 return parsed
-            if retry:
-                return f"no valid claims in the replies ({parsed})"
-            messages = [
-                *messages,
-                assistant_message(quoted(raw)),
-                text_message(
-                    "user",
-                    f"That reply was not valid: {parsed}. Reply again with the claims JSON "
-                    "only, in the shape asked for.",
-                ),
-            ]
-        raise AssertionError("unreachable")  # the loop returns
+            problem = parsed
+        return f"no valid claims in the replies ({problem})"

@@ -152,9 +152,10 @@ class Session:
         message = first.get("message") if isinstance(first, dict) else None
         if not isinstance(message, dict):
             raise BackendError(self._not_a_completion("it has no choices[0].message", outcome))
+        raw_calls = message.get("tool_calls")
         calls = tuple(
             (str(fn.get("name") or ""), _text(fn.get("arguments")) or "")
-            for call in message.get("tool_calls") or []
+            for call in (raw_calls if isinstance(raw_calls, list) else [])
             if isinstance(call, dict) and isinstance(fn := call.get("function"), dict)
         )
         answer = Answer(

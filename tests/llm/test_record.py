@@ -92,3 +92,21 @@ def test_an_eval_run_replays_offline_with_the_same_scores(
     assert offline["synthetic"] == live["synthetic"]
     for key in ("llm_calls", "prompt_tokens", "completion_tokens", "tokens_per_claim"):
         assert offline["cost"][key] == live["cost"][key]
+
+
+def test_a_batch_records_and_replays_with_the_same_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(3):
+        (corpus / f"{n}.txt").write_text(f"Article {n}. {TEXT}")
+    recording, first, second = tmp_path / "replies", tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    with FakeLLM(model=True) as live:
+        args = ["batch", str(corpus), "-q", "--base-url", live.url, "--record", str(recording)]
+        assert main([*args, "-o", str(first)]) == 0
+    assert main(["batch", str(corpus), "-q", "--replay", str(recording), "-o", str(second)]) == 0
+    lines = [sorted(p.read_text().splitlines()) for p in (first, second)]
+    assert lines[0] == lines[1]
+    assert len(lines[0]) == 3
+    assert all(json.loads(line)["backend"] == "openai" for line in lines[0])

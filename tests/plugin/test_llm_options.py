@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,6 +75,12 @@ def test_a_chunk_skipped_for_budget_is_a_warning_on_stderr(
     assert "token budget of 10 tokens" in err
 
 
+NAN_PLAN = (
+    '{"claims": [{"quote": "trained V3 for $5.5M", "kind": "training_cost", "claimed": '
+    '{"value": NaN, "low": -Infinity, "high": 1e999, "unit": "USD", "written": {"literal": '
+    '"$5.5M", "hedged": false, "bound": null}}, "steps": [{"id": "s1", "tool": "calculate", '
+    '"args": {"expression": "1/0"}}], "compare": [{"step": "s1", "field": "value"}]}]}'
+)
 HOSTILE = {
     "slow-drip": [Reply(body=completion('{"claims": []}'), drip=0.05)] * 2,
     "huge": [Reply(body=completion('{"claims": []}'), pad=50_000_000, declare_length=False)],
@@ -84,7 +92,8 @@ HOSTILE = {
     "nested": [completion("[" * 100_000 + "]" * 100_000)] * 6,
     "nested-body": [Reply(body="[" * 100_000 + "]" * 100_000)],
     "nested-error": [Reply(body="[" * 100_000 + "]" * 100_000, status=500)] * 2,
-    "wrong-types": [{"choices": [{"message": {"content": 5, "tool_calls": "x"}}], "usage": []}] * 6,
+    "wrong-types": [{"choices": [{"message": {"content": 5, "tool_calls": 7}}], "usage": []}] * 6,
+    "not-a-number": [completion(NAN_PLAN)] * 3,
 }
 
 
@@ -100,6 +109,22 @@ def test_a_hostile_server_never_gets_a_traceback(
     assert "Traceback" not in err
     assert "internal error" not in err
     assert all(line.startswith("flopcheck: ") for line in err.splitlines())
+
+
+def test_a_request_abandoned_at_its_deadline_leaves_no_traceback_at_exit(article: Path) -> None:
+    with FakeLLM([Reply(body=completion('{"claims": []}'), drip=0.05)]) as fake:
+        args = ["check", str(article), "--backend", "openai", "--base-url", fake.url]
+        proc = subprocess.run(
+            [sys.executable, "-m", "flopcheck", *args, "--timeout", "1", "--max-retries", "0"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert proc.returncode == 3
+    backend, error = proc.stderr.splitlines()
+    assert backend.startswith("flopcheck: backend: openai")
+    assert "did not send a complete reply within 1s (1 request made" in error
 
 
 def test_the_scripted_eval_prints_tokens_per_claim(capsys: pytest.CaptureFixture[str]) -> None:
