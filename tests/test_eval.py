@@ -29,6 +29,7 @@ from flopcheck.evals.metrics import (
     per_class,
     percentile,
     prf,
+    same_figure,
     score_calculator,
     score_verdicts,
 )
@@ -115,6 +116,25 @@ def test_a_prediction_matches_at_most_one_gold() -> None:
     matched = match_spans([(0, 10), (5, 15), (8, 30)], [(0, 30)])
     assert len(matched) == 1
     assert len(set(matched.values())) == len(matched)
+
+
+def test_among_claims_on_one_sentence_the_same_figure_wins() -> None:
+    # Two predictions quote the same sentence; the second claims the gold figure.
+    matched = match_spans([(0, 10)], [(0, 40), (0, 40)], lambda i, j: (j == 1,))
+    assert matched == {0: 1}
+
+
+@pytest.mark.parametrize(
+    ("gold", "pred", "same"),
+    [
+        pytest.param(Amount(value=9000, unit="GPUs"), Amount(value=9000, unit="GPUs"), True),
+        pytest.param(Amount(value=2e25, unit="FLOP"), Amount(value=9000, unit="GPUs"), False),
+        pytest.param(Amount(value=30, unit="MWh"), Amount(value=30000, unit="kWh"), True),
+        pytest.param(None, Amount(value=1, unit="USD"), False, id="gold-without-figure"),
+    ],
+)
+def test_same_figure(gold: Amount | None, pred: Amount, same: bool) -> None:
+    assert same_figure(gold, pred) is same
 
 
 PAIRS: list[LabelPair] = [

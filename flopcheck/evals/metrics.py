@@ -6,8 +6,9 @@ them. EVAL.md states every rule in prose.
 
 from __future__ import annotations
 
+import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -142,23 +143,35 @@ def overlap(a: Span, b: Span) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def match_spans(gold: Sequence[Span], pred: Sequence[Span]) -> dict[int, int]:
+def match_spans(
+    gold: Sequence[Span],
+    pred: Sequence[Span],
+    affinity: Callable[[int, int], tuple[bool, ...]] | None = None,
+) -> dict[int, int]:
     """Match gold to predicted spans one to one, greedily by largest overlap (>= 1 char).
 
-    Ties go to the earlier gold span, then the earlier prediction, so the result is stable.
+    Several claims can quote one sentence; among equal overlaps the prediction with the higher
+    affinity (same figure, then same kind) wins. Remaining ties go to the earlier gold span,
+    then the earlier prediction, so the result is stable.
 
     Args:
         gold: gold claim spans.
         pred: predicted claim spans.
+        affinity: how alike gold claim i and prediction j are, compared as tuples.
 
     Returns:
         gold index -> predicted index, for every matched pair.
     """
-    candidates = [(overlap(g, p), i, j) for i, g in enumerate(gold) for j, p in enumerate(pred)]
-    ranked = sorted((c for c in candidates if c[0] > 0), key=lambda c: (-c[0], c[1], c[2]))
+    alike = affinity or (lambda i, j: ())
+    candidates = [
+        (overlap(g, p), tuple(not x for x in alike(i, j)), i, j)
+        for i, g in enumerate(gold)
+        for j, p in enumerate(pred)
+    ]
+    ranked = sorted((c for c in candidates if c[0] > 0), key=lambda c: (-c[0], c[1], c[2], c[3]))
     matched: dict[int, int] = {}
     used: set[int] = set()
-    for _, i, j in ranked:
+    for _, _, i, j in ranked:
         if i not in matched and j not in used:
             matched[i] = j
             used.add(j)
@@ -271,6 +284,24 @@ def in_unit(value: float, unit: str, target: str) -> float | None:
         return value * DIMENSIONLESS[unit] / DIMENSIONLESS[target]
     converted = call("convert_units", {"value": value, "from_unit": unit, "to_unit": target})
     return None if "error" in converted else float(converted["value"]["mid"])
+
+
+def same_figure(gold: Amount | None, pred: Amount) -> bool:
+    """Whether a prediction claims the gold claim's figure (within 1%, in the same unit).
+
+    Args:
+        gold: the gold claim's figure, if it has one.
+        pred: the predicted claim's figure.
+    """
+    want, got = figure(gold), figure(pred)
+    if gold is None or want is None or got is None:
+        return False
+    if gold.unit != pred.unit:
+        converted = in_unit(got, pred.unit, gold.unit)
+        if converted is None:
+            return False
+        got = converted
+    return math.isclose(want, got, rel_tol=0.01)
 
 
 def grounded(

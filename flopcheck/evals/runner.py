@@ -41,6 +41,7 @@ from flopcheck.evals.metrics import (
     fact_check,
     grounded,
     match_spans,
+    same_figure,
     score_calculator,
     score_claims,
     score_verdicts,
@@ -267,7 +268,14 @@ def compare_article(
         set_name: the set the article belongs to ("real", "synthetic", or a dataset path).
     """
     preds = report.claims
-    pairs = match_spans([gold_span(text, g.quote) for g in gold], [(p.start, p.end) for p in preds])
+    pairs = match_spans(
+        [gold_span(text, g.quote) for g in gold],
+        [(p.start, p.end) for p in preds],
+        lambda i, j: (
+            same_figure(gold[i].claimed, preds[j].claimed),
+            gold[i].kind == preds[j].kind,
+        ),
+    )
     details = [
         _detail(set_name, article, g, preds[pairs[i]] if i in pairs else None)
         for i, g in enumerate(gold)

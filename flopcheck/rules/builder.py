@@ -222,7 +222,7 @@ class Builder:
     def bound(self) -> Bound | None:
         """Return the one-sided reading of the figure ("up to", "at least", "under", "90%+")."""
         start, end = self.cand.anchor
-        if self.text[end : end + 1] == "+":
+        if self.text[end : end + 1] == "+" or re.search(r"[0-9]\+", self.cand.literal):
             return "at_least"
         before = self.text[max(self.cand.sentence[0], start - _BOUND_LOOKBACK) : start]
         before = re.sub(r"[~≈$€£]\s*$", "", before)

@@ -65,6 +65,7 @@ CHANGE = re.compile(
 )
 _MAX_DERIVATIONS = 4
 _MAX_PLAIN_COUNT = 10_000
+_EACH = re.compile(r"\s*(?:each|apiece|per (?:server|GPU|node|machine|chip|card|unit|box))\b", re.I)
 _COUNTED = re.compile(r"\s+(?:[a-z]+-)?[a-z]+s\b")
 _RESTATED_GAP = 40
 
@@ -163,21 +164,27 @@ def derivations(
     if goal is None or not target.value:
         return []
     scale = goal.base / target.value  # base units per unit of the claim
+    change = CHANGE.search(context) is not None
+    # A ratio of two figures is the article's arithmetic only within its own sentence, unless
+    # the words say it is a change from one to the other ("25% more").
+    local_only = not goal.dims and not change
     measured = [
         (q, m)
         for q in earlier[::-1]
         if _operand(q, q.start >= sentence_start or _counted(q, text))
         and not _same_figure(q, target)
         and (m := measure(q)) is not None
+        and (not local_only or q.start >= sentence_start)
     ]
     found: list[Derivation] = []
     for q, m in measured:
         if goal.dims and m.dims == goal.dims and q.unit != target.unit and _restated(q, target):
             factor = m.base / q.value / scale
             found.append(_derived("x1 * x2", (q,), factor, f"{q.text} in {target.unit}"))
-    change = CHANGE.search(context) is not None
     for i, (a, ma) in enumerate(measured):
         for b, mb in measured[i + 1 :]:
+            if _per_unit(a, text) != _per_unit(b, text) and not (_count(a) or _count(b)):
+                continue  # "6.5 kW each" times a duration still lacks the count of servers
             found += _pair(target, goal, scale, ((a, ma), (b, mb)), change)
     return found[:_MAX_DERIVATIONS]
 
@@ -194,6 +201,15 @@ def _operand(q: Quantity, nearby: bool) -> bool:
     if q.kind in ("ratio", "multiplier"):
         return nearby
     return True
+
+
+def _per_unit(q: Quantity, text: str) -> bool:
+    """Return whether a figure is per item ("6.5 kW each", "$30K per A100")."""
+    return _EACH.match(text, q.end) is not None or "/GPU" in q.unit
+
+
+def _count(q: Quantity) -> bool:
+    return q.kind in ("number", "count")
 
 
 def _counted(q: Quantity, text: str) -> bool:

@@ -45,6 +45,7 @@ _CHIP_REFERENCE = re.compile(
     r"\b(?:this|that|the|each|its|per) (?:GPU|chip|card|accelerator)\b", re.I
 )
 _NEEDED = re.compile(r"\bneed|\brequir|\bweights\b|\bmodel\b|\bKV\b|\bcache\b|\bfits?\b", re.I)
+_DESCRIPTOR = re.compile(r"^[0-9][0-9,.]*-(?:GPU|chip|card|accelerator|TPU)\b", re.I)
 _PER_SECOND = re.compile(r"\s*(?:a|per|each|/)\s*s(?:ec(?:ond)?)?\b")
 _WALL_CLOCK = {"days", "weeks", "months", "hours"}
 _HOURLY = {"USD/hour", "USD/GPU-hour"}
@@ -72,7 +73,8 @@ def _kind(
     if kind in {"gpu_hours", "params", "tokens"}:
         return "gpu_hours" if kind == "gpu_hours" else kind  # type: ignore[return-value]
     if kind == "count" and q.unit in {"GPUs", "accelerators"}:
-        return "cluster_time"
+        # "a 72-GPU rack" describes the rack; the count is a premise, not a claim.
+        return None if _DESCRIPTOR.match(q.text) else "cluster_time"
     if kind == "flop":
         return "compute_flops"
     if kind == "flop_rate":
@@ -198,6 +200,85 @@ def extract(text: str, ctx: ArticleContext | None = None) -> list[Candidate]:
             candidates += _sentence_candidates(text, span, in_sentence, ctx, [*previous, *recent])
         previous, recent = recent, in_sentence
     return candidates
+
+
+_UTILISATION = re.compile(r"\butili[sz]ation|\bMFU\b|\bof (?:the )?peak\b", re.I)
+_FULL = re.compile(r"\b(?:full|100\s?%|peak) (?:utili[sz]ation|throughput)\b|\bat peak\b", re.I)
+# Where napkin maths turns from its premises to what they imply.
+_CONCLUDES = re.compile(
+    r"\b(?:you(?:'d| would)? need|needs?|requires?|would (?:take|need|cost|require)|takes?|"
+    r"implies|means|gives|can be (?:extracted|done|reached)|comes to|works out to|=|→)",
+    re.I,
+)
+_BUDGET_TARGETS: dict[str, Kind] = {
+    "count": "cluster_time",
+    "gpu_hours": "gpu_hours",
+    "time": "cluster_time",
+    "currency": "training_cost",
+}
+
+
+def _budget(
+    text: str,
+    span: tuple[int, int],
+    qs: list[Quantity],
+    recent: list[Quantity],
+    ctx: ArticleContext,
+    claims: list[tuple[Quantity, Kind]],
+    details: dict[int, dict[str, Any]],
+) -> list[tuple[Quantity, Kind]]:
+    """Find napkin maths on a compute budget: "at 30% utilization for 150 days you need 9K
+    A100s to get 2e25 FLOPs", "3.8e25 FLOPs take 10.6M H100-hours at full utilization", "2e25
+    FLOPs at $2/H100-hour and 32% MFU implies $63M". The FLOP, the chip and the stated rates are
+    the premises; the count, hours, days or dollars the sentence concludes are recomputed."""
+    flops = [q for q in qs if q.kind == "flop"] or [q for q in recent if q.kind == "flop"][-1:]
+    chip_hours = [q for q in qs if q.kind == "gpu_hours" and q.subject]
+    chips = ctx.within(*span, "accelerator")
+    if not flops or not (chips or chip_hours):
+        return claims
+    sentence = text[span[0] : span[1]]
+    cue = _CONCLUDES.search(sentence)
+    if cue is None:
+        return claims
+    turn = span[0] + cue.start()
+    before = [q for q in qs if q.end <= turn]
+    # Rates are never what the sentence concludes, so they are premises wherever they stand
+    # ("$440,000 at $2 an hour"); counts and durations only before the turn.
+    utilisation = [
+        q for q in qs if q.kind == "percent" and _UTILISATION.search(text, q.end, q.end + 24)
+    ]
+    durations = [q for q in before if q.kind == "time" and q.unit in {"days", "months"}]
+    counts = [q for q in before if q.kind == "count" and q.unit in {"GPUs", "accelerators"}]
+    prices = [q for q in qs if q.kind == "currency_rate" and "hour" in q.unit]
+    assumed = durations[:1] + counts[:1]
+    premises = {
+        "flop": flops[0],
+        "mfu": utilisation[0] if utilisation else None,
+        "full": _FULL.search(sentence) is not None,
+        "days": durations[0] if durations else None,
+        "count": counts[0] if counts else None,
+        "price": prices[0] if prices else None,
+        "chip": chips[0].key if chips else chip_hours[0].subject,
+    }
+    if premises["mfu"] is None and not premises["full"]:
+        return claims
+    kinds = {id(q): k for q, k in claims}
+    targets = 0
+    for q in qs:
+        kind = _BUDGET_TARGETS.get(q.kind)
+        if kind is None or id(q) in details or q.start < turn or q is flops[0]:
+            continue
+        if q.kind == "time" and q.unit not in {"hours", "days", "months", "years"}:
+            continue
+        # Hours of a FLOP budget with no cluster size are accelerator-hours.
+        details[id(q)] = {"budget": premises}
+        kinds[id(q)] = "gpu_hours" if q.unit == "hours" else kind
+        targets += 1
+    if targets:
+        # The stated duration and count are the napkin maths' assumptions, not claims.
+        for q in assumed:
+            kinds.pop(id(q), None)
+    return [(q, kinds[id(q)]) for q in qs if id(q) in kinds]
 
 
 def _derived(
@@ -394,6 +475,7 @@ def _sentence_candidates(
             details[id(q)] = {"rate": rates[0], "gpu_hours": hours_seen[-1]}
         if kind == "energy" and powers and hours_seen and q.kind == "energy":
             details[id(q)] = {"power": powers[0], "gpu_hours": hours_seen[-1]}
+    claims = _budget(text, span, qs, recent, ctx, claims, details)
     claims = _derived(text, span, qs, recent, claims, details)
     for q, kind in claims:
         others = [o for o, _ in claims if o is not q]

@@ -44,6 +44,15 @@ _FAMILIES = (
     "PaLM|Gopher|Chinchilla|BLOOM|OPT|MPT|Yi|Kimi|MiniMax|Inflection|Ernie|ERNIE|Jamba|DBRX|"
     "Command|Sonnet|Opus|Haiku|Megatron|MT-NLG|BloombergGPT|Stable Diffusion|Sora|Veo|Imagen"
 )
+# Any capitalised name with a version glued on ("Zephyrix-7", "Orion2.5") is a product name.
+_VERSIONED_NAME = re.compile(r"\b[A-Z][a-z]{2,}[A-Za-z]*-?v?\d+(?:\.\d+)?[A-Za-z]?\b")
+_NOT_A_MODEL = re.compile(
+    r"(?:Figure|Fig|Table|Section|Step|Phase|Part|Tier|Top|Chapter|Version|Level|Stage|Round|"
+    r"Day|Week|Month|Year|Page|Item|Option|Gen|Generation|Series|Windows|Python|Model|Note|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\b",
+    re.I,
+)
 _MODEL_NAME = re.compile(
     rf"\b(?:{_FAMILIES})(?:[-\s]?(?:v?\d[\w.]*|[A-Z][a-z]+\b|R\d\b|V\d\b))*", re.UNICODE
 )
@@ -149,14 +158,17 @@ def unknown_model(b: Builder, start: int, end: int) -> str | None:
         start: span start.
         end: span end.
     """
-    known = [(m.start, m.end) for m in b.ctx.mentions if m.kind in ("model", "accelerator")]
-    for m in _MODEL_NAME.finditer(b.text, start, end):
-        name = m.group().strip()
-        if any(s < m.end() and m.start() < e for s, e in known):
-            continue
-        if not re.search(r"\d|[A-Z][a-z]+\s[A-Z]", name) or normalize(name) in _known_names():
-            continue
-        return name
+    known = [(m.start, m.end) for m in b.ctx.mentions if m.kind != "org"]
+    for pattern in (_MODEL_NAME, _VERSIONED_NAME):
+        for m in pattern.finditer(b.text, start, end):
+            name = m.group().strip()
+            if any(s < m.end() and m.start() < e for s, e in known):
+                continue
+            if not re.search(r"\d|[A-Z][a-z]+\s[A-Z]", name) or normalize(name) in _known_names():
+                continue
+            if _NOT_A_MODEL.match(name):
+                continue
+            return name
     return None
 
 

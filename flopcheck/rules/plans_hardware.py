@@ -28,6 +28,14 @@ _GAIN = re.compile(r"\s*(?:lead|more|faster|higher|increase|better|boost|jump|ga
 _SPARSE = re.compile(r"\bsparse|\bsparsity", re.I)
 _DENSE = re.compile(r"\bdense\b", re.I)
 _POWER = re.compile(r"\bwatts?\b|\bpower draw|\bTDP\b", re.I)
+_SYSTEM = re.compile(
+    r"\b(?:node|server|rack|pod|cluster|system|superchip|supercomputer|DGX|HGX|NVL\d+|"
+    r"machine|box)\b",
+    re.I,
+)
+_PER_CHIP = re.compile(
+    r"\b(?:each|every|per|a single|one) (?:\w+ )?(?:GPU|chip|accelerator)\b", re.I
+)
 _SAME = re.compile(
     r"\bthe same (?:chips?|gpus?|hardware|accelerators?)\b|\bthese (?:chips|gpus)\b", re.I
 )
@@ -203,14 +211,38 @@ def _nearest_chip(b: Builder) -> str | None:
     return nearest.key
 
 
+def _system_count(b: Builder) -> float | None:
+    """Return how many chips a figure is for: None for one chip; the stated count for a node,
+    rack or cluster ("a 72-GPU rack", "16,384 H100s"); a figure for a system whose count the
+    sentence does not give cannot be set against one chip."""
+    s, e = b.cand.sentence
+    if _PER_CHIP.search(b.segment_text()):
+        return None
+    counts = [
+        q
+        for q in b.cand.operands
+        if q.kind == "count" and q.unit in {"GPUs", "accelerators"} and s <= q.start < e
+    ]
+    if counts:
+        return min(counts, key=lambda q: abs(q.start - b.cand.anchor[0])).value
+    if _SYSTEM.search(b.segment_text()):
+        raise Unplannable(
+            "the figure is for a node, rack or cluster whose chip count the sentence does not "
+            "give; it is not one chip's"
+        )
+    return None
+
+
 def _peak_claim(b: Builder) -> None:
-    """Compare a stated peak with the chip's dense peaks; a "with sparsity" figure is labelled."""
+    """Compare a stated peak with the chip's dense peaks (times the chip count for a node, rack
+    or cluster); a "with sparsity" figure is labelled as such."""
     key = _nearest_chip(b)
     if key is None:
         chips = chips_of(b)
         if not chips:
             raise Unplannable("the claim names no accelerator")
         key = chips[0]
+    count = _system_count(b)
     named = precisions_of(b, local=True) or precisions_of(b)
     order = named[:1] or ["bf16", "fp16", "fp8", "fp4", "tf32"]
     options = [p for p in order if p in _PEAKS and _peak(key, p) is not None]
@@ -219,29 +251,22 @@ def _peak_claim(b: Builder) -> None:
     looked = b.call("lookup_accelerator", accelerator=key)
     multiplier = chip(key).sparse_multiplier
     says_sparse = _SPARSE.search(b.sentence) is not None
+    name = chip(key).id if count is None else f"{count:,.0f} x {chip(key).id}"
+    sparsity = looked.ref("accelerator.sparse_multiplier")
     for p in options:
-        dense = f"accelerator.dense_peak_tflops.{p}"
+        dense = looked.ref(f"accelerator.dense_peak_tflops.{p}")
         if says_sparse and multiplier:
-            sparse = b.calc(
-                "x1 * x2", x1=looked.ref(dense), x2=looked.ref("accelerator.sparse_multiplier")
-            )
-            b.compare(sparse, label=f"{chip(key).id} 'with sparsity' {p.upper()}", unit="TFLOP/s")
-        b.compare(looked, dense, f"{chip(key).id} dense {p.upper()} peak")
+            sparse = b.calc("x1 * x2 * x3", x1=count or 1.0, x2=dense, x3=sparsity)
+            b.compare(sparse, label=f"{name} 'with sparsity' {p.upper()}", unit="TFLOP/s")
+        peak = b.calc("x1 * x2", x1=count or 1.0, x2=dense)
+        b.compare(peak, label=f"{name} dense {p.upper()} peak", unit="TFLOP/s")
     if says_sparse and multiplier and not _DENSE.search(b.sentence):
         b.frame("sparse_as_dense", "a 'with sparsity' peak is not what training runs at")
     if multiplier and not says_sparse:
-        sparse = b.calc(
-            "x1 * x2",
-            x1=looked.ref(f"accelerator.dense_peak_tflops.{options[0]}"),
-            x2=looked.ref("accelerator.sparse_multiplier"),
-        )
-        b.diagnose(
-            sparse,
-            "value",
-            "sparse_as_dense",
-            f"the 'with sparsity' {options[0].upper()} figure",
-            unit="TFLOP/s",
-        )
+        dense = looked.ref(f"accelerator.dense_peak_tflops.{options[0]}")
+        sparse = b.calc("x1 * x2 * x3", x1=count or 1.0, x2=dense, x3=sparsity)
+        label = f"{name}'s 'with sparsity' {options[0].upper()} figure"
+        b.diagnose(sparse, "value", "sparse_as_dense", label, unit="TFLOP/s")
 
 
 # Which datasheet field a spec figure is, by what it measures and the words around it.

@@ -158,6 +158,11 @@ def plan_training_cost(b: Builder) -> None:
 
     if "capex" in b.sentence.lower():
         raise Unplannable("capital spending is not disclosed; flopcheck computes rental cost only")
+    if _unit_price(b):
+        raise Unplannable(
+            "a price per accelerator, server or cluster is not a training run's cost; "
+            "flopcheck has no purchase prices to check it against"
+        )
     if b.cand.claimed.unit in {"percent", "ratio", "x"}:
         _cost_ratio(b)
         return
@@ -192,6 +197,24 @@ def plan_training_cost(b: Builder) -> None:
             "rental_vs_total",
             "a final run's rental cost is set against other labs' total spending",
         )
+
+
+_PURCHASE = re.compile(
+    r"\bper (?:GPU|chip|accelerator|server|node|unit|card)\b|\beach\b|\bapiece\b|\bretail|"
+    r"\b(?:street|list|purchase|sticker|selling) price|\bto buy\b|\bsells? for\b|\bpurchase|"
+    r"\bcluster would cost\b|\bhardware (?:cost|procurement)",
+    re.I,
+)
+
+
+def _unit_price(b: Builder) -> bool:
+    """Return whether a dollar figure prices hardware (a chip, a server, a cluster to buy)."""
+    seg_start, seg_end = b.segment()
+    chips = b.ctx.within(seg_start, seg_end, "accelerator")
+    runs = [m for m in b.ctx.mentions if seg_start <= m.start < seg_end and is_run(m)]
+    if runs:
+        return False
+    return bool(chips) or _PURCHASE.search(b.sentence) is not None
 
 
 def _cost_ratio(b: Builder) -> None:

@@ -215,6 +215,53 @@ def plan_derived(b: Builder) -> None:
         b.compare(result, label=d.text, unit=b.cand.claimed.unit)
 
 
+def plan_budget(b: Builder) -> None:
+    """Recompute napkin maths on a compute budget from its stated FLOP, chip, utilization,
+    duration, count and price."""
+    _article(b)
+    premises: dict[str, Any] = b.cand.detail["budget"]
+    flop: Quantity = premises["flop"]
+    key = chip(premises["chip"]).id
+    b.ground(key, key, "named")
+    named = precisions_of(b, local=False)
+    precision = named[0] if named and named[0] in ("bf16", "fp16", "fp8", "fp4", "tf32") else None
+    mfu: Quantity | None = premises["mfu"]
+    fraction = None
+    if mfu is not None:
+        fraction = b.call("convert_units", value=mfu.value, from_unit="percent", to_unit="ratio")
+    hours = b.call(
+        "accelerator_hours",
+        flop=flop.value,
+        accelerator=key,
+        precision=precision,
+        mfu=fraction.ref() if fraction else 1.0 if premises["full"] else None,
+    )
+    target = b.cand.claimed.unit
+    what = f"{flop.text} on {key}"
+    if target in {"GPU-hours", "hours"}:
+        # "10.6 million hours" of a FLOP budget on one chip type are accelerator-hours.
+        b.claim_as(b.cand.claimed.model_copy(update={"unit": "accelerator-hours"}))
+        b.compare(hours, label=f"{what} in accelerator-hours")
+        return
+    days: Quantity | None = premises["days"]
+    count: Quantity | None = premises["count"]
+    price: Quantity | None = premises["price"]
+    if target in {"GPUs", "accelerators"} and days is not None:
+        in_days = b.call("convert_units", value=days.value, from_unit=days.unit, to_unit="days")
+        needed = b.calc("x1 / (x2 * 24)", x1=hours.ref(), x2=in_days.ref())
+        b.compare(needed, label=f"{what} over {days.text}", unit="GPUs")
+    elif target in {"days", "months", "years"} and count is not None:
+        wall = b.call("cluster_time", accelerator_count=count.value, accelerator_hours=hours.ref())
+        b.compare(wall, label=f"{what} on {count.text}")
+    elif target == "USD" and price is not None:
+        cost = b.call(
+            "training_cost", accelerator_hours=hours.ref(), usd_per_accelerator_hour=price.value
+        )
+        b.compare(cost, label=f"{what} at {price.text}")
+    else:
+        raise Unplannable("the figure is not one the stated compute budget determines")
+
+
 def written_plan(b: Builder) -> bool:
     """Build the program of a written-out derivation; False when the claim has none.
 
@@ -223,6 +270,7 @@ def written_plan(b: Builder) -> bool:
     """
     detail = b.cand.detail
     plans = {
+        "budget": plan_budget,
         "spec": plan_spec,
         "derivations": plan_derived,
         "table_ratio": plan_table_ratio,

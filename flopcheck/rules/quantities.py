@@ -169,7 +169,10 @@ def _tail() -> str:
 @cache
 def _master() -> re.Pattern[str]:
     """Compile the grammar once, on first use (keeps importing this module cheap)."""
-    chip = rf"{_VENDOR}(?:{_ACCEL_P}{_J}+)?(?P<pgpu>(?i:GPU|chip|accelerator|TPU)){_J}?"
+    chip = (  # "/GPU hour", "/H100 GPU-hour", "/H100-hour"
+        rf"{_VENDOR}(?:{_ACCEL_P}{_J}+(?:(?P<pgpu>(?i:GPU|chip|accelerator|TPU)){_J}?)?"
+        rf"|(?P<pgpu2>(?i:GPU|chip|accelerator|TPU)){_J}?)"
+    )
     per = (  # a price's "per" part: "/GPU hour", " a year", " per million tokens"
         rf"(?P<per>(?:{SP}*/{SP}*|{SP}+(?i:per|an?|every|each){SP}+)(?:{chip})?"
         rf"(?P<pt>(?i:hour|hr|h|day|week|month|year|yr))s?\b"
@@ -181,7 +184,7 @@ def _master() -> re.Pattern[str]:
         rf"(?P<n1>{number_pattern('1')})"
         rf"(?:(?P<pct1>{SP}?%)?(?P<sep>-(?=[$0-9])|{SP}?[–—]{SP}?|{SP}+(?:to|or){SP}+"
         rf"|(?(between){SP}+and{SP}+|(?!)))(?P<n2>{number_pattern('2')}))?"
-        rf"(?:(?:{SP}{{0,2}}|-)(?P<tail>{_tail()}))?(?:{per})?)"
+        rf"(?:(?P<plus>\+)?(?:{SP}{{0,2}}|-)(?P<tail>{_tail()}))?(?:{per})?)"
     )
     return re.compile("|".join((
         rf"(?P<date>{_DATE})", rf"(?P<model>{_MODEL})", r"(?P<skip>\[[0-9]{1,3}\]|\b24/7\b)",
@@ -250,7 +253,8 @@ def _price(m: re.Match[str], factor: float, end: int) -> tuple[_Reading, int]:
     """
     if m.group("per") is None:
         return _Reading("USD", "currency", factor), end
-    per = "Mtok" if m.group("pmtok") else "GPU-hour" if m.group("pgpu") else None
+    chip = m.group("pgpu") or m.group("pgpu2") or m.group("accp")
+    per = "Mtok" if m.group("pmtok") else "GPU-hour" if chip else None
     unit = "USD/" + (per or _TIME_NAMES[m.group("pt").lower()].rstrip("s"))
     return _Reading(unit, "currency_rate", factor), m.end("per")
 
@@ -374,11 +378,23 @@ def find_quantities(text: str) -> list[Quantity]:
         text: any text, e.g. an article (never raises on odd input).
     """
     found: list[Quantity] = []
-    for m in _master().finditer(text):
+    masked = _LATEX_MATH.sub(_unwrap, text) if "\\times" in text else text
+    for m in _master().finditer(masked):
         handler = _HANDLERS.get(m.lastgroup or "")
         if handler is not None:
-            found += [_per_unit(text, _other_currency(text, q)) for q in handler(text, m)]
+            found += [_per_unit(masked, _other_currency(masked, q)) for q in handler(masked, m)]
+    if masked is not text:
+        found = [replace(q, text=text[q.start : q.end]) for q in found]
     return found
+
+
+# LaTeX inline math around a number ("$2 \times 10^{25}$ FLOPs"): its dollar signs are not
+# currency. They are read as spaces, so every offset stays the same.
+_LATEX_MATH = re.compile(r"(?<![\\$])\$([0-9][^$\n]{0,40}?\\times[^$\n]{0,20}?)\$")
+
+
+def _unwrap(m: re.Match[str]) -> str:
+    return f" {m.group(1)} "
 
 
 _PER_UNIT = re.compile(rf"{SP}*(?:/|(?i:per){SP}+){SP}*(?P<unit>[A-Za-z][A-Za-z0-9]*)\b")

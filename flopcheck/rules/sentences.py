@@ -7,8 +7,8 @@ import re
 from flopcheck.rules.quantities import Quantity
 
 _SENTENCE_END = re.compile(
-    r"(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bapprox\.)(?<!U\.S\.)(?<=[.!?])[\"”’)]*\s+"
-    r"(?=[\"“(‘]?[A-Z0-9$~])|\n[ \t]*\n\s*"
+    r"(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bapprox\.)(?<!U\.S\.)(?<=[.!?])[\"”’)]*"
+    r"(?:\[[0-9]{1,3}\])*\s+(?=[\"“(‘]?[A-Z0-9$~])|\n[ \t]*\n\s*"
 )
 # Unless the text is hard-wrapped, a line break ends a sentence too (comments and bullet
 # lists often drop the full stop).

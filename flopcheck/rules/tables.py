@@ -128,12 +128,14 @@ def cell_at(row: Row, pos: int) -> Cell | None:
 
 
 # How a row label re-reads the figure in a cell: "GPU Hours | 2.788M H800" is hours, not GPUs.
-_LABEL_UNITS: tuple[tuple[re.Pattern[str], str, str, str | None], ...] = (
-    (re.compile(r"\bhours?\b", re.I), "GPU-hours", "gpu_hours", None),
-    (re.compile(r"\bparam", re.I), "params", "params", None),
+_LABEL_UNITS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"\btokens?\b.*\b(?:cost|price)|\b(?:cost|price)\b.*\btokens?\b", re.I),
-     "USD/Mtok", "currency_rate", None),
+     "USD/Mtok", "currency_rate"),
+    (re.compile(r"\bhours?\b", re.I), "GPU-hours", "gpu_hours"),
+    (re.compile(r"\bparam", re.I), "params", "params"),
+    (re.compile(r"\btokens?\b", re.I), "tokens", "tokens"),
 )  # fmt: skip
+_RATE_LABEL = re.compile(r"\bper\b|/", re.I)
 _QUALIFIER = re.compile(r"\b(total|active)\b", re.I)
 
 
@@ -144,16 +146,20 @@ def reread(row: Row, q: Quantity) -> Quantity:
         row: the table row.
         q: the figure found in one of its cells.
     """
-    for pattern, unit, kind, _ in _LABEL_UNITS:
+    for pattern, unit, kind in _LABEL_UNITS:
         if not pattern.search(row.label):
             continue
+        if kind != "currency_rate" and _RATE_LABEL.search(row.label):
+            return q  # "FLOPs per Token": the cell is a rate, not a count of the label's noun
+        if kind == "currency_rate":
+            return replace(q, unit=unit, kind=kind) if q.kind == "currency" else q
         if kind == "gpu_hours" and q.kind == "count":
             return replace(q, unit=unit, kind=kind)
         if kind == "params" and q.kind in ("number", "params"):
             qualifier = _QUALIFIER.search(row.label)
             which = qualifier.group(1).lower() if qualifier else q.qualifier
             return replace(q, unit=unit, kind=kind, qualifier=which)
-        if kind == "currency_rate" and q.kind == "currency":
+        if kind == "tokens" and q.kind in ("number", "tokens"):
             return replace(q, unit=unit, kind=kind)
     return q
 

@@ -49,8 +49,9 @@ def number_pattern(tag: str = "", products: bool = True) -> str:
     plain = rf"(?P<mant{t}>(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)(?:\.[0-9]+)?)"
     sci = rf"[eE]\^?(?P<exp{t}>[+\-−]?[0-9]+)"
     if products:
-        times = rf"{SP}?[*×xX·]{SP}?10"
-        sci += rf"|{times}(?:\^|\*\*)(?P<xexp{t}>[+\-−]?[0-9]+)"
+        # LaTeX writes "2 \times 10^{25}".
+        times = rf"{SP}?(?:[*×xX·]|\\times){SP}?10"
+        sci += rf"|{times}(?:\^|\*\*)\{{?(?P<xexp{t}>[+\-−]?[0-9]+)\}}?"
         sci += rf"|{times}(?P<xsup{t}>[⁻−]?{_SUP_CLASS}+)"
         ten = rf"10(?:\^(?P<tenexp{t}>[+\-−]?[0-9]+)|(?P<tensup{t}>[⁻−]?{_SUP_CLASS}+))"
         body = rf"(?:{ten}|{plain}(?:{sci})?)"

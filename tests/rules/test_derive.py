@@ -1,0 +1,86 @@
+"""The article's own arithmetic: a figure derived from figures given just before it."""
+
+from __future__ import annotations
+
+import pytest
+
+from flopcheck.engine.report import Claim, Report
+from flopcheck.plugin.checker import check_rules
+from flopcheck.rules.derive import derivations
+from flopcheck.rules.quantities import find_quantities
+
+
+def claim_with(report: Report, fragment: str) -> Claim:
+    """The claim whose quote holds ``fragment``."""
+    return next(c for c in report.claims if fragment in c.quote)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "label"),
+    [
+        pytest.param(
+            "The data centre drew 30 GWh. Its grid emits 400 gCO2/kWh. "
+            "That would come to 12,000 tonnes of CO2.",
+            "12,000 tonnes",
+            "supported",
+            id="energy-times-intensity",
+        ),
+        pytest.param(
+            "The data centre drew 30 GWh. Its grid emits 400 gCO2/kWh. "
+            "That would come to 120,000 tonnes of CO2.",
+            "120,000 tonnes",
+            "refuted",
+            id="energy-times-intensity-off-by-ten",
+        ),
+        pytest.param(
+            "A rented node costs $24/hour, which translates to about $576 per day.",
+            "$576 per day",
+            "supported",
+            id="hourly-to-daily",
+        ),
+        pytest.param(
+            "We need 50 servers. A single server is priced at 200,000 RMB. "
+            "This would amount to a total of 100 million RMB.",
+            "100 million RMB",
+            "refuted",
+            id="count-times-price",
+        ),
+        pytest.param(
+            "The old fleet used 8,000 MWh. The new fleet used 10,000 MWh, "
+            "which means it used 25% more.",
+            "25%",
+            "supported",
+            id="percent-change",
+        ),
+    ],
+)
+def test_a_figure_derived_from_the_figures_before_it(text: str, fragment: str, label: str) -> None:
+    claim = claim_with(check_rules(text), fragment)
+    assert claim.verdict.label == label, claim.verdict.explanation
+    if label != "unverifiable":
+        assert claim.verdict.grounding == "article"
+
+
+def test_a_share_written_in_words_is_no_premise() -> None:
+    text = (
+        "Emissions were 10,000 tonnes. Half of the power was renewable, bringing the adjusted "
+        "figure to 5,000 tonnes."
+    )
+    assert not any(c.kind == "arithmetic" for c in check_rules(text).claims)
+
+
+def test_without_a_word_that_derives_it_a_figure_is_not_arithmetic() -> None:
+    text = "The data centre drew 30 GWh. Its grid emits 400 gCO2/kWh. It emitted 12,000 tonnes."
+    assert not any("12,000" in c.quote and c.kind == "arithmetic" for c in check_rules(text).claims)
+
+
+def test_units_must_compose_to_the_claimed_unit() -> None:
+    qs = find_quantities("It used 30 GWh and 5,000 GPUs; that is 150,000 tonnes.")
+    target = next(q for q in qs if q.unit == "t")
+    assert derivations(target, [q for q in qs if q is not target]) == []
+
+
+def test_a_scaled_bare_number_is_not_a_premise() -> None:
+    qs = find_quantities("The 405B model cost $40M; that is $1.6 billion.")
+    target = qs[-1]
+    assert derivations(target, qs[:-1]) == []

@@ -1,0 +1,89 @@
+"""Grounding: a claim is checked against the subject its own clause names, never another's."""
+
+from __future__ import annotations
+
+import pytest
+
+from flopcheck.engine.report import Claim, Report
+from flopcheck.plugin.checker import check_rules
+
+
+def claim_with(report: Report, fragment: str) -> Claim:
+    """The claim whose quote holds ``fragment``."""
+    return next(c for c in report.claims if fragment in c.quote)
+
+
+def test_a_figure_is_checked_against_the_model_its_clause_names() -> None:
+    text = (
+        "Llama 3.1 405B was trained on 15.6T tokens. "
+        "DeepSeek-V3, a different model, used 14.8T tokens."
+    )
+    claim = claim_with(check_rules(text), "14.8T")
+    assert claim.verdict.label == "supported"
+    assert claim.verdict.grounding == "named"
+    assert claim.program is not None
+    assert [s.record for s in claim.program.subjects] == ["DeepSeek-V3"]
+
+
+def test_a_model_named_elsewhere_is_not_a_fallback_for_a_refutation() -> None:
+    text = (
+        "DeepSeek-V3 was trained on 2,048 H800 GPUs.\n\n"
+        "Meanwhile a new lab says its flagship took only 3,000 GPUs, a tenth of its rivals."
+    )
+    claim = claim_with(check_rules(text), "3,000 GPUs")
+    assert claim.verdict.label != "refuted"
+
+
+def test_a_pronoun_refers_back_to_the_one_model_of_the_sentence_before() -> None:
+    text = "DeepSeek-V3 is a mixture-of-experts model. It was trained on 9T tokens."
+    claim = claim_with(check_rules(text), "9T tokens")
+    assert claim.verdict.label == "refuted"
+    assert claim.verdict.grounding == "anaphor"
+
+
+def test_a_pronoun_with_two_candidates_is_not_resolved_by_guessing() -> None:
+    text = (
+        "DeepSeek-V3 and Llama 3.1 405B are both large. It was trained on 9T tokens, "
+        "a newsletter said."
+    )
+    claim = claim_with(check_rules(text), "9T tokens")
+    assert claim.verdict.label != "refuted"
+
+
+def test_an_organisation_alone_is_only_an_inference_and_never_refutes() -> None:
+    text = "Meta trained its new model on 3 trillion tokens."
+    claim = claim_with(check_rules(text), "3 trillion tokens")
+    assert claim.verdict.label == "unverifiable"
+
+
+def test_a_model_without_a_record_is_unverifiable_not_someone_elses_figures() -> None:
+    text = (
+        "DeepSeek-V3 was trained on 14.8T tokens. By contrast, Zephyrix-7 was trained on "
+        "40T tokens."
+    )
+    claim = claim_with(check_rules(text), "40T tokens")
+    assert claim.verdict.label == "unverifiable"
+    assert "Zephyrix-7" in claim.verdict.explanation
+
+
+def test_a_definite_description_refers_to_the_article_s_topic() -> None:
+    text = (
+        "DeepSeek-V3 changed the economics. DeepSeek-V3 used FP8. DeepSeek-V3 is open.\n\n"
+        "Critics say the model needed 9 million GPU hours."
+    )
+    claim = claim_with(check_rules(text), "9 million GPU hours")
+    assert claim.verdict.label == "refuted"
+    assert claim.verdict.grounding == "anaphor"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("Llama 3.1 (405B parameters) is dense, unlike DeepSeek-V3.", "405B"),
+        ("DeepSeek-V3, while larger than Llama 3.1 8B, used 14.8T tokens.", "14.8T"),
+    ],
+)
+def test_the_owner_of_a_figure_is_found_in_a_sentence_with_two_models(
+    text: str, fragment: str
+) -> None:
+    assert claim_with(check_rules(text), fragment).verdict.label == "supported"

@@ -1,0 +1,71 @@
+"""Hardware claims: specs against the chip that owns the figure, systems as count x chip,
+sparse peaks labelled, unit prices never set against run costs."""
+
+from __future__ import annotations
+
+import pytest
+
+from flopcheck.engine.report import Claim, Report
+from flopcheck.plugin.checker import check_rules
+
+
+def claim_with(report: Report, fragment: str) -> Claim:
+    """The claim whose quote holds ``fragment``."""
+    return next(c for c in report.claims if fragment in c.quote)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "label"),
+    [
+        ("The H100 SXM carries 80 GB of HBM3.", "80 GB", "supported"),
+        ("The H100 SXM carries 120 GB of HBM3.", "120 GB", "refuted"),
+        ("Bandwidth is 3.35 TB/s on the H100 SXM versus up to 2 TB/s on the A100.", "2 TB/s",
+         "supported"),
+        ("The A100 is rated at 400 W.", "400 W", "supported"),
+    ],
+)  # fmt: skip
+def test_a_spec_is_checked_against_the_chip_that_owns_it(
+    text: str, fragment: str, label: str
+) -> None:
+    assert claim_with(check_rules(text), fragment).verdict.label == label
+
+
+def test_memory_a_model_needs_is_not_a_chip_spec() -> None:
+    text = "The model needs about 40 GB of memory and fits on one H100."
+    assert not any(c.kind == "other" and "40 GB" in c.quote for c in check_rules(text).claims)
+
+
+def test_a_rack_figure_is_the_chip_count_times_one_chip() -> None:
+    text = "A 72-GPU GB200 rack delivers 180 petaflops of dense BF16."
+    (claim,) = check_rules(text).claims  # the "72-GPU" describes the rack: no claim of its own
+    assert claim.verdict.label == "supported"
+    assert "72 x" in claim.verdict.explanation
+
+
+def test_a_rack_figure_without_a_chip_count_is_not_set_against_one_chip() -> None:
+    text = "The GB200 rack delivers 180 petaflops of dense BF16."
+    assert claim_with(check_rules(text), "180 petaflops").verdict.label == "unverifiable"
+
+
+def test_a_sparse_peak_stated_as_the_chip_s_throughput_is_refuted_with_the_reason() -> None:
+    claim = claim_with(check_rules("The H100 SXM delivers 3,958 teraflops of FP8."), "3,958")
+    assert claim.verdict.label == "refuted"
+    assert claim.verdict.reasons == ["sparse_as_dense"]
+
+
+def test_a_peak_quoted_with_sparsity_is_misleading_with_the_note() -> None:
+    text = "Nvidia quotes the H100 SXM at 3,958 teraflops of FP8 with sparsity."
+    claim = claim_with(check_rules(text), "3,958")
+    assert claim.verdict.label == "misleading"
+    assert claim.verdict.reasons == ["sparse_as_dense"]
+
+
+def test_a_unit_price_is_never_checked_against_a_training_run() -> None:
+    text = "DeepSeek-V3 was cheap to train. Each H800 GPU costs about $30,000 to buy."
+    claim = claim_with(check_rules(text), "$30,000")
+    assert claim.verdict.label == "unverifiable"
+
+
+def test_fp32_is_not_checked_against_tf32() -> None:
+    claim = claim_with(check_rules("The A100 delivers 156 teraflops of FP32."), "156")
+    assert claim.verdict.label != "supported" or "TF32" not in claim.verdict.explanation
