@@ -1,4 +1,4 @@
-"""Scripting helpers for the agent tests: an article, canned replies, the fake server."""
+"""Scripting helpers for the openai backend's tests: an article, plan replies, the fake server."""
 
 from __future__ import annotations
 
@@ -7,17 +7,23 @@ from typing import Any
 
 from flopcheck.engine.report import Report
 from flopcheck.llm.agent import check_with_openai
-from flopcheck.testing.fake_llm import FakeLLM, completion, tool_call
+from flopcheck.prompts import find_article
+from flopcheck.testing.fake_llm import FakeLLM, completion
 
 TEXT = (
     "DeepSeek says it trained V3 for $5.5M. It used 2.788M H800 GPU hours at $2 per GPU hour. "
     "A rival claims the run cost $1M."
 )
 GOOD_QUOTE, WRONG_QUOTE = "trained V3 for $5.5M", "the run cost $1M"
-COST_ARGS = {"accelerator_hours": 2.788e6, "usd_per_accelerator_hour": 2}
+COST_STEP = {
+    "id": "s1",
+    "tool": "training_cost",
+    "args": {"accelerator_hours": 2.788e6, "usd_per_accelerator_hour": 2, "accelerator": None},
+}
 
 
 def run(fake: FakeLLM, text: str = TEXT, **options: Any) -> Report:
+    """Check ``text`` with the openai backend against ``fake``."""
     settings: dict[str, Any] = {
         "base_url": fake.url,
         "api_key": "test-key",
@@ -28,39 +34,49 @@ def run(fake: FakeLLM, text: str = TEXT, **options: Any) -> Report:
     return check_with_openai(text, source="test.txt", **(settings | options))
 
 
-def claim(
-    quote: str, value: float, kind: str = "training_cost", unit: str = "USD"
+def program(
+    quote: str = GOOD_QUOTE,
+    value: float = 5.5e6,
+    literal: str = "$5.5M",
+    *,
+    steps: list[dict[str, Any]] | None = None,
+    compare: list[dict[str, Any]] | None = None,
+    **fields: Any,
 ) -> dict[str, Any]:
+    """Return a claim program as the model writes it (no span), checking a cost by default."""
     return {
         "quote": quote,
-        "kind": kind,
-        "claimed": {"value": value, "low": None, "high": None, "unit": unit},
-    }
-
-
-def extraction(*claims: dict[str, Any]) -> dict[str, Any]:
-    return completion(json.dumps({"claims": list(claims)}))
-
-
-def calls(*tool_calls: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
-    return completion(tool_calls=list(tool_calls), finish_reason=finish_reason)
-
-
-def verdict(call_id: str = "call_cost", claimed: float = 5.5e6, **fields: Any) -> dict[str, Any]:
-    arguments: dict[str, Any] = {
-        "label": "supported",
-        "computed_call_id": call_id,
-        "computed_field": None,
-        "claimed_value": claimed,
-        "claimed_high": None,
-        "reason": None,
+        "kind": "training_cost",
+        "claimed": {
+            "value": value,
+            "low": None,
+            "high": None,
+            "unit": "USD",
+            "written": {"literal": literal, "hedged": False, "bound": None},
+        },
+        "subjects": [{"text": "V3", "record": None, "grounding": "article"}],
+        "steps": [COST_STEP] if steps is None else steps,
+        "compare": [{"step": "s1", "field": "value", "label": None, "unit": None}]
+        if compare is None
+        else compare,
+        "diagnose": [],
+        "framing": [],
         "caveats": [],
+        "unverifiable": None,
+        **fields,
     }
-    return calls(tool_call("submit_verdict", arguments | fields, "call_verdict"))
 
 
-COST_CALL = tool_call("training_cost", COST_ARGS, "call_cost")
+def plan(*programs: dict[str, Any]) -> dict[str, Any]:
+    """Return a completion whose content is a plan reply holding ``programs``."""
+    return completion(json.dumps({"claims": list(programs)}))
 
 
-def tool_messages(request: dict[str, Any]) -> list[dict[str, Any]]:
-    return [json.loads(m["content"]) for m in request["messages"] if m["role"] == "tool"]
+def user_text(request: dict[str, Any]) -> str:
+    """Return the user message of a request."""
+    return str(next(m["content"] for m in request["messages"] if m["role"] == "user"))
+
+
+def sent_article(request: dict[str, Any]) -> str | None:
+    """Return the article text a request carries, if any."""
+    return find_article(user_text(request))

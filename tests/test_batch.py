@@ -316,7 +316,9 @@ def test_the_final_progress_line_agrees_with_the_summary(tmp_path: Path) -> None
     args = ["batch", str(tmp_path / "corpus.jsonl"), "-o", str(out), "--resume"]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     err = run_on_a_terminal(args, "stderr", env, REPO)
-    final = err.replace("\r\n", "\n").split("\n")[0].split("\r")[-1]
+    backend, progress = err.replace("\r\n", "\n").split("\n")[:2]
+    assert backend == "flopcheck: backend: rules (offline)"
+    final = progress.split("\r")[-1]
     final = re.sub(r"\x1b\[K", "", final)
     summary = next(line for line in err.splitlines() if line.startswith("flopcheck batch:"))
     assert "[########################] 14/14 100%" in final, err

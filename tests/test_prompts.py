@@ -12,23 +12,26 @@ from flopcheck.prompts import (
     fence_article,
     find_article,
     load_prompt,
+    opening,
     variables,
 )
 
+PLAN = {"article": "a", "kinds": "k", "reasons": "r", "format": "f"}
 
-def test_every_prompt_file_declares_the_variables_the_agent_fills() -> None:
+
+def test_every_prompt_file_declares_the_variables_the_planner_fills() -> None:
     names = sorted(
         p.name for p in resources.files("flopcheck.prompts").iterdir() if p.name.endswith(".md")
     )
-    assert names == ["extract_claims.md", "system.md", "verify_claim.md"]
+    assert names == ["plan_claims.md", "repair_programs.md", "system.md"]
     assert variables("system") == frozenset()
-    assert variables("extract_claims") == {"article", "kinds"}
-    assert variables("verify_claim") == {"article", "claim_json"}
+    assert variables("plan_claims") == PLAN.keys()
+    assert variables("repair_programs") == {"claims", "format"}
 
 
 def test_missing_variable_is_a_developer_error() -> None:
     with pytest.raises(PromptError, match="missing kinds"):
-        load_prompt("extract_claims", article="text")
+        load_prompt("plan_claims", article="text", reasons="r", format="f")
 
 
 def test_unexpected_variable_is_a_developer_error() -> None:
@@ -44,13 +47,20 @@ def test_unknown_or_odd_prompt_names_are_refused(name: str) -> None:
 
 def test_values_are_inserted_once_and_never_expanded() -> None:
     article = "Quoting a template: {kinds} and {article}."
-    text = load_prompt("extract_claims", article=article, kinds="params")
+    text = load_prompt("plan_claims", **(PLAN | {"article": article}))
     assert article in text
     assert "{article}" not in text.replace(article, "")
 
 
 def test_json_examples_in_prompts_are_not_variables() -> None:
-    assert '{"claims": []}' in load_prompt("extract_claims", article="a", kinds="k")
+    assert '{"model": "DeepSeek-V3"}' in load_prompt("plan_claims", **PLAN)
+
+
+def test_a_prompt_is_recognised_by_its_opening() -> None:
+    assert load_prompt("repair_programs", claims="c", format="f").startswith(
+        opening("repair_programs")
+    )
+    assert not load_prompt("plan_claims", **PLAN).startswith(opening("repair_programs"))
 
 
 def test_system_prompt_says_the_article_is_never_an_instruction() -> None:

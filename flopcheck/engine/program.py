@@ -52,6 +52,9 @@ class Written(_Strict):
 class ClaimedAmount(_Strict):
     """What the claim asserts: a value, or a range given by low/high, in ``unit``."""
 
+    # NaN or infinity is no claim (and a Report could not carry it through JSON).
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
     value: float | None = Field(description="the figure in base units; null for a range")
     low: float | None = Field(description="low end of a range, else null")
     high: float | None = Field(description="high end of a range, else null")

@@ -17,6 +17,7 @@ __all__ = [
     "Kind",
     "Label",
     "Report",
+    "Skipped",
     "Step",
     "Usage",
     "Verdict",
@@ -101,14 +102,42 @@ class Claim(ExtractedClaim):
     program: Program | None = None
 
 
+def claim_of(number: int, program: Program, verdict: Verdict) -> Claim:
+    """Return the Report's claim number ``number`` for a program and its verdict.
+
+    Args:
+        number: the claim's position in the Report, from 1 (its id is "c<number>").
+        program: the claim's program.
+        verdict: what the engine made of it.
+    """
+    claimed = program.claimed
+    return Claim(
+        id=f"c{number}",
+        quote=program.quote,
+        start=program.start,
+        end=program.end,
+        kind=program.kind,
+        claimed=Amount(value=claimed.value, low=claimed.low, high=claimed.high, unit=claimed.unit),
+        verdict=verdict,
+        program=program,
+    )
+
+
 class Extraction(_Model):
     """The claims of one text, unjudged."""
 
     claims: list[ExtractedClaim]
 
 
+class Skipped(_Model):
+    """A part of the input left unchecked (a chunk, a claim, a repair), and why."""
+
+    what: str
+    reason: str
+
+
 class Usage(_Model):
-    """What checking cost: LLM calls, tokens and tool calls."""
+    """What checking cost: LLM calls, tokens and tool calls; what was skipped and why."""
 
     llm_calls: int = 0
     prompt_tokens: int = 0
@@ -116,6 +145,9 @@ class Usage(_Model):
     tool_calls: int = 0
     estimated_cost_usd: float | None = Field(
         default=None, description="tokens at the model's list price, when the price is known"
+    )
+    skipped: list[Skipped] = Field(
+        default_factory=list, description="parts of the input left unchecked, and why"
     )
 
 

@@ -18,6 +18,9 @@ from flopcheck.engine.trace import ProgramError, Trace, number, weakest
 from flopcheck.engine.vocab import Tier
 from flopcheck.tools import tools
 
+# How a verdict begins when its program could not run (a planner may send such a program back).
+COULD_NOT_RUN = "the check could not run"
+
 
 def run_program(program: Program) -> Verdict:
     """Run a program's steps, judge the claim, and return its verdict (never raises).
@@ -35,7 +38,7 @@ def run_program(program: Program) -> Verdict:
                 raise ProgramError(f"step {step.id} ({step.tool}) failed: {result['error']}")
         return judge(program, trace)
     except ProgramError as exc:
-        return assemble(program, trace, "unverifiable", f"the check could not run: {exc}")
+        return assemble(program, trace, "unverifiable", f"{COULD_NOT_RUN}: {exc}")
 
 
 def validate(program: Program) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flopcheck.errors import FlopcheckError
-from flopcheck.plugin.llm_options import add_llm_options, llm_options
+from flopcheck.plugin.llm_options import add_llm_options, backend_in_use
 
 if TYPE_CHECKING:
     from flopcheck.evals.metrics import SliceScores
@@ -200,6 +200,8 @@ def render_text(result: EvalResult) -> str:
         f"Cost: {cost.articles} articles; {cost.llm_calls} LLM calls; {cost.prompt_tokens}"
         f" prompt + {cost.completion_tokens} completion tokens"
         + (f" (~${cost.estimated_cost_usd:.4f})" if cost.estimated_cost_usd is not None else "")
+        + (f", {cost.tokens_per_claim:g} per claim" if cost.tokens_per_claim is not None else "")
+        + (f"; {cost.skipped} parts skipped" if cost.skipped else "")
         + f"; {cost.tool_calls} tool calls;"
         f" {cost.checker_seconds:.2f} s checking, {cost.wall_seconds:.2f} s wall",
         "",
@@ -226,18 +228,11 @@ def run_eval_command(args: argparse.Namespace) -> int:
     """
     from flopcheck.evals.runner import DEFAULT_DATASETS, FLOORS, check_floors, evaluate, load_floors
 
-    options: dict[str, Any] = {}
-    if args.backend == "openai":
-        options = llm_options(args)
     datasets = args.dataset or DEFAULT_DATASETS
-    if args.scripted_model:
-        from flopcheck.testing.fake_llm import FakeLLM
-
-        with FakeLLM(model=True) as server:
-            options = {**options, "base_url": server.url, "api_key": "scripted"}
-            result = evaluate(datasets, backend="openai", **options)
-    else:
-        result = evaluate(datasets, backend=args.backend, **options)
+    implied = args.base_url or args.replay or args.scripted_model
+    backend = args.backend or ("openai" if implied else "rules")
+    with backend_in_use(args, backend, scripted=args.scripted_model) as (chosen, options):
+        result = evaluate(datasets, backend=chosen, **options)
     text = result.model_dump_json(indent=2) + "\n" if args.format == "json" else render_text(result)
     _write(text, args.output)
     if args.no_floors:
@@ -267,12 +262,17 @@ def add_eval_command(subparsers: Any) -> argparse.ArgumentParser:
         help="real, synthetic, articles (both), calculator, or a JSONL path; repeatable "
         "(default: real, synthetic and calculator)",
     )
-    cmd.add_argument("--backend", choices=["rules", "openai"], default="rules")
+    cmd.add_argument(
+        "--backend",
+        choices=["rules", "openai"],
+        help="default rules; openai with --base-url, --replay or --scripted-model",
+    )
     add_llm_options(cmd)
     cmd.add_argument(
         "--scripted-model",
         action="store_true",
-        help="run the openai backend against a local scripted model (offline; for CI)",
+        help="run the openai backend against a local scripted model that writes the rules "
+        "backend's programs (offline; for CI)",
     )
     cmd.add_argument("--format", choices=["text", "json"], default="text")
     cmd.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")

@@ -131,8 +131,12 @@ class Cost(_Model):
     llm_calls: int
     prompt_tokens: int
     completion_tokens: int
+    tokens_per_claim: float | None = Field(
+        description="prompt + completion tokens per claim found; null when no model ran"
+    )
     tool_calls: int
     estimated_cost_usd: float | None
+    skipped: int = Field(description="chunks, claims or repairs left unchecked (Report usage)")
     checker_seconds: float
     wall_seconds: float
 
@@ -356,6 +360,7 @@ def add_usage(a: Usage, b: Usage) -> Usage:
         completion_tokens=a.completion_tokens + b.completion_tokens,
         tool_calls=a.tool_calls + b.tool_calls,
         estimated_cost_usd=None if None in costs else sum(c or 0.0 for c in costs),
+        skipped=[*a.skipped, *b.skipped],
     )
 
 
@@ -367,7 +372,7 @@ def _run_articles(
     details: list[ClaimDetail] = []
     extras: list[ExtraPrediction] = []
     summaries: list[ArticleSummary] = []
-    usage = Usage()
+    usage = Usage(estimated_cost_usd=0.0)  # stays a sum only while every Report prices its tokens
     seconds = 0.0
     for ds in sets:
         for article, text in ds.texts.items():
@@ -411,9 +416,13 @@ def evaluate(
     cases = [c for d in loaded if isinstance(d, CalculatorSet) for c in d.cases]
     details, extras, summaries, usage, seconds = _run_articles(article_sets, backend, options)
     calc = [run_calculator_case(c) for c in cases]
+    claims = sum(a.predicted for a in summaries)
+    tokens = usage.prompt_tokens + usage.completion_tokens
     cost = Cost(
         articles=len(summaries),
-        **usage.model_dump(),
+        **usage.model_dump(exclude={"skipped"}),
+        tokens_per_claim=round(tokens / claims, 1) if usage.llm_calls and claims else None,
+        skipped=len(usage.skipped),
         checker_seconds=seconds,
         wall_seconds=time.perf_counter() - start,
     )

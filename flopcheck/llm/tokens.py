@@ -60,6 +60,9 @@ _ENCODINGS = {
 
 # A token of English prose is ~4 characters on average for both encodings.
 CHARS_PER_TOKEN = 4
+# Text a model wrote is counted exactly up to this many characters, and estimated past it, so
+# that a huge reply costs no more time than a normal one.
+BOUNDED_CHARS = 100_000
 
 
 class EncodingUnavailableError(RuntimeError):
@@ -199,6 +202,15 @@ class TokenCounter:
         if self.encoding is None:
             return math.ceil(len(text) / CHARS_PER_TOKEN)
         return len(load_encoding(self.encoding).encode_ordinary(text))
+
+    def count_bounded(self, text: str) -> int:
+        """Return the tokens in ``text``: exact for its first BOUNDED_CHARS, estimated after.
+
+        Args:
+            text: text of unbounded length, such as a model's reply.
+        """
+        rest = max(0, len(text) - BOUNDED_CHARS)
+        return self.count(text[:BOUNDED_CHARS]) + math.ceil(rest / CHARS_PER_TOKEN)
 
 
 @cache

@@ -346,7 +346,7 @@ def run_batch(config: BatchConfig) -> Tally:
     from flopcheck.plugin.checker import resolve_backend
     from flopcheck.plugin.llm_options import check_options
 
-    config.backend = resolve_backend(config.backend)
+    config.backend = resolve_backend(config.backend, config.options.get("base_url"))
     missing = missing_inputs(config.inputs)
     if missing:
         raise FlopcheckError(f"no such file or directory: {', '.join(missing)}")

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from flopcheck.plugin.llm_options import add_llm_options, llm_options
+from flopcheck.plugin.llm_options import add_llm_options, backend_in_use
 
 
 def _positive(text: str) -> int:
@@ -71,21 +71,22 @@ def cmd_batch(args: argparse.Namespace) -> int:
     """
     from flopcheck.plugin.batch import BatchConfig, run_batch
 
-    config = BatchConfig(
-        inputs=args.inputs,
-        output=Path(args.output),
-        backend=args.backend,
-        options=llm_options(args),
-        workers=args.workers,
-        concurrency=args.concurrency,
-        resume=args.resume,
-        overwrite=args.overwrite,
-        html_dir=Path(args.html) if args.html else None,
-        stdin_jsonl=args.stdin_jsonl,
-        quiet=args.quiet,
-        ordered=args.ordered,
-    )
-    tally = run_batch(config)
+    with backend_in_use(args, args.backend) as (backend, options):
+        config = BatchConfig(
+            inputs=args.inputs,
+            output=Path(args.output),
+            backend=backend,
+            options=options,
+            workers=args.workers,
+            concurrency=args.concurrency,
+            resume=args.resume,
+            overwrite=args.overwrite,
+            html_dir=Path(args.html) if args.html else None,
+            stdin_jsonl=args.stdin_jsonl,
+            quiet=args.quiet,
+            ordered=args.ordered,
+        )
+        tally = run_batch(config)
     if not config.quiet:
         print(tally.summary(config.backend), file=sys.stderr)
     return 0

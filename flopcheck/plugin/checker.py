@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Unpack
 
-from flopcheck.engine.report import Amount, Claim, Report, Usage
+from flopcheck.engine.report import Amount, Report, Usage, claim_of
 from flopcheck.engine.runner import run_program
 from flopcheck.errors import FlopcheckError
 from flopcheck.plugin.llm_options import OpenAIOptions, check_options
@@ -15,17 +15,24 @@ from flopcheck.rules.planner import plan_article
 BACKENDS = ("auto", "rules", "openai")
 
 
-def resolve_backend(backend: str) -> str:
+def resolve_backend(backend: str, base_url: str | None = None, client: object = None) -> str:
     """Return the concrete backend: ``auto`` is openai when an endpoint is configured.
 
     Args:
         backend: "auto", "rules" or "openai".
+        base_url: a model server's URL given for this run; it implies openai under auto.
+        client: a caller's own openai client; it implies openai under auto.
     """
     if backend not in BACKENDS:
         raise FlopcheckError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
     if backend != "auto":
         return backend
-    configured = os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL")
+    configured = (
+        base_url
+        or client is not None
+        or os.environ.get("OPENAI_API_KEY")
+        or os.environ.get("OPENAI_BASE_URL")
+    )
     return "openai" if configured else "rules"
 
 
@@ -36,26 +43,11 @@ def check_rules(text: str, source: str = "<text>") -> Report:
         text: the article text.
         source: where it came from, for the Report.
     """
-    claims = []
-    tool_calls = 0
-    for number, program in enumerate(plan_article(text), start=1):
-        verdict = run_program(program)
-        tool_calls += len(verdict.steps)
-        claimed = program.claimed
-        claims.append(
-            Claim(
-                id=f"c{number}",
-                quote=program.quote,
-                start=program.start,
-                end=program.end,
-                kind=program.kind,
-                claimed=Amount(
-                    value=claimed.value, low=claimed.low, high=claimed.high, unit=claimed.unit
-                ),
-                verdict=verdict,
-                program=program,
-            )
-        )
+    claims = [
+        claim_of(number, program, run_program(program))
+        for number, program in enumerate(plan_article(text), start=1)
+    ]
+    tool_calls = sum(len(c.verdict.steps) for c in claims)
     return Report(source=source, backend="rules", claims=claims, usage=Usage(tool_calls=tool_calls))
 
 
@@ -66,12 +58,13 @@ def check(
 
     Args:
         text: the article text (untrusted data).
-        backend: "rules", "openai" or "auto" ("auto" with a ``client`` is openai).
+        backend: "rules", "openai" or "auto" ("auto" with a ``base_url`` or a ``client`` is
+            openai).
         source: where the text came from.
         **options: options of the openai backend (model, base_url, timeout, client, ...); an
             unknown one, or one the chosen backend does not use, is an error.
     """
-    chosen = "openai" if backend == "auto" and "client" in options else resolve_backend(backend)
+    chosen = resolve_backend(backend, options.get("base_url"), options.get("client"))
     check_options(chosen, dict(options))
     if chosen == "openai":
         from flopcheck.llm.agent import check_with_openai

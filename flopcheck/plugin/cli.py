@@ -18,7 +18,7 @@ from typing import Any
 
 from flopcheck import __version__
 from flopcheck.errors import BackendError, FlopcheckError
-from flopcheck.plugin.llm_options import add_llm_options, llm_options
+from flopcheck.plugin.llm_options import add_llm_options, backend_in_use
 
 _DESCRIPTION = """\
 Check the compute numbers in writing about AI. flopcheck finds claims such as "trained for
@@ -98,8 +98,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     document = read_input(args.file)
     for warning in document.warnings:
         print(f"flopcheck: warning: {warning}", file=sys.stderr)
-    options = llm_options(args)
-    report = check(document.text, backend=args.backend, source=document.source, **options)
+    with backend_in_use(args, args.backend) as (backend, options):
+        report = check(document.text, backend=backend, source=document.source, **options)
     terminal = args.output in (None, "-") and sys.stdout.isatty()
     width = shutil.get_terminal_size((100, 24)).columns if terminal else 100
     color = terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
@@ -146,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["auto", "rules", "openai"],
         default="auto",
         help="rules: offline and deterministic; openai: an LLM on any OpenAI-compatible server; "
-        "auto: openai when OPENAI_API_KEY, OPENAI_BASE_URL or --base-url is set, else rules",
+        "auto: openai when --base-url, --replay, OPENAI_API_KEY or OPENAI_BASE_URL is set, "
+        "else rules",
     )
     add_llm_options(check)
     check.add_argument(

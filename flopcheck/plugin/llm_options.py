@@ -1,16 +1,27 @@
-"""The openai-backend options: typed for Python callers, and as flags shared by `check`, `batch`
-and `eval`.
+"""The openai-backend options: typed for Python callers, as flags shared by `check`, `batch`
+and `eval`, and the backend in use.
 
 :class:`OpenAIOptions` lists every option :func:`flopcheck.check` passes to the openai backend,
 so a type checker flags a misspelt one, and :func:`check_options` refuses it at run time: an
 option is an error when it is unknown or when the backend that runs does not use it, never
 silently ignored.
+
+:func:`backend_in_use` is the one place the command line settles which backend runs: a base
+URL or a recording to replay implies the openai backend under ``auto``; a replay is served by a
+local server through the real openai client; the backend is named on stderr in one line; and
+the library's warnings (a chunk skipped for budget, a reply format falling back) reach stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from flopcheck.errors import FlopcheckError
@@ -27,10 +38,11 @@ class OpenAIOptions(TypedDict, total=False):
     api_key: str
     timeout: float
     max_retries: int
-    max_turns_per_claim: int
     token_budget: int
     chunk_tokens: int
+    max_completion_tokens: int
     seed: int
+    record: str | Path
     client: openai.OpenAI
 
 
@@ -54,7 +66,8 @@ def check_options(backend: str, options: dict[str, Any]) -> None:
     if options and backend != "openai":
         raise FlopcheckError(
             f"{', '.join(options)}: options of the openai backend, but the {backend} backend "
-            "runs; pass backend='openai' (or 'auto' with OPENAI_API_KEY or OPENAI_BASE_URL set)"
+            "runs; pass backend='openai' (or 'auto' with a base_url, OPENAI_API_KEY or "
+            "OPENAI_BASE_URL)"
         )
     if "client" in options:
         _check_client(options)
@@ -78,7 +91,7 @@ def _check_client(options: dict[str, Any]) -> None:
 
 
 def add_llm_options(parser: argparse.ArgumentParser) -> None:
-    """Add --model, --base-url, --timeout and --max-retries as an "openai backend" group.
+    """Add the openai backend's options as a group: model, endpoint, limits, record/replay.
 
     Args:
         parser: the command's parser.
@@ -86,10 +99,30 @@ def add_llm_options(parser: argparse.ArgumentParser) -> None:
     llm = parser.add_argument_group("openai backend")
     llm.add_argument("--model", help="model name (default $FLOPCHECK_MODEL or gpt-4.1-mini)")
     llm.add_argument(
-        "--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1"
+        "--base-url",
+        help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (implies the openai "
+        "backend)",
     )
-    llm.add_argument("--timeout", type=float, metavar="SECONDS", help="per request (default 60)")
+    llm.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="per request, from connecting to the reply's last byte (default 60)",
+    )
     llm.add_argument("--max-retries", type=int, metavar="N", help="on 429/5xx (default 2)")
+    llm.add_argument(
+        "--token-budget",
+        type=int,
+        metavar="N",
+        help="tokens per article (default 40,000 per 3,000-token chunk); what it cannot cover "
+        "is skipped with a warning",
+    )
+    llm.add_argument("--record", metavar="DIR", help="save every model reply in DIR")
+    llm.add_argument(
+        "--replay",
+        metavar="DIR",
+        help="answer from the replies recorded in DIR (offline; implies the openai backend)",
+    )
 
 
 def llm_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -103,5 +136,82 @@ def llm_options(args: argparse.Namespace) -> dict[str, Any]:
         "base_url": args.base_url,
         "timeout": args.timeout,
         "max_retries": args.max_retries,
+        "token_budget": args.token_budget,
+        "record": args.record,
     }
     return {k: v for k, v in given.items() if v is not None}
+
+
+@contextmanager
+def backend_in_use(
+    args: argparse.Namespace, backend: str, *, scripted: bool = False
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Settle the backend and its options for one command, and name it on stderr.
+
+    Yields the concrete backend ("rules" or "openai") and the options to pass to ``check``.
+
+    Args:
+        args: the parsed arguments of a command that called :func:`add_llm_options`.
+        backend: "auto", "rules" or "openai", as the user chose.
+        scripted: serve flopcheck's scripted model locally (``eval --scripted-model``).
+    """
+    from flopcheck.plugin.checker import resolve_backend
+
+    options = llm_options(args)
+    with ExitStack() as stack:
+        served = _served(args, backend, scripted)
+        if served is not None:
+            if "base_url" in options:
+                raise FlopcheckError("--base-url cannot be combined with a local server")
+            server = stack.enter_context(served)
+            options |= {"base_url": server.url, "api_key": "flopcheck-local"}
+            backend = "openai"
+        chosen = resolve_backend(backend, options.get("base_url"))
+        check_options(chosen, options)
+        print(f"flopcheck: backend: {_describe(chosen, options, args)}", file=sys.stderr)
+        _warnings_to_stderr()
+        yield chosen, options
+
+
+def _served(args: argparse.Namespace, backend: str, scripted: bool) -> Any:
+    """Return the local server a replay or the scripted model needs (not started), or None."""
+    replay = args.replay
+    if replay is None and not scripted:
+        return None
+    if backend == "rules":
+        raise FlopcheckError("--replay and the scripted model run the openai backend")
+    from flopcheck.testing.fake_llm import FakeLLM
+
+    if replay is None:
+        return FakeLLM(model=True)
+    if not Path(replay).is_dir():
+        raise FlopcheckError(f"no recording at {replay}: give the DIR a --record run wrote")
+    return FakeLLM(replay=Path(replay))
+
+
+def _describe(backend: str, options: dict[str, Any], args: argparse.Namespace) -> str:
+    """Return the backend in use as one phrase: which model at which endpoint."""
+    if backend == "rules":
+        return "rules (offline)"
+    from flopcheck.llm.agent import default_model
+
+    model = options.get("model") or default_model()
+    if args.replay:
+        return f"openai (model {model}, replaying {args.replay})"
+    url = options.get("base_url") or os.environ.get("OPENAI_BASE_URL") or "api.openai.com"
+    return f"openai (model {model} at {url})"
+
+
+class _Stderr(logging.Handler):
+    """Prints flopcheck's warnings on whatever sys.stderr is now, prefixed like its errors."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"flopcheck: warning: {record.getMessage()}", file=sys.stderr)
+
+
+def _warnings_to_stderr() -> None:
+    """Send the library's warnings to stderr, once per process."""
+    logger = logging.getLogger("flopcheck")
+    if not any(isinstance(h, _Stderr) for h in logger.handlers):
+        handler = _Stderr(logging.WARNING)
+        logger.addHandler(handler)

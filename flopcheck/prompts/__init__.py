@@ -45,9 +45,18 @@ def variables(name: str) -> frozenset[str]:
     """Return the variable names prompt ``name`` requires.
 
     Args:
-        name: the prompt's file name without ``.md``, e.g. "verify_claim".
+        name: the prompt's file name without ``.md``, e.g. "plan_claims".
     """
     return frozenset(_VARIABLE.findall(_template(name)))
+
+
+def opening(name: str) -> str:
+    """Return the fixed text a prompt begins with (up to its first variable), to recognise it.
+
+    Args:
+        name: the prompt's file name without ``.md``.
+    """
+    return _VARIABLE.split(_template(name), maxsplit=1)[0].strip()
 
 
 def load_prompt(name: str, **values: str) -> str:

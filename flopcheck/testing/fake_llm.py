@@ -2,9 +2,11 @@
 
 ``FakeLLM`` serves ``POST /v1/chat/completions`` (and ``/chat/completions``) on 127.0.0.1 at an
 ephemeral port, from a thread. Each request is answered by the next scripted :class:`Reply` in
-its queue (a body, a status code, headers, a delay), or, once the queue is empty and
-``model=True``, by a deterministic scripted model that answers like an LLM would by running
-flopcheck's rules backend (see ``_fake_model``). Every request body is kept in ``requests``.
+its queue (a body, a status code, headers, a delay; or hostile: sent a byte at a time, padded to
+hundreds of MB, cut off mid-body), or, once the queue is empty, by the replies recorded in a
+directory (``replay=DIR``, see :mod:`flopcheck.llm.record`) or by a deterministic scripted model
+that writes the rules backend's claim programs (``model=True``, see
+:mod:`flopcheck.testing.scripted`). Every request body is kept in ``requests``.
 
 Serve the scripted model for ``flopcheck check --backend openai --base-url URL``::
 
@@ -15,25 +17,41 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 import threading
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 PATHS = ("/v1/chat/completions", "/chat/completions")
 
 
+_PAD = b" " * 65536
+
+
 @dataclass
 class Reply:
-    """One scripted HTTP reply: a JSON body (dict) or raw text (str), status, headers, delay."""
+    """One scripted HTTP reply: a JSON body (dict), raw text (str) or bytes, status, headers, delay.
 
-    body: dict[str, Any] | str
+    The hostile ones: ``drip`` sends the whole reply (status line and headers included) one
+    byte every ``drip`` seconds; ``pad`` appends that many bytes of whitespace to the body
+    (still valid JSON, streamed, never held in memory); ``cut_after`` closes the connection
+    after that many bytes of the body, although its content-length promised more;
+    ``declare_length=False`` sends no content-length and ends the body by closing.
+    """
+
+    body: dict[str, Any] | str | bytes
     status: int = 200
     delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json"
+    drip: float = 0.0
+    pad: int = 0
+    cut_after: int | None = None
+    declare_length: bool = True
 
 
 def tool_call(name: str, arguments: dict[str, Any] | str, call_id: str) -> dict[str, Any]:
@@ -97,7 +115,7 @@ def error_reply(status: int, message: str, *, retry_after_ms: int | None = None)
     Args:
         status: the HTTP status, e.g. 429 or 500.
         message: the error message.
-        retry_after_ms: a ``retry-after-ms`` header, which the SDK honours (keeps tests fast).
+        retry_after_ms: a ``retry-after-ms`` header, which flopcheck honours (keeps tests fast).
     """
     headers = {} if retry_after_ms is None else {"retry-after-ms": str(retry_after_ms)}
     body = {"error": {"message": message, "type": "fake_error", "param": None, "code": None}}
@@ -112,6 +130,7 @@ class FakeLLM:
         replies: Iterable[Reply | dict[str, Any]] = (),
         *,
         model: bool = False,
+        replay: Path | None = None,
         json_schema: bool = True,
         json_object: bool = True,
         fence_json: bool = False,
@@ -121,6 +140,8 @@ class FakeLLM:
         Args:
             replies: scripted replies, answered in order; a dict is a 200 JSON body.
             model: answer with the rules-backed scripted model once the script is used up.
+            replay: answer from the replies recorded in this directory once the script is
+                used up.
             json_schema: accept ``response_format`` json_schema; False answers it with 400.
             json_object: accept ``response_format`` json_object; False answers it with 400.
             fence_json: the scripted model wraps JSON replies in a code fence.
@@ -131,6 +152,7 @@ class FakeLLM:
         self.formats = {"json_schema": json_schema, "json_object": json_object}
         self.fence_json = fence_json
         self.model = model
+        self.replay = replay
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -197,6 +219,8 @@ class FakeLLM:
                 return error_reply(400, f"response_format type {kind!r} is not supported")
             if self._queue:
                 return self._queue.popleft()
+        if self.replay is not None:
+            return _replayed(self.replay, body)
         if not self.model:
             return error_reply(500, "fake_llm: the scripted replies are used up")
         from flopcheck.testing.scripted import answer
@@ -205,6 +229,23 @@ class FakeLLM:
             return Reply(body=answer(body, fence_json=self.fence_json))
         except Exception as exc:  # a crash must reach the client as an answer, not a hang-up
             return error_reply(500, f"fake_llm: the scripted model failed: {exc!r}")
+
+
+def _replayed(recording: Path, body: dict[str, Any]) -> Reply:
+    """Return the recorded reply to a request, or an error naming the recording."""
+    from flopcheck.llm.record import replayed
+
+    found = replayed(recording, body)
+    if found is None:
+        reply = error_reply(
+            500,
+            f"replay: no recorded reply for this request in {recording}; the run differs "
+            "from the recorded one (article, model, options or flopcheck version)",
+        )
+        reply.headers["x-should-retry"] = "false"
+        return reply
+    status, recorded = found
+    return Reply(body=recorded if isinstance(recorded, dict | str) else "", status=status)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -239,17 +280,41 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, reply: Reply) -> None:
         """Write one reply; a client that already hung up is ignored."""
-        data = (reply.body if isinstance(reply.body, str) else json.dumps(reply.body)).encode()
+        body = reply.body
+        data = (
+            body
+            if isinstance(body, bytes)
+            else (body if isinstance(body, str) else json.dumps(body)).encode()
+        )
+        headers = {"content-type": reply.content_type, **reply.headers}
+        if reply.declare_length:
+            headers["content-length"] = str(len(data) + reply.pad)
+        head = f"HTTP/1.1 {reply.status} {self.responses.get(reply.status, ('',))[0]}\r\n"
+        head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
         try:
-            self.send_response(reply.status)
-            self.send_header("content-type", reply.content_type)
-            self.send_header("content-length", str(len(data)))
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
+            for piece in _pieces(head.encode(), data, reply):
+                self.wfile.write(piece)
+                if reply.drip and self.fake.stopping.wait(reply.drip):
+                    return
+            if reply.cut_after is not None or not reply.declare_length:
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test): nothing to answer
+
+
+def _pieces(head: bytes, data: bytes, reply: Reply) -> Iterator[bytes]:
+    """Yield a reply's bytes as it is to be sent: whole, a byte at a time, padded or cut."""
+    if reply.cut_after is not None:
+        yield head + data[: reply.cut_after]
+        return
+    if reply.drip:
+        whole = head + data
+        yield from (whole[i : i + 1] for i in range(len(whole)))
+        return
+    yield head + data
+    for at in range(0, reply.pad, len(_PAD)):
+        yield _PAD[: min(len(_PAD), reply.pad - at)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -260,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     parser = argparse.ArgumentParser(
         prog="python -m flopcheck.testing.fake_llm",
-        description="Serve flopcheck's scripted model locally.",
+        description="Serve flopcheck's scripted model (or a recording) locally.",
     )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free)")
     parser.add_argument(
@@ -268,9 +333,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="answer response_format json_schema with 400, like some servers",
     )
+    parser.add_argument("--replay", metavar="DIR", help="serve the replies recorded in DIR")
     args = parser.parse_args(argv)
-    fake = FakeLLM(model=True, json_schema=not args.no_json_schema).start(args.port)
-    print(f"serving the scripted model at {fake.url} (Ctrl-C stops)", flush=True)
+    replay = Path(args.replay) if args.replay else None
+    fake = FakeLLM(model=replay is None, replay=replay, json_schema=not args.no_json_schema)
+    fake.start(args.port)
+    what = f"the replies recorded in {replay}" if replay else "the scripted model"
+    print(f"serving {what} at {fake.url} (Ctrl-C stops)", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
