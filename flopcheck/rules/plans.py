@@ -14,6 +14,7 @@ from typing import Any
 from flopcheck.engine.report import Amount, Verdict
 from flopcheck.rules.claimable import HEDGE, Claimable
 from flopcheck.rules.verify import Unverifiable, amount, misleading
+from flopcheck.tools.runs import headline_tier
 
 _WHOLE = re.compile(
     r"\bwhole\b|\bentire\b|\ball-in\b|\boverall\b|\bin total\b|\btotal (?:cost|spend)", re.I
@@ -28,7 +29,7 @@ def figure(run: dict[str, Any], key: str) -> float | None:
 
 
 def check_disclosure(c: Claimable, run: dict[str, Any]) -> None:
-    if run["disclosure"] == "rumour":
+    if headline_tier(run) == "rumour":
         raise Unverifiable(
             f"{run['id']}'s figures are not disclosed; the only ones about are rumours, which "
             "cannot be recomputed"
@@ -142,7 +143,7 @@ def plan_training_cost(c: Claimable) -> Verdict:
 
         return counterfactual_cost(c)
     run = c.run(c.subject_run())
-    if HEDGE.search(c.quote) and run["disclosure"] == "primary":
+    if HEDGE.search(c.quote) and headline_tier(run) == "disclosed":
         raise Unverifiable("the article itself presents this figure as a rumour or a claim")
     computed = _usd_cost(c, run)
     basis = run.get("cost_basis") or "estimate"
@@ -152,7 +153,7 @@ def plan_training_cost(c: Claimable) -> Verdict:
         c.spread,
         f"{run['id']}: reported {basis}; recomputed ${computed.value or 0:,.0f}.",
         caveats=[basis],
-        confidence=0.9 if run["disclosure"] == "primary" else 0.6,
+        confidence=0.9 if headline_tier(run) == "disclosed" else 0.6,
     )
     if _WHOLE.search(c.text[slice(*c.segment())]) and "final" in (run.get("cost_basis") or ""):
         return misleading(

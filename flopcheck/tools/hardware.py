@@ -72,12 +72,12 @@ def reference_peak_tflops(chip: Accelerator) -> tuple[Precision, float]:
 
 
 def rental_price(chip: Accelerator) -> RentalPrice | None:
-    """Return the shipped rental price range of a chip, if any.
+    """Return the default rental price range of a chip (used when no date is given), if any.
 
     Args:
         chip: the accelerator record.
     """
-    return next((r for r in rental_prices() if r.accelerator == chip.id), None)
+    return next((r for r in rental_prices() if r.accelerator == chip.id and r.default), None)
 
 
 class LookupAcceleratorArgs(Args):
@@ -103,7 +103,7 @@ def lookup_accelerator(args: LookupAcceleratorArgs) -> AcceleratorResult:
     peaks = ", ".join(
         f"{p.upper()} {dense_peak_tflops(chip, p):g}" for p in supported_precisions(chip)
     )
-    sources = list(chip.sources) + (list(price.sources) if price else [])
+    sources = list(chip.sources) + ([price.source] if price else [])
     return AcceleratorResult(
         value=None,
         formula=f"{chip.id}: dense peak TFLOP/s {peaks}",

@@ -55,6 +55,8 @@ def inference_cost(args: InferenceCostArgs) -> InferenceCostResult:
     precision = parse_precision(args.precision)
     peak = dense_peak_tflops(chip, precision) * 1e12
     weight_bytes = total * _BYTES_PER_PARAM[precision]
+    if chip.hbm_bandwidth_tb_s is None:
+        raise ToolInputError(f"no memory bandwidth is published for {chip.id}")
     bandwidth = chip.hbm_bandwidth_tb_s * 1e12
     compute_tps = peak / (2 * n)
     per_sequence_tps = bandwidth / weight_bytes
@@ -83,7 +85,7 @@ def inference_cost(args: InferenceCostArgs) -> InferenceCostResult:
             )
         prices = (row.low_usd_per_hour, row.typical_usd_per_hour, row.high_usd_per_hour)
         assumptions.append(f"rental price {row.basis} (as of {row.as_of})")
-        sources += row.sources
+        sources.append(row.source)
     usd = Value(
         low=prices[0] / (tps.high * 3600) * 1e6,
         mid=prices[1] / (tps.mid * 3600) * 1e6,

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Generic, TypeVar
 
 from flopcheck.errors import UnknownNameError
-from flopcheck.tools.tables import Accelerator, ApiPrice, TrainingRun, accelerators
+from flopcheck.tools.tables import Accelerator, ApiModel, TrainingRun, accelerators
 from flopcheck.tools.tables import api_prices as _api_prices
 from flopcheck.tools.tables import training_runs as _training_runs
 
@@ -108,7 +108,7 @@ def _run_index() -> _Index[TrainingRun]:
 
 
 @cache
-def _api_index() -> _Index[ApiPrice]:
+def _api_index() -> _Index[ApiModel]:
     return _Index("API model", _api_prices(), lambda p: [p.model, *p.aliases])
 
 
@@ -143,8 +143,8 @@ def resolve_training_run(name: str) -> TrainingRun:
     return found
 
 
-def resolve_api_model(name: str) -> ApiPrice:
-    """Resolve a hosted model name to its API price row.
+def resolve_api_model(name: str) -> ApiModel:
+    """Resolve a hosted model name to its API record (with its price history).
 
     Args:
         name: e.g. "GPT-4o", "deepseek-chat", "Claude 3.5 Sonnet".

@@ -1,12 +1,16 @@
-"""Lookups of reported figures: training runs and API list prices."""
+"""Lookups of reported figures: training runs and hosted-model API prices."""
 
 from __future__ import annotations
 
-from pydantic import Field
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from flopcheck.tools._results import Args, ToolResult, fmt
 from flopcheck.tools.names import resolve_api_model, resolve_training_run
-from flopcheck.tools.tables import ApiPrice, TrainingRun
+from flopcheck.tools.provenance import SourcedFigure, Tier
+from flopcheck.tools.tables import ApiModel, ApiPricePoint, TrainingRun
 
 
 class LookupTrainingRunArgs(Args):
@@ -17,33 +21,44 @@ class TrainingRunResult(ToolResult):
     run: TrainingRun
 
 
-def lookup_training_run(args: LookupTrainingRunArgs) -> TrainingRunResult:
-    """Look up a model's reported training run: parameters (total and active), tokens, hardware,
-    accelerator-hours by stage, reported cost and its basis, MFU, energy, each with its source.
+def _provenance(fig: SourcedFigure) -> str:
+    who = f" ({fig.estimator})" if fig.estimator else ""
+    return f"{fig.tier}{who}"
+
+
+def headline_tier(run: Mapping[str, Any]) -> Tier | None:
+    """Return the most direct tier among a run record's headline figures (cost, hours, FLOP).
 
     Args:
-        args: the model name.
+        run: the ``run`` of a lookup_training_run result.
+    """
+    return TrainingRun.model_validate(run).headline_tier()
+
+
+def lookup_training_run(args: LookupTrainingRunArgs) -> TrainingRunResult:
+    """Look up a model's training run: parameters (total and active), tokens, hardware,
+    accelerator-hours by stage, compute, MFU, cost and its basis, energy; every figure with its
+    tier (disclosed / estimate / rumour), estimator and source, and other estimates of it.
+
+    Args:
+        args: the model name; a family name alone ("Llama 3") is ambiguous.
     """
     run = resolve_training_run(args.model)
+    figures = run.figures()
     parts = []
-    if run.total_params:
-        active = run.active_params.value if run.active_params else run.total_params.value
-        parts.append(f"{fmt(run.total_params.value)} params ({fmt(active)} active)")
-    if run.tokens:
-        parts.append(f"{fmt(run.tokens.value)} tokens")
-    if run.accelerator_hours_total:
-        parts.append(
-            f"{fmt(run.accelerator_hours_total.value)} {run.accelerator or 'accelerator'}-h"
-        )
-    if run.reported_cost_usd:
-        parts.append(
-            f"${fmt(run.reported_cost_usd.value)} ({run.cost_basis or 'basis not stated'})"
-        )
-    assumptions = [f"disclosure: {run.disclosure}", *run.notes]
+    for name, fig in figures.items():
+        parts.append(f"{name} {fmt(fig.mid())} [{_provenance(fig)}]")
+    assumptions = [
+        f"{name}: also {fmt(alt.mid())} [{_provenance(alt)}]"
+        for name, fig in figures.items()
+        for alt in fig.alternatives
+    ]
+    if run.cost_basis:
+        assumptions.append(f"cost basis: {run.cost_basis}")
     return TrainingRunResult(
         value=None,
-        formula=f"{run.id}: " + ("; ".join(parts) or "no figures disclosed"),
-        assumptions=assumptions,
+        formula=f"{run.id}: " + ("; ".join(parts) or "no figures published"),
+        assumptions=[*assumptions, *run.notes],
         sources=list(run.sources),
         run=run,
     )
@@ -53,24 +68,74 @@ class LookupApiPriceArgs(Args):
     model: str = Field(description="hosted model name, e.g. 'GPT-4o', 'DeepSeek-V3', 'o1'")
 
 
+class PriceInForce(BaseModel):
+    """The price a hosted model listed over one period."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str
+    provider: str
+    kind: str
+    input_usd_per_mtok: float
+    output_usd_per_mtok: float
+    cached_input_usd_per_mtok: float | None
+    as_of: str = Field(description="when this price took effect (YYYY-MM-DD)")
+    effective_until: str | None = Field(description="when it was superseded; null if current")
+    tier: Tier
+    estimator: str | None
+    source: str
+    note: str | None
+
+
 class ApiPriceResult(ToolResult):
-    price: ApiPrice
+    price: PriceInForce
+    reasoning: str = Field(description="yes / optional / no: whether the model thinks first")
+    history: list[ApiPricePoint] = Field(description="every price point, oldest first")
+
+
+def price_in_force(row: ApiModel, point: ApiPricePoint) -> PriceInForce:
+    """Return one price point of a hosted model as a self-describing record.
+
+    Args:
+        row: the hosted model.
+        point: one of its price points.
+    """
+    return PriceInForce(
+        model=row.model,
+        provider=row.provider,
+        kind=point.kind,
+        input_usd_per_mtok=point.input_usd_per_mtok,
+        output_usd_per_mtok=point.output_usd_per_mtok,
+        cached_input_usd_per_mtok=point.cached_input_usd_per_mtok,
+        as_of=point.as_of.isoformat(),
+        effective_until=point.effective_until.isoformat() if point.effective_until else None,
+        tier=point.tier,
+        estimator=point.estimator,
+        source=point.source,
+        note=point.note,
+    )
 
 
 def lookup_api_price(args: LookupApiPriceArgs) -> ApiPriceResult:
-    """Look up a hosted model's API list price in USD per million input and output tokens.
+    """Look up a hosted model's API list price in USD per million input, output and cached
+    input tokens, with its price history and whether it is a reasoning model.
 
     Args:
         args: the model name.
     """
     row = resolve_api_model(args.model)
+    history = row.history()
+    point = history[-1]
+    price = price_in_force(row, point)
     return ApiPriceResult(
         value=None,
         formula=(
-            f"{row.model} ({row.provider}): ${row.input_usd_per_mtok:g} input / "
-            f"${row.output_usd_per_mtok:g} output per million tokens, as of {row.as_of}"
+            f"{row.model} ({row.provider}): ${point.input_usd_per_mtok:g} input / "
+            f"${point.output_usd_per_mtok:g} output per million tokens, from {price.as_of}"
         ),
         assumptions=["list prices; discounts, caching and batch pricing differ"],
-        sources=list(row.sources),
-        price=row,
+        sources=sorted({p.source for p in row.prices}),
+        price=price,
+        reasoning=row.reasoning,
+        history=list(row.prices),
     )

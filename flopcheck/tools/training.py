@@ -186,7 +186,7 @@ def training_cost(args: TrainingCostArgs) -> ToolResult:
             f"/hour (typical ${row.typical_usd_per_hour:g}) = ${fmt(cost.low)}-${fmt(cost.high)}"
         ),
         assumptions=[f"{chip.id} rental price: {row.basis} (as of {row.as_of})", caveat],
-        sources=list(row.sources),
+        sources=[row.source],
     )
 
 
