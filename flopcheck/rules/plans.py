@@ -29,10 +29,10 @@ def figure(run: dict[str, Any], key: str) -> float | None:
 
 
 def check_disclosure(c: Claimable, run: dict[str, Any]) -> None:
-    if headline_tier(run) == "rumour":
+    if headline_tier(run) != "disclosed":
         raise Unverifiable(
-            f"{run['id']}'s figures are not disclosed; the only ones about are rumours, which "
-            "cannot be recomputed"
+            f"{run['id']}'s figures are not disclosed; the only ones about are third-party "
+            "estimates or rumours, which cannot be recomputed"
         )
     if HEDGE.search(c.quote):
         raise Unverifiable("the article itself presents this figure as a rumour or a claim")

@@ -14,7 +14,14 @@ from functools import cache
 from typing import Generic, TypeVar
 
 from flopcheck.errors import UnknownNameError
-from flopcheck.tools.tables import Accelerator, ApiModel, TrainingRun, accelerators
+from flopcheck.tools.tables import (
+    Accelerator,
+    ApiModel,
+    Family,
+    TrainingRun,
+    accelerators,
+    families,
+)
 from flopcheck.tools.tables import api_prices as _api_prices
 from flopcheck.tools.tables import training_runs as _training_runs
 
@@ -108,6 +115,11 @@ def _run_index() -> _Index[TrainingRun]:
 
 
 @cache
+def _family_index() -> _Index[Family]:
+    return _Index("model family", families(), lambda f: [f.name, *f.aliases])
+
+
+@cache
 def _api_index() -> _Index[ApiModel]:
     return _Index("API model", _api_prices(), lambda p: [p.model, *p.aliases])
 
@@ -131,16 +143,42 @@ def resolve_accelerator(name: str) -> Match[Accelerator]:
     raise _accelerator_index().unknown(name)
 
 
-def resolve_training_run(name: str) -> TrainingRun:
-    """Resolve a model name to its reported training run.
+def family_members(family: Family) -> list[TrainingRun]:
+    """Return the runs of a family, in table order.
 
     Args:
-        name: e.g. "DeepSeek-V3", "Llama 3.1 405B", "GPT-3".
+        family: the family record.
+    """
+    return [run for run in _training_runs() if run.family == family.name]
+
+
+def resolve_family(name: str) -> Family | None:
+    """Return the family a name denotes, or None.
+
+    Args:
+        name: e.g. "Llama 3", "Mixtral".
+    """
+    return _family_index().find(name)
+
+
+def resolve_training_run(name: str) -> TrainingRun:
+    """Resolve a model name to its reported training run; a family name alone is ambiguous.
+
+    Args:
+        name: e.g. "DeepSeek-V3", "Llama 3.1 405B", "Llama 3 70B", "GPT-3".
     """
     found = _run_index().find(name)
-    if found is None:
-        raise _run_index().unknown(name)
-    return found
+    if found is not None:
+        return found
+    family = resolve_family(name)
+    if family is not None:
+        members = [run.id for run in family_members(family)]
+        raise UnknownNameError(
+            f"{name!r} names the {family.name} family, not one model; name one of: "
+            f"{', '.join(members)}",
+            members,
+        )
+    raise _run_index().unknown(name)
 
 
 def resolve_api_model(name: str) -> ApiModel:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from flopcheck.errors import DataError
 from flopcheck.tools.provenance import Figure, Provenance, SourcedFigure, Tier
 from flopcheck.tools.rows_hardware import PRECISIONS, Accelerator, DensePeaks, Precision
+from flopcheck.tools.rows_names import Family
 from flopcheck.tools.rows_prices import ApiModel, ApiPricePoint, RentalPrice
 from flopcheck.tools.rows_runs import Stage, TrainingRun
 
@@ -29,6 +30,7 @@ __all__ = [
     "ApiModel",
     "ApiPricePoint",
     "DensePeaks",
+    "Family",
     "Figure",
     "Precision",
     "Provenance",
@@ -39,6 +41,7 @@ __all__ = [
     "TrainingRun",
     "accelerators",
     "api_prices",
+    "families",
     "rental_prices",
     "training_runs",
 ]
@@ -83,6 +86,13 @@ def accelerators() -> tuple[Accelerator, ...]:
 def training_runs() -> tuple[TrainingRun, ...]:
     """Training runs: parameters, tokens, hardware, hours, compute, cost, each with its tier."""
     return _load("training_runs.json", TrainingRun)
+
+
+@_table
+@cache
+def families() -> tuple[Family, ...]:
+    """Model families: names, the run an unqualified mention usually means, family totals."""
+    return _load("families.json", Family)
 
 
 @_table
