@@ -23,8 +23,13 @@ ENERGY_SOURCES = [
 
 
 class EnergyArgs(Args):
-    accelerator_hours: float = Field(description="accelerator-hours")
     accelerator: str = Field(description="accelerator name, for its TDP, e.g. 'A100 80GB'")
+    accelerator_hours: float | None = Field(
+        default=None, description="accelerator-hours, for the energy (give this and/or a count)"
+    )
+    accelerator_count: float | None = Field(
+        default=None, description="accelerators running at once, for the average power draw"
+    )
     power_w: float | None = Field(default=None, description="average power per accelerator in W")
     server_overhead: float | None = Field(
         default=None, description="host power multiplier (CPU, memory, network) >= 1"
@@ -40,14 +45,23 @@ def _multiplier(given: float | None, default: tuple[float, float, float], what: 
     return Value.exact(given, "x")
 
 
-def energy(args: EnergyArgs) -> ToolResult:
-    """Energy in kWh of a training or inference job: accelerator-hours x power (default TDP) x
-    server overhead x PUE / 1000, as a range when overhead and PUE are not given.
+class EnergyResult(ToolResult):
+    energy_kwh: Value | None = Field(description="energy of the accelerator-hours, if given")
+    average_power_kw: Value | None = Field(
+        description="average draw of accelerator_count accelerators, if given"
+    )
+
+
+def energy(args: EnergyArgs) -> EnergyResult:
+    """Energy in kWh (accelerator-hours x power x server overhead x PUE) and average power in
+    kW of N accelerators (N x power x overhead x PUE); power defaults to the TDP, and overhead
+    and PUE to published ranges. value is the energy, or the power when no hours are given.
 
     Args:
-        args: accelerator-hours, the accelerator, and optional power, overhead and PUE.
+        args: the accelerator, accelerator-hours and/or a count, optional power/overhead/PUE.
     """
-    hours = positive(args.accelerator_hours, "accelerator_hours")
+    if args.accelerator_hours is None and args.accelerator_count is None:
+        raise ToolInputError("give accelerator_hours (for energy) or accelerator_count (for power)")
     match = resolve_accelerator(args.accelerator)
     chip = match.record
     assumptions = [match.note] if match.note else []
@@ -66,19 +80,36 @@ def energy(args: EnergyArgs) -> ToolResult:
             "low = accelerators alone; mid/high add host servers "
             f"(x{overhead.mid:g}/x{overhead.high:g}) and facility PUE ({pue.mid:g}/{pue.high:g})"
         )
-    base_kwh = hours * power / 1000
-    kwh = Value(
-        low=base_kwh * overhead.low * pue.low,
-        mid=base_kwh * overhead.mid * pue.mid,
-        high=base_kwh * overhead.high * pue.high,
-        unit="kWh",
+    factors = (
+        f"{power:g} W x overhead {overhead.low:g}-{overhead.high:g} x PUE "
+        f"{pue.low:g}-{pue.high:g} / 1000"
     )
-    return ToolResult(
-        value=kwh,
-        formula=(
-            f"{fmt(hours)} h x {power:g} W x overhead {overhead.low:g}-{overhead.high:g} x PUE "
-            f"{pue.low:g}-{pue.high:g} / 1000 = {fmt(kwh.low)}-{fmt(kwh.high)} kWh"
-        ),
+    formulas, kwh, kw = [], None, None
+    if args.accelerator_hours is not None:
+        hours = positive(args.accelerator_hours, "accelerator_hours")
+        kwh = _scaled(hours * power / 1000, overhead, pue, "kWh")
+        formulas.append(f"{fmt(hours)} h x {factors} = {fmt(kwh.low)}-{fmt(kwh.high)} kWh")
+    if args.accelerator_count is not None:
+        count = positive(args.accelerator_count, "accelerator_count")
+        kw = _scaled(count * power / 1000, overhead, pue, "kW")
+        formulas.append(
+            f"{fmt(count)} accelerators x {factors} = {fmt(kw.low)}-{fmt(kw.high)} kW "
+            f"({kw.low / 1000:.3g}-{kw.high / 1000:.3g} MW)"
+        )
+    return EnergyResult(
+        value=kwh or kw,
+        formula="; ".join(formulas),
         assumptions=assumptions,
         sources=[*chip.sources, *ENERGY_SOURCES],
+        energy_kwh=kwh,
+        average_power_kw=kw,
+    )
+
+
+def _scaled(base: float, overhead: Value, pue: Value, unit: str) -> Value:
+    return Value(
+        low=base * overhead.low * pue.low,
+        mid=base * overhead.mid * pue.mid,
+        high=base * overhead.high * pue.high,
+        unit=unit,
     )

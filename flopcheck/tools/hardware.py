@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from flopcheck.errors import ToolInputError
-from flopcheck.tools._results import Args, ToolResult, Value
+from flopcheck.tools._results import Args, Record, ToolResult, Value
 from flopcheck.tools.names import resolve_accelerator
-from flopcheck.tools.tables import PRECISIONS, Accelerator, Precision, RentalPrice, rental_prices
+from flopcheck.tools.tables import (
+    PRECISIONS,
+    Accelerator,
+    Precision,
+    RentalPrice,
+    SourcedFigure,
+    Tier,
+    rental_prices,
+)
 
 _PRECISION_ALIASES = {"fp32": "tf32", "float16": "fp16", "bfloat16": "bf16", "float8": "fp8"}
 
@@ -31,13 +39,30 @@ def parse_precision(name: str | None, default: Precision = "bf16") -> Precision:
     )
 
 
+def peak_figure(chip: Accelerator, precision: Precision) -> SourcedFigure | None:
+    """Return a dense peak that is not on the datasheet row but in ``other_figures`` (an
+    estimate such as the B100's FP64), or None.
+
+    Args:
+        chip: the accelerator record.
+        precision: the precision asked for.
+    """
+    if chip.dense_peak_tflops.get(precision) is not None:
+        return None
+    return chip.other_figures.get(f"{precision}_tflops")
+
+
 def supported_precisions(chip: Accelerator) -> list[Precision]:
-    """Return the precisions a chip has a dense peak for.
+    """Return the precisions a chip has a dense peak for (datasheet or other figures).
 
     Args:
         chip: the accelerator record.
     """
-    return [p for p in PRECISIONS if chip.dense_peak_tflops.get(p) is not None]
+    return [
+        p
+        for p in PRECISIONS
+        if chip.dense_peak_tflops.get(p) is not None or peak_figure(chip, p) is not None
+    ]
 
 
 def dense_peak_tflops(chip: Accelerator, precision: Precision) -> float:
@@ -48,11 +73,16 @@ def dense_peak_tflops(chip: Accelerator, precision: Precision) -> float:
         precision: the precision asked for.
     """
     peak = chip.dense_peak_tflops.get(precision)
+    other = peak_figure(chip, precision)
+    if peak is None and other is not None:
+        return other.mid()
     if peak is None:
         supported = supported_precisions(chip)
         raise ToolInputError(
             f"{chip.id} ({chip.architecture}) has no {precision.upper()} support; "
-            f"it supports {', '.join(p.upper() for p in supported)}",
+            f"it supports {', '.join(p.upper() for p in supported)}"
+            if supported
+            else f"no peak throughput of {chip.id} is on record; see its notes",
             list(supported),
         )
     return peak
@@ -84,32 +114,90 @@ class LookupAcceleratorArgs(Args):
     name: str = Field(description="accelerator name, e.g. 'H800', 'A100 80GB', 'MI300X', 'TPU v4'")
 
 
+class SparsePeaks(Record):
+    """Peaks "with sparsity" (2:4 structured): derived, dense x the vendor's multiplier."""
+
+    derived: str = Field(description="how these were derived from the dense peaks")
+    tier: Tier
+    tf32: float | None = None
+    bf16: float | None = None
+    fp16: float | None = None
+    fp8: float | None = None
+    fp4: float | None = None
+
+
+def sparse_peaks(chip: Accelerator) -> SparsePeaks | None:
+    """Return a chip's sparse peaks in TFLOP/s, derived from its dense ones, or None when its
+    vendor quotes no sparse figure.
+
+    Args:
+        chip: the accelerator record.
+    """
+    if chip.sparse_multiplier is None:
+        return None
+    values: dict[str, float] = {}
+    for p in PRECISIONS:
+        dense = chip.dense_peak_tflops.get(p)
+        if p != "fp64" and dense is not None:
+            values[p] = dense * chip.per_precision_sparse_multiplier.get(p, chip.sparse_multiplier)
+    exceptions = "".join(
+        f"; {p.upper()} x{m:.3g}" for p, m in chip.per_precision_sparse_multiplier.items()
+    )
+    return SparsePeaks(
+        derived=f"dense x the vendor's 'with sparsity' multiplier {chip.sparse_multiplier:g}"
+        f"{exceptions}; not a datasheet row of its own",
+        tier=chip.tier,
+        **values,
+    )
+
+
 class AcceleratorResult(ToolResult):
     accelerator: Accelerator
+    sparse_peak_tflops: SparsePeaks | None = Field(
+        description="'with sparsity' peaks, derived from the dense ones; null if none is quoted"
+    )
     rental_usd_per_hour: RentalPrice | None = Field(description="dated rental price range")
     note: str = Field(description="how the name was interpreted; empty when it matched exactly")
 
 
 def lookup_accelerator(args: LookupAcceleratorArgs) -> AcceleratorResult:
     """Look up an accelerator's datasheet figures: dense peak TFLOP/s per precision (absent =
-    unsupported), memory, HBM bandwidth, TDP, year, rental price range and sources.
+    unsupported) and the derived sparse peaks, FP32 vector peak, memory, bandwidth, TDP and what
+    it covers, SM/core/die/transistor counts, links, rental price range, tier and sources.
 
     Args:
-        args: the accelerator name; generation names ("Hopper") resolve to their flagship.
+        args: the accelerator name; generation names ("Hopper") resolve to their flagship and
+            system names ("DGX H100") to their chip, with a note.
     """
     match = resolve_accelerator(args.name)
     chip = match.record
     price = rental_price(chip)
+    sparse = sparse_peaks(chip)
     peaks = ", ".join(
         f"{p.upper()} {dense_peak_tflops(chip, p):g}" for p in supported_precisions(chip)
     )
+    formula = f"{chip.id}: dense peak TFLOP/s {peaks or 'not on record'}"
+    assumptions = [match.note] if match.note else []
+    if sparse is not None:
+        shown = [(p, getattr(sparse, p)) for p in PRECISIONS if p != "fp64"]
+        formula += "; with sparsity (derived) " + ", ".join(
+            f"{p.upper()} {v:g}" for p, v in shown if v is not None
+        )
+    if chip.tier != "disclosed":
+        assumptions.append(f"datasheet figures are {chip.tier}s ({chip.estimator})")
+    assumptions += [
+        f"{p.upper()} peak {fig.mid():g} TFLOP/s is an {fig.tier} ({fig.estimator})"
+        for p in PRECISIONS
+        if (fig := peak_figure(chip, p)) is not None and fig.tier != "disclosed"
+    ]
     sources = list(chip.sources) + ([price.source] if price else [])
     return AcceleratorResult(
         value=None,
-        formula=f"{chip.id}: dense peak TFLOP/s {peaks}",
-        assumptions=[match.note] if match.note else [],
+        formula=formula,
+        assumptions=assumptions,
         sources=sources,
         accelerator=chip,
+        sparse_peak_tflops=sparse,
         rental_usd_per_hour=price,
         note=match.note,
     )
@@ -124,9 +212,7 @@ class CompareAcceleratorsArgs(Args):
     )
 
 
-class PeakSide(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PeakSide(Record):
     accelerator: str
     architecture: str
     precision: Precision

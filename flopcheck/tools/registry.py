@@ -19,7 +19,17 @@ from typing import Any, get_type_hints
 from pydantic import BaseModel, ValidationError
 
 from flopcheck.errors import ToolInputError, UnknownNameError
-from flopcheck.tools import arithmetic, compare, energy, hardware, inference, runs, training, units
+from flopcheck.tools import (
+    arithmetic,
+    compare,
+    energy,
+    hardware,
+    inference,
+    runs,
+    systems,
+    training,
+    units,
+)
 from flopcheck.tools._results import Args, ToolResult
 
 
@@ -68,6 +78,7 @@ def tools() -> dict[str, Tool]:
     """Return every tool by name, in a stable order."""
     funcs: list[Callable[[Any], ToolResult]] = [
         hardware.lookup_accelerator,
+        systems.lookup_system,
         runs.lookup_training_run,
         runs.lookup_api_price,
         training.training_compute,
@@ -75,6 +86,7 @@ def tools() -> dict[str, Tool]:
         training.training_cost,
         training.cluster_time,
         hardware.compare_accelerators,
+        systems.cluster_peak,
         energy.energy,
         inference.inference_cost,
         arithmetic.calculate,

@@ -79,6 +79,9 @@ class Accelerator(Sheet):
     sparse_multiplier: float | None = Field(
         default=None, ge=1, description="vendor 'with sparsity' figure / dense figure"
     )
+    per_precision_sparse_multiplier: dict[Precision, float] = Field(
+        default_factory=dict, description="precisions whose sparse/dense ratio differs (B300 FP4)"
+    )
     int8_tops: float | None = Field(default=None, gt=0, description="dense INT8 tensor peak")
     fp32_vector_tflops: float | None = Field(
         default=None, gt=0, description="FP32 on the vector (non-tensor) cores"
@@ -105,9 +108,9 @@ class Accelerator(Sheet):
     transistors_billion: float | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
-    def _has_a_peak(self) -> Accelerator:
-        if not self.dense_peak_tflops.supported() and self.fp32_vector_tflops is None:
-            raise ValueError(f"{self.id}: no peak for any precision")
+    def _has_a_figure(self) -> Accelerator:
+        if not (self.dense_peak_tflops.supported() or self.memory_gb or self.tdp_w):
+            raise ValueError(f"{self.id}: no peak, memory or power figure")
         if (self.compute_unit_count is None) != (self.compute_unit_kind is None):
             raise ValueError(f"{self.id}: compute_unit_count and compute_unit_kind go together")
         if (self.core_count is None) != (self.core_kind is None):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from flopcheck.tools._results import Args, ToolResult, fmt
+from flopcheck.tools._results import Args, Record, ToolResult, fmt
 from flopcheck.tools.names import resolve_api_model, resolve_training_run
 from flopcheck.tools.provenance import SourcedFigure, Tier
 from flopcheck.tools.tables import ApiModel, ApiPricePoint, TrainingRun
@@ -68,10 +68,8 @@ class LookupApiPriceArgs(Args):
     model: str = Field(description="hosted model name, e.g. 'GPT-4o', 'DeepSeek-V3', 'o1'")
 
 
-class PriceInForce(BaseModel):
+class PriceInForce(Record):
     """The price a hosted model listed over one period."""
-
-    model_config = ConfigDict(extra="forbid")
 
     model: str
     provider: str

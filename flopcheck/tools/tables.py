@@ -18,7 +18,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from flopcheck.errors import DataError
 from flopcheck.tools.provenance import Figure, Provenance, SourcedFigure, Tier
-from flopcheck.tools.rows_hardware import PRECISIONS, Accelerator, DensePeaks, Precision
+from flopcheck.tools.rows_hardware import PRECISIONS, Accelerator, DensePeaks, Precision, System
 from flopcheck.tools.rows_names import Family
 from flopcheck.tools.rows_prices import ApiModel, ApiPricePoint, RentalPrice
 from flopcheck.tools.rows_runs import Stage, TrainingRun
@@ -37,12 +37,14 @@ __all__ = [
     "RentalPrice",
     "SourcedFigure",
     "Stage",
+    "System",
     "Tier",
     "TrainingRun",
     "accelerators",
     "api_prices",
     "families",
     "rental_prices",
+    "systems",
     "training_runs",
 ]
 
@@ -79,6 +81,13 @@ def _load(filename: str, model: type[_T]) -> tuple[_T, ...]:
 def accelerators() -> tuple[Accelerator, ...]:
     """Accelerators (GPUs, TPUs, ...): dense peaks per precision, memory, power, details."""
     return _load("accelerators.json", Accelerator)
+
+
+@_table
+@cache
+def systems() -> tuple[System, ...]:
+    """Systems (nodes, racks, pods): a number of one accelerator, with the vendor's figures."""
+    return _load("systems.json", System)
 
 
 @_table
