@@ -205,3 +205,35 @@ def test_energy_gives_average_power_of_n_accelerators() -> None:
 
 def test_energy_needs_hours_or_a_count() -> None:
     assert call("energy", {"accelerator": "H100"})["error_type"] == "bad_arguments"
+
+
+def test_vendor_best_cases_are_not_per_chip() -> None:
+    result = call("lookup_speedup", {"a": "H100", "b": "A100"})
+    claims = {c["claim"]: c for c in result["vendor_claims"]}
+    assert claims["up to 9x faster AI training"]["per_accelerator"] is False
+    assert "cluster" in claims["up to 9x faster AI training"]["scope"]
+    assert claims["up to 30x faster AI inference"]["per_accelerator"] is False
+    assert any("not per-chip" in a for a in result["assumptions"])
+
+
+def test_measured_h100_over_a100_covers_two_to_three_times() -> None:
+    value = call("lookup_speedup", {"a": "H100", "b": "A100", "kind": "training"})["value"]
+    assert value["low"] <= 2.5
+    assert value["high"] >= 3.0
+    assert value["high"] < 9
+
+
+def test_speedup_the_other_way_round_is_the_inverse() -> None:
+    forward = call("lookup_speedup", {"a": "H100", "b": "A100"})["value"]
+    backward = call("lookup_speedup", {"a": "A100", "b": "H100"})["value"]
+    assert backward["mid"] == pytest.approx(1 / forward["mid"])
+
+
+def test_speedup_of_an_unknown_pair_lists_the_pairs_on_record() -> None:
+    result = call("lookup_speedup", {"a": "TPU v4", "b": "V100"})
+    assert result["error_type"] == "bad_arguments"
+    assert "H100 SXM vs A100 SXM 80GB" in result["suggestions"]
+
+
+def test_speedup_result_names_its_units() -> None:
+    assert unitless_numbers(call("lookup_speedup", {"a": "B200", "b": "H100"})) == []

@@ -12,7 +12,14 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from flopcheck.tools.provenance import Figure, Row, Tier, check_estimator, check_source
+from flopcheck.tools.provenance import (
+    Figure,
+    Row,
+    SourcedFigure,
+    Tier,
+    check_estimator,
+    check_source,
+)
 
 Precision = Literal["fp64", "tf32", "bf16", "fp16", "fp8", "fp4"]
 PRECISIONS: tuple[Precision, ...] = ("fp64", "tf32", "bf16", "fp16", "fp8", "fp4")
@@ -140,3 +147,25 @@ class System(Sheet):
     accelerator_memory_gb: float | None = Field(default=None, gt=0)
     hbm_bandwidth_tb_s: float | None = Field(default=None, gt=0)
     scale_up_bandwidth_tb_s: float | None = Field(default=None, gt=0)
+
+
+SpeedupKind = Literal["training", "inference", "cost and energy", "peak math", "accelerator count"]
+
+
+class Speedup(SourcedFigure):
+    """A speed ratio between two accelerators: a vendor's claim or a measurement, with the
+    conditions it holds under. ``value``/``low``/``high`` are faster / slower, unit "x"."""
+
+    id: str = Field(description="stable slug")
+    subject: str = Field(description="the comparison as its source words it")
+    faster: str = Field(description="Accelerator.id of the side claimed faster")
+    slower: str = Field(description="Accelerator.id of the side compared against")
+    kind: SpeedupKind
+    scope: str = Field(description="what was compared: per GPU, 8-GPU systems, a rack, a cluster")
+    per_accelerator: bool = Field(
+        description="true when the ratio compares one accelerator with one (like for like)"
+    )
+    workload: str
+    precision: str | None = Field(default=None, description="precisions of each side")
+    claim: str | None = Field(default=None, description="the vendor's wording, for claims")
+    checked: date

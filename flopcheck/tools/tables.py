@@ -18,7 +18,14 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from flopcheck.errors import DataError
 from flopcheck.tools.provenance import Figure, Provenance, SourcedFigure, Tier
-from flopcheck.tools.rows_hardware import PRECISIONS, Accelerator, DensePeaks, Precision, System
+from flopcheck.tools.rows_hardware import (
+    PRECISIONS,
+    Accelerator,
+    DensePeaks,
+    Precision,
+    Speedup,
+    System,
+)
 from flopcheck.tools.rows_names import Family
 from flopcheck.tools.rows_prices import ApiModel, ApiPricePoint, RentalPrice
 from flopcheck.tools.rows_runs import Stage, TrainingRun
@@ -36,6 +43,7 @@ __all__ = [
     "Provenance",
     "RentalPrice",
     "SourcedFigure",
+    "Speedup",
     "Stage",
     "System",
     "Tier",
@@ -43,9 +51,11 @@ __all__ = [
     "accelerators",
     "api_prices",
     "families",
+    "measured_speedups",
     "rental_prices",
     "systems",
     "training_runs",
+    "vendor_claims",
 ]
 
 _T = TypeVar("_T", bound=BaseModel)
@@ -88,6 +98,20 @@ def accelerators() -> tuple[Accelerator, ...]:
 def systems() -> tuple[System, ...]:
     """Systems (nodes, racks, pods): a number of one accelerator, with the vendor's figures."""
     return _load("systems.json", System)
+
+
+@_table
+@cache
+def vendor_claims() -> tuple[Speedup, ...]:
+    """Vendors' best-case speed claims between generations, with the basis each holds under."""
+    return _load("vendor_claims.json", Speedup)
+
+
+@_table
+@cache
+def measured_speedups() -> tuple[Speedup, ...]:
+    """Measured speed ratios between accelerators (MLPerf and published benchmarks)."""
+    return _load("measured_speedups.json", Speedup)
 
 
 @_table
