@@ -58,17 +58,22 @@ class ApiModel(Row):
     model: str
     provider: str
     aliases: list[str] = Field(default_factory=list)
-    reasoning: Literal["yes", "no", "optional"] = Field(
+    reasoning: Literal["yes", "no", "optional"] | None = Field(
+        default=None,
         description="yes: thinks before answering (reasoning tokens billed as output); "
-        "optional: thinking can be switched on; no: a chat model"
+        "optional: thinking can be switched on; no: a chat model; null: not checked",
     )
-    reasoning_source: str = Field(description="where the reasoning flag comes from")
+    reasoning_source: str | None = Field(
+        default=None, description="where the reasoning flag comes from"
+    )
     prices: list[ApiPricePoint] = Field(min_length=1)
     notes: list[str] = Field(default_factory=list)
     checked: date
 
     @model_validator(mode="after")
     def _standard_prices_do_not_overlap(self) -> ApiModel:
+        if (self.reasoning is None) != (self.reasoning_source is None):
+            raise ValueError(f"{self.model}: reasoning and reasoning_source go together")
         standard = sorted((p for p in self.prices if p.kind == "standard"), key=lambda p: p.as_of)
         if not standard:
             raise ValueError(f"{self.model}: no standard price")

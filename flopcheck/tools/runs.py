@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from pydantic import Field
@@ -66,6 +67,11 @@ def lookup_training_run(args: LookupTrainingRunArgs) -> TrainingRunResult:
 
 class LookupApiPriceArgs(Args):
     model: str = Field(description="hosted model name, e.g. 'GPT-4o', 'DeepSeek-V3', 'o1'")
+    as_of: date | None = Field(
+        default=None,
+        description="date whose price to return (YYYY-MM-DD), e.g. the article's date; "
+        "default: the latest listed price",
+    )
 
 
 class PriceInForce(Record):
@@ -86,9 +92,41 @@ class PriceInForce(Record):
 
 
 class ApiPriceResult(ToolResult):
-    price: PriceInForce
-    reasoning: str = Field(description="yes / optional / no: whether the model thinks first")
+    price: PriceInForce = Field(description="the standard price in force at as_of (or latest)")
+    variants: list[PriceInForce] = Field(
+        description="other prices in force then: off-peak, batch, flex, long-context, promotion"
+    )
+    reasoning: str | None = Field(description="yes / optional / no: whether the model thinks first")
     history: list[ApiPricePoint] = Field(description="every price point, oldest first")
+    note: str = Field(description="how the date was applied; empty when the price was in force")
+
+
+def price_at(row: ApiModel, on: date | None) -> tuple[ApiPricePoint, str]:
+    """Return the standard price of a hosted model on a date (latest when None), and a note
+    when no standard price was in force that day.
+
+    Args:
+        row: the hosted model.
+        on: the day, or None for the latest price.
+    """
+    standard = row.history()
+    if on is None:
+        latest = standard[-1]
+        if latest.effective_until is None:
+            return latest, ""
+        return latest, f"no longer listed after {latest.effective_until}: its last price"
+    in_force = [p for p in standard if p.in_force(on)]
+    if in_force:
+        return in_force[0], ""
+    variants = sorted((p for p in row.prices if p.in_force(on)), key=lambda p: p.kind)
+    if variants:
+        return variants[0], f"no standard price on {on}: the {variants[0].kind} price applied"
+    before = [p for p in standard if p.as_of <= on]
+    if before:
+        return before[-1], f"not listed on {on}: its last price ended {before[-1].effective_until}"
+    return standard[
+        0
+    ], f"no price on record on {on}: the earliest recorded is from {standard[0].as_of}"
 
 
 def price_in_force(row: ApiModel, point: ApiPricePoint) -> PriceInForce:
@@ -116,24 +154,36 @@ def price_in_force(row: ApiModel, point: ApiPricePoint) -> PriceInForce:
 
 def lookup_api_price(args: LookupApiPriceArgs) -> ApiPriceResult:
     """Look up a hosted model's API list price in USD per million input, output and cached
-    input tokens, with its price history and whether it is a reasoning model.
+    input tokens: the price in force on a date (default the latest), the other prices in force
+    then (off-peak, batch), the full price history, and whether it is a reasoning model.
 
     Args:
-        args: the model name.
+        args: the model name and optionally the date.
     """
     row = resolve_api_model(args.model)
-    history = row.history()
-    point = history[-1]
-    price = price_in_force(row, point)
+    point, note = price_at(row, args.as_of)
+    on = args.as_of or point.as_of
+    variants = [p for p in row.prices if p is not point and p.in_force(on)]
+    until = f" until {point.effective_until}" if point.effective_until else ""
+    assumptions = ["list prices; discounts, caching and batch pricing differ"]
+    if note:
+        assumptions.insert(0, note)
+    if args.as_of is None and len(row.history()) > 1:
+        assumptions.append(
+            "the price changed over time: pass as_of (the article's date) to get the price then"
+        )
     return ApiPriceResult(
         value=None,
         formula=(
             f"{row.model} ({row.provider}): ${point.input_usd_per_mtok:g} input / "
-            f"${point.output_usd_per_mtok:g} output per million tokens, from {price.as_of}"
+            f"${point.output_usd_per_mtok:g} output per million tokens, "
+            f"{point.kind} from {point.as_of}{until}"
         ),
-        assumptions=["list prices; discounts, caching and batch pricing differ"],
+        assumptions=assumptions,
         sources=sorted({p.source for p in row.prices}),
-        price=price,
+        price=price_in_force(row, point),
+        variants=[price_in_force(row, p) for p in variants],
         reasoning=row.reasoning,
-        history=list(row.prices),
+        history=sorted(row.prices, key=lambda p: (p.as_of, p.kind)),
+        note=note,
     )

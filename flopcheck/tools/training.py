@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import Field
 
 from flopcheck.errors import ToolInputError
 from flopcheck.tools._results import Args, ToolResult, Value, fmt, fraction, positive
-from flopcheck.tools.hardware import (
-    dense_peak_tflops,
-    parse_precision,
-    reference_peak_tflops,
-    rental_price,
-)
+from flopcheck.tools.hardware import dense_peak_tflops, parse_precision, reference_peak_tflops
 from flopcheck.tools.names import resolve_accelerator
+from flopcheck.tools.prices import combined, rental_prices_at
 
 # MFU quoted against the BF16 (or FP16) dense peak. Low: smaller models and reported totals
 # that include restarts and long-context stages (14-25%, FACTS.md sec. 3); high: the best
@@ -144,6 +142,9 @@ class TrainingCostArgs(Args):
     accelerator: str | None = Field(
         default=None, description="accelerator name, used for its price range when no price given"
     )
+    as_of: date | None = Field(
+        default=None, description="date of the rental prices to use (YYYY-MM-DD); default undated"
+    )
 
 
 def training_cost(args: TrainingCostArgs) -> ToolResult:
@@ -168,25 +169,18 @@ def training_cost(args: TrainingCostArgs) -> ToolResult:
             "give usd_per_accelerator_hour, or an accelerator to use its price range"
         )
     chip = resolve_accelerator(args.accelerator).record
-    row = rental_price(chip)
-    if row is None:
-        raise ToolInputError(
-            f"no rental price is known for {chip.id}; pass usd_per_accelerator_hour explicitly"
-        )
-    cost = Value(
-        low=hours * row.low_usd_per_hour,
-        mid=hours * row.typical_usd_per_hour,
-        high=hours * row.high_usd_per_hour,
-        unit="USD",
-    )
+    rows, note = rental_prices_at(chip, args.as_of)
+    rate = combined(rows)
+    cost = Value(low=hours * rate.low, mid=hours * rate.mid, high=hours * rate.high, unit="USD")
+    basis = "; ".join(f"{r.market}, as of {r.as_of}: {r.basis}" for r in rows)
     return ToolResult(
         value=cost,
         formula=(
-            f"{fmt(hours)} {chip.id}-hours x ${row.low_usd_per_hour:g}-${row.high_usd_per_hour:g}"
-            f"/hour (typical ${row.typical_usd_per_hour:g}) = ${fmt(cost.low)}-${fmt(cost.high)}"
+            f"{fmt(hours)} {chip.id}-hours x ${rate.low:g}-${rate.high:g}/hour "
+            f"(typical ${rate.mid:g}) = ${fmt(cost.low)}-${fmt(cost.high)}"
         ),
-        assumptions=[f"{chip.id} rental price: {row.basis} (as of {row.as_of})", caveat],
-        sources=[row.source],
+        assumptions=[x for x in (note, f"{chip.id} rental price: {basis}", caveat) if x],
+        sources=sorted({r.source for r in rows}),
     )
 
 
