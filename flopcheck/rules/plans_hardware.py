@@ -10,9 +10,10 @@ from flopcheck.rules.claimable import Claimable
 from flopcheck.rules.plans import as_ratio
 from flopcheck.rules.verify import Unverifiable, misleading
 from flopcheck.tools import call
+from flopcheck.tools.vocabulary import compared_precision, precision_bits
 
-_BITS = {"fp4": 4, "fp8": 8, "int8": 8, "fp16": 16, "bf16": 16, "tf32": 19, "fp32": 32, "fp64": 64}
-TOOL_PRECISION = {"fp32": "tf32", "int8": "fp8"}
+_BITS = precision_bits()
+TOOL_PRECISION = compared_precision()
 
 
 def chips_of(c: Claimable) -> list[str]:

@@ -10,19 +10,12 @@ from flopcheck.rules.claimable import Claimable
 from flopcheck.rules.plans import as_ratio
 from flopcheck.rules.verify import Unverifiable, misleading
 from flopcheck.tools import call
+from flopcheck.tools.vocabulary import price_comparators, reasoning_models, run_api_models
 
-# API comparisons pair like with like: reasoning models with reasoning models.
-_API_FAMILIES = {
-    "openai": ["GPT-4o", "o1"],
-    "gpt-4o": ["GPT-4o"],
-    "o1": ["o1"],
-    "gemini": ["Gemini 1.5 Pro"],
-    "google": ["Gemini 1.5 Pro"],
-    "claude": ["Claude 3.5 Sonnet"],
-    "anthropic": ["Claude 3.5 Sonnet"],
-}
-_SUBJECT_API = {"DeepSeek-V3": ["DeepSeek-V3", "DeepSeek-R1"], "DeepSeek-R1": ["DeepSeek-R1"]}
-_REASONERS = {"o1", "o1-mini", "o3-mini", "DeepSeek-R1"}
+# API comparisons pair like with like: reasoning models with reasoning models (data).
+_API_FAMILIES = price_comparators()
+_SUBJECT_API = run_api_models()
+_REASONERS = reasoning_models()
 
 
 def _api_models(c: Claimable) -> tuple[list[str], list[str]]:

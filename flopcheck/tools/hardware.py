@@ -16,27 +16,25 @@ from flopcheck.tools.tables import (
     Tier,
     rental_prices,
 )
-
-_PRECISION_ALIASES = {"fp32": "tf32", "float16": "fp16", "bfloat16": "bf16", "float8": "fp8"}
+from flopcheck.tools.vocabulary import peak_column
 
 
 def parse_precision(name: str | None, default: Precision = "bf16") -> Precision:
-    """Return a canonical precision name, or raise a fixable error.
+    """Return the peak column a precision spelling maps to, or raise a fixable error.
 
     Args:
-        name: e.g. "BF16", "fp8", "FP16"; None gives ``default``.
+        name: e.g. "BF16", "fp8", "bfloat16", "FP32" (its tensor math is TF32); None gives
+            ``default``.
         default: the precision to use when ``name`` is None.
     """
     if name is None:
         return default
-    key = name.strip().lower().replace("-", "").replace(" ", "")
-    key = _PRECISION_ALIASES.get(key, key)
-    for p in PRECISIONS:
-        if key == p:
-            return p
-    raise ToolInputError(
-        f"unknown precision {name!r}; use one of {', '.join(PRECISIONS)}", list(PRECISIONS)
-    )
+    column = peak_column(name)
+    if column is None:
+        raise ToolInputError(
+            f"unknown precision {name!r}; use one of {', '.join(PRECISIONS)}", list(PRECISIONS)
+        )
+    return column
 
 
 def peak_figure(chip: Accelerator, precision: Precision) -> SourcedFigure | None:

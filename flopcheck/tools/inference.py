@@ -8,8 +8,8 @@ from flopcheck.errors import ToolInputError
 from flopcheck.tools._results import Args, ToolResult, Value, fmt, positive
 from flopcheck.tools.hardware import dense_peak_tflops, parse_precision, rental_price
 from flopcheck.tools.names import resolve_accelerator
+from flopcheck.tools.vocabulary import bytes_per_param
 
-_BYTES_PER_PARAM = {"fp64": 8.0, "tf32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "fp4": 0.5}
 # Decode rarely reaches training-level utilization; 20-60% of peak spans published serving
 # benchmarks from small to well-tuned deployments.
 INFERENCE_MFU = (0.2, 0.4, 0.6)
@@ -54,7 +54,7 @@ def inference_cost(args: InferenceCostArgs) -> InferenceCostResult:
     chip = match.record
     precision = parse_precision(args.precision)
     peak = dense_peak_tflops(chip, precision) * 1e12
-    weight_bytes = total * _BYTES_PER_PARAM[precision]
+    weight_bytes = total * bytes_per_param(precision)
     if chip.hbm_bandwidth_tb_s is None:
         raise ToolInputError(f"no memory bandwidth is published for {chip.id}")
     bandwidth = chip.hbm_bandwidth_tb_s * 1e12

@@ -21,7 +21,7 @@ TIERS: tuple[Tier, ...] = ("disclosed", "estimate", "rumour")
 _DOCUMENT = re.compile(
     r"https?://|arxiv|doi\b|datasheet|data sheet|paper|report|brief|model card|card\b|"
     r"whitepaper|white paper|docs\b|documentation|blog|press release|announcement|page\b|"
-    r"dataset|keynote|hot chips|isca|survey|spec|guide|filing|post\b|interview|table\b",
+    r"dataset|keynote|hot chips|isca|survey|spec|guide|filing|post\b|interview|table\b|standard",
     re.I,
 )
 

@@ -36,3 +36,61 @@ class Family(Row):
         for source in self.sources:
             check_source(source)
         return self
+
+
+class DefaultRun(Row):
+    """The run an organisation's name most plausibly means from a date on."""
+
+    run: str = Field(description="TrainingRun.id")
+    from_date: date = Field(description="when the run became the default (month or year precision)")
+
+
+class Organisation(Row):
+    """An AI lab: its names, its default run over time, the hosted models it is compared by."""
+
+    id: str = Field(description="lower-case key, e.g. 'openai'")
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    default_runs: list[DefaultRun] = Field(
+        default_factory=list,
+        description="what an unqualified mention of the lab most plausibly means, by date",
+    )
+    price_comparators: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="word writers use (the lab or a product line) -> hosted models that stand "
+        "for it in a price comparison (ApiModel.model)",
+    )
+    basis: str = Field(description="why these choices: an editorial rule, stated")
+    checked: date
+
+    @model_validator(mode="after")
+    def _dated_in_order(self) -> Organisation:
+        dates = [d.from_date for d in self.default_runs]
+        if dates != sorted(dates):
+            raise ValueError(f"{self.id}: default_runs must be in date order")
+        return self
+
+
+class PrecisionFormat(Row):
+    """A numeric format: its width, spellings, and which peak column of the tables it uses."""
+
+    id: str = Field(description="lower-case key, e.g. 'bf16'")
+    bits: int = Field(gt=0, description="bits per value (TF32 stores 19 significant bits)")
+    bytes_per_param: float = Field(gt=0, description="storage per parameter in memory")
+    aliases: list[str] = Field(default_factory=list)
+    peak_column: str | None = Field(
+        default=None,
+        description="dense-peak column holding this format's peak (FP32 tensor math is TF32)",
+    )
+    compare_as: str | None = Field(
+        default=None,
+        description="column a claim in this format is checked against when it has none of its own",
+    )
+    note: str | None = None
+    source: str
+    checked: date
+
+    @model_validator(mode="after")
+    def _sourced(self) -> PrecisionFormat:
+        check_source(self.source)
+        return self

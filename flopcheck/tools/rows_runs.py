@@ -77,7 +77,7 @@ class TrainingRun(Row):
         default_factory=dict, description="figures without a field of their own (unit given)"
     )
     api_models: list[str] = Field(
-        default_factory=list, description="hosted API models serving this model (ApiModel.model)"
+        default_factory=list, description="hosted API models built on this run (ApiModel.model)"
     )
     notes: list[str] = Field(default_factory=list)
     sources: list[str] = Field(min_length=1)

@@ -26,7 +26,7 @@ from flopcheck.tools.rows_hardware import (
     Speedup,
     System,
 )
-from flopcheck.tools.rows_names import Family
+from flopcheck.tools.rows_names import Family, Organisation, PrecisionFormat
 from flopcheck.tools.rows_prices import ApiModel, ApiPricePoint, RentalPrice
 from flopcheck.tools.rows_runs import Stage, TrainingRun
 
@@ -39,7 +39,9 @@ __all__ = [
     "DensePeaks",
     "Family",
     "Figure",
+    "Organisation",
     "Precision",
+    "PrecisionFormat",
     "Provenance",
     "RentalPrice",
     "SourcedFigure",
@@ -52,6 +54,8 @@ __all__ = [
     "api_prices",
     "families",
     "measured_speedups",
+    "organisations",
+    "precisions",
     "rental_prices",
     "systems",
     "training_runs",
@@ -126,6 +130,20 @@ def training_runs() -> tuple[TrainingRun, ...]:
 def families() -> tuple[Family, ...]:
     """Model families: names, the run an unqualified mention usually means, family totals."""
     return _load("families.json", Family)
+
+
+@_table
+@cache
+def organisations() -> tuple[Organisation, ...]:
+    """AI labs: names, the run an unqualified mention means by date, price comparators."""
+    return _load("organisations.json", Organisation)
+
+
+@_table
+@cache
+def precisions() -> tuple[PrecisionFormat, ...]:
+    """Numeric formats: bits, spellings, bytes per parameter, the peak column each uses."""
+    return _load("precisions.json", PrecisionFormat)
 
 
 @_table
