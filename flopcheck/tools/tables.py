@@ -28,6 +28,7 @@ from flopcheck.tools.rows_hardware import (
 )
 from flopcheck.tools.rows_names import Family, Organisation, PrecisionFormat
 from flopcheck.tools.rows_prices import ApiModel, ApiPricePoint, RentalPrice
+from flopcheck.tools.rows_reference import Reference
 from flopcheck.tools.rows_runs import Stage, TrainingRun
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "Precision",
     "PrecisionFormat",
     "Provenance",
+    "Reference",
     "RentalPrice",
     "SourcedFigure",
     "Speedup",
@@ -52,6 +54,7 @@ __all__ = [
     "TrainingRun",
     "accelerators",
     "api_prices",
+    "energy_references",
     "families",
     "measured_speedups",
     "organisations",
@@ -130,6 +133,13 @@ def training_runs() -> tuple[TrainingRun, ...]:
 def families() -> tuple[Family, ...]:
     """Model families: names, the run an unqualified mention usually means, family totals."""
     return _load("families.json", Family)
+
+
+@_table
+@cache
+def energy_references() -> tuple[Reference, ...]:
+    """Energy and carbon references: grid intensity, PUE, cars, homes, per-query energy."""
+    return _load("energy_references.json", Reference)
 
 
 @_table
