@@ -1,5 +1,6 @@
-"""Calculator accuracy over published runs: does 6ND at the default MFU range predict the
-reported accelerator-hours? Prints the table so the figures are visible in the test output."""
+"""Calculator accuracy over published runs: does 6ND at the default MFU range (by hardware
+generation and model size, benchmarks/derive_mfu.py) predict the reported accelerator-hours?
+Prints the table so the figures are visible in the test output."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def predict(case: dict[str, Any]) -> dict[str, float]:
             "flop": flop["value"]["mid"],
             "accelerator": case["accelerator"],
             "precision": case["precision"],
+            "active_params": case["active_params"],
         },
     )
     assert "error" not in hours, hours
@@ -53,7 +55,7 @@ def test_default_range_contains_most_published_runs(capsys: Any) -> None:
         print("\nrun                        reported          low          mid         high  error")
         print("\n".join(rows))
         print(
-            f"inside range: {inside}/{len(cases)} = {share:.0%}; median error of mid: {median:.0%}"
+            f"inside range: {inside}/{len(cases)} = {share:.0%}; median error of mid: {median:.1%}"
         )
-    assert share >= 0.80
-    assert median <= 0.25
+    assert share >= 0.90
+    assert median <= 0.15

@@ -15,6 +15,7 @@ from flopcheck.tools.provenance import (
     Figure,
     Provenance,
     Row,
+    SourcedFigure,
     Tier,
     best_tier,
     check_source,
@@ -110,3 +111,15 @@ class TrainingRun(Row):
         figures = self.figures()
         headline = [figures[k].tier for k in HEADLINE if k in figures]
         return best_tier(headline or [f.tier for f in figures.values()])
+
+
+class MfuDefault(SourcedFigure):
+    """The utilisation published runs reached on one hardware generation: value/low/high are
+    MFU against the BF16 (else FP16) dense peak, over whole reported runs (restarts included)."""
+
+    generation: str = Field(description="Accelerator.architecture, or 'all'")
+    size: Literal["small", "large", "any"] = Field(
+        description="small: under 10B active parameters; large: 10B or more; any: all runs"
+    )
+    run_count: int = Field(gt=0, description="published runs the figure summarises")
+    checked: date

@@ -29,7 +29,7 @@ from flopcheck.tools.rows_hardware import (
 from flopcheck.tools.rows_names import Family, Organisation, PrecisionFormat
 from flopcheck.tools.rows_prices import ApiModel, ApiPricePoint, RentalPrice
 from flopcheck.tools.rows_reference import Reference
-from flopcheck.tools.rows_runs import Stage, TrainingRun
+from flopcheck.tools.rows_runs import MfuDefault, Stage, TrainingRun
 
 __all__ = [
     "PRECISIONS",
@@ -40,6 +40,7 @@ __all__ = [
     "DensePeaks",
     "Family",
     "Figure",
+    "MfuDefault",
     "Organisation",
     "Precision",
     "PrecisionFormat",
@@ -57,6 +58,7 @@ __all__ = [
     "energy_references",
     "families",
     "measured_speedups",
+    "mfu_defaults",
     "organisations",
     "precisions",
     "rental_prices",
@@ -126,6 +128,13 @@ def measured_speedups() -> tuple[Speedup, ...]:
 def training_runs() -> tuple[TrainingRun, ...]:
     """Training runs: parameters, tokens, hardware, hours, compute, cost, each with its tier."""
     return _load("training_runs.json", TrainingRun)
+
+
+@_table
+@cache
+def mfu_defaults() -> tuple[MfuDefault, ...]:
+    """Utilisation (MFU) reached by published runs, per hardware generation and model size."""
+    return _load("mfu_defaults.json", MfuDefault)
 
 
 @_table
