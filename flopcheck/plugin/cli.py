@@ -30,6 +30,7 @@ examples:
   flopcheck batch corpus/ feed.jsonl -o out.jsonl  a corpus, one JSON line per input
   flopcheck eval                              accuracy on the labelled datasets
   flopcheck tools                             the tool schemas (OpenAI strict format)
+  flopcheck data accelerators H100            a table's records with their sources
   flopcheck tool training_cost '{"accelerator_hours": 2788000, "usd_per_accelerator_hour": 2}'
 """
 
@@ -138,9 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from flopcheck.evals.cli import add_eval_command
     from flopcheck.plugin.batch_cli import add_batch_command
+    from flopcheck.plugin.data_cli import add_data_command
 
     add_batch_command(sub)
     add_eval_command(sub)
+    add_data_command(sub)
     mcp = sub.add_parser(
         "mcp",
         help="serve the tools to MCP hosts (stdio; --http for streamable HTTP)",
