@@ -9,35 +9,8 @@ import pytest
 
 from flopcheck.tools import call
 from flopcheck.tools.names import normalize
+from flopcheck.tools.provenance import unitless_numbers
 from flopcheck.tools.tables import Accelerator, accelerators, systems
-
-# Every numeric field of a lookup result ends in one of these, is a named figure, or sits in an
-# object that carries a ``unit`` (or in a peaks object whose own name carries it).
-UNIT_SUFFIXES = (
-    "_tflops", "_pflops", "_tops", "_pops", "_gb", "_tb", "_pb", "_tb_s", "_gb_s", "_w", "_kw",
-    "_mw", "_usd", "_usd_per_mtok", "_usd_per_hour", "_usd_per_kwh", "_eur_per_kwh", "_kwh",
-    "_kg_per_kwh", "_days", "_hours", "_flop", "_billion", "_count", "_multiplier", "_year",
-)  # fmt: skip
-FIGURE_NAMES = {
-    "total_params", "active_params", "tokens", "accelerator_hours_total", "accelerator_hours",
-    "accelerator_count", "mfu", "duration_days", "training_compute_flop", "reported_cost_usd",
-    "cost_usd", "energy_kwh", "year",
-}  # fmt: skip
-
-
-def unitless_numbers(node: Any, name: str = "", unit_here: bool = False) -> list[str]:
-    """Return the paths of numbers in ``node`` whose unit nothing names."""
-    if isinstance(node, bool):
-        return []
-    if isinstance(node, int | float):
-        ok = unit_here or name in FIGURE_NAMES or name.endswith(UNIT_SUFFIXES)
-        return [] if ok else [name]
-    if isinstance(node, dict):
-        here = "unit" in node or name.endswith(UNIT_SUFFIXES)
-        return [p for k, v in node.items() for p in unitless_numbers(v, k, here)]
-    if isinstance(node, list):
-        return [p for item in node for p in unitless_numbers(item, name, unit_here)]
-    return []
 
 
 def _chip(chip_id: str) -> Accelerator:

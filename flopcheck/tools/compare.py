@@ -27,6 +27,11 @@ class CompareClaimArgs(Args):
     tolerance: float | None = Field(
         default=None, description="relative slack on both ends, default 0.10 for rounding"
     )
+    bound: Literal["at_least", "at_most", "up_to"] | None = Field(
+        default=None,
+        description="one-sided claims: at_least ('over', 'more than'), at_most ('under', "
+        "'less than'), up_to; default: the claim is a value or a range",
+    )
 
 
 class CompareClaimResult(ToolResult):
@@ -56,24 +61,48 @@ def compare_claim(args: CompareClaimArgs) -> CompareClaimResult:
     mid = computed.mid if args.mid is None else finite(args.mid, "mid")
     slack_low = computed.low - tol * abs(computed.low)
     slack_high = computed.high + tol * abs(computed.high)
-    overlaps = claimed_low <= slack_high and claimed_high >= slack_low
+    overlaps = _holds(args.bound, claimed_low, claimed_high, computed, tol)
     claim_mid = (claimed_low + claimed_high) / 2
     ratio = claim_mid / mid if mid else None
     label: Literal["supported", "refuted"] = "supported" if overlaps else "refuted"
     shown = (
         f"{claimed_low:g}" if claimed_low == claimed_high else f"{claimed_low:g}-{claimed_high:g}"
     )
+    if args.bound is not None:
+        shown = f"{args.bound.replace('_', ' ')} {claimed_low:g}"
     formula = (
         f"claimed {shown} vs computed {computed.low:g}-{computed.high:g} "
         f"(+/-{tol:.0%}: {slack_low:g}-{slack_high:g}) -> {label}"
     )
     if ratio is not None:
         formula += f"; ratio to mid {ratio:.3g}"
+    assumptions = [f"tolerance {tol:.0%} on both ends of the computed range"]
+    if args.bound is not None:
+        assumptions.append(_BOUND_RULES[args.bound])
     return CompareClaimResult(
         value=None,
         formula=formula,
-        assumptions=[f"tolerance {tol:.0%} on both ends of the computed range"],
+        assumptions=assumptions,
         label=label,
         ratio=ratio,
         tolerance=tol,
     )
+
+
+_BOUND_RULES = {
+    "at_least": "'at least X' holds when the computed low reaches X within the tolerance",
+    "at_most": "'at most X' holds when the computed high stays under X within the tolerance",
+    "up_to": "'up to X' holds when X is within reach of the computed range",
+}
+
+
+def _holds(
+    bound: str | None, claimed_low: float, claimed_high: float, v: Value, tol: float
+) -> bool:
+    """Return whether a claim holds against a computed range under the tolerance rule."""
+    if bound == "at_least":
+        return v.low + tol * abs(v.low) >= claimed_low
+    if bound == "at_most":
+        return v.high - tol * abs(v.high) <= claimed_low
+    slack_low, slack_high = v.low - tol * abs(v.low), v.high + tol * abs(v.high)
+    return claimed_low <= slack_high and claimed_high >= slack_low

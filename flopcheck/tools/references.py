@@ -1,4 +1,4 @@
-"""Search the reference tables: energy and carbon yardsticks (and, later, trend figures)."""
+"""Search the reference tables: energy and carbon yardsticks, and published trend figures."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pydantic import Field
 
 from flopcheck.errors import ToolInputError
 from flopcheck.tools._results import Args, ToolResult, fmt
-from flopcheck.tools.tables import Reference, energy_references
+from flopcheck.tools.tables import Reference, Trend, energy_references, trends
 
 _WORD = re.compile(r"[a-z0-9.]+")
 _YEAR = re.compile(r"(?<=[a-z])(?=(?:19|20)\d\d)")
@@ -20,7 +20,10 @@ _SYNONYMS = {
     "usa": {"us", "united", "states"},
     "eu": {"european"},
 }
-TOPICS: dict[str, Callable[[], tuple[Reference, ...]]] = {"energy": energy_references}
+TOPICS: dict[str, Callable[[], tuple[Reference, ...]]] = {
+    "energy": energy_references,
+    "trend": trends,
+}
 
 
 def _words(text: str) -> set[str]:
@@ -54,17 +57,20 @@ class LookupReferenceArgs(Args):
         description="what to find, e.g. 'US grid carbon intensity 2023', 'PUE Google', "
         "'CO2 per mile car', 'household electricity', 'ChatGPT query energy'"
     )
-    topic: str | None = Field(default=None, description="energy (default)")
+    topic: str | None = Field(
+        default=None, description="energy (default) or trend (growth rates of compute, cost)"
+    )
 
 
 class ReferenceResult(ToolResult):
-    references: list[Reference]
+    references: list[Trend | Reference]
 
 
 def lookup_reference(args: LookupReferenceArgs) -> ReferenceResult:
     """Find reference figures to set a claim against: grid carbon intensity (world, US, EU,
     eGRID regions), data-centre PUE, car and household yardsticks, per-query and training
-    energy, each with its year, unit, tier and source.
+    energy; or, with topic trend, published growth rates (training compute, cost, hardware
+    price-performance) with their period and method.
 
     Args:
         args: search words and optionally the topic.

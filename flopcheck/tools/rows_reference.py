@@ -22,3 +22,10 @@ class Reference(SourcedFigure):
     quantity: str = Field(description="what is measured, e.g. 'pue_annual_avg'")
     year: int | None = Field(default=None, ge=1990, le=2035, description="data year")
     checked: date
+
+
+class Trend(Reference):
+    """A published growth rate: compute, cost or price-performance over a period."""
+
+    period: str = Field(description="years the trend was fitted over, e.g. '2010-2024'")
+    method: str = Field(description="how it was estimated")

@@ -26,9 +26,10 @@ from flopcheck.tools.rows_hardware import (
     Speedup,
     System,
 )
+from flopcheck.tools.rows_market import Cluster, ElectricityPrice, PurchasePrice
 from flopcheck.tools.rows_names import Family, Organisation, PrecisionFormat
 from flopcheck.tools.rows_prices import ApiModel, ApiPricePoint, RentalPrice
-from flopcheck.tools.rows_reference import Reference
+from flopcheck.tools.rows_reference import Reference, Trend
 from flopcheck.tools.rows_runs import MfuDefault, Stage, TrainingRun
 
 __all__ = [
@@ -37,7 +38,9 @@ __all__ = [
     "Accelerator",
     "ApiModel",
     "ApiPricePoint",
+    "Cluster",
     "DensePeaks",
+    "ElectricityPrice",
     "Family",
     "Figure",
     "MfuDefault",
@@ -45,6 +48,7 @@ __all__ = [
     "Precision",
     "PrecisionFormat",
     "Provenance",
+    "PurchasePrice",
     "Reference",
     "RentalPrice",
     "SourcedFigure",
@@ -53,17 +57,22 @@ __all__ = [
     "System",
     "Tier",
     "TrainingRun",
+    "Trend",
     "accelerators",
     "api_prices",
+    "clusters",
+    "electricity_prices",
     "energy_references",
     "families",
     "measured_speedups",
     "mfu_defaults",
     "organisations",
     "precisions",
+    "purchase_prices",
     "rental_prices",
     "systems",
     "training_runs",
+    "trends",
     "vendor_claims",
 ]
 
@@ -177,3 +186,31 @@ def api_prices() -> tuple[ApiModel, ...]:
 def rental_prices() -> tuple[RentalPrice, ...]:
     """Accelerator rental prices per accelerator-hour, by period."""
     return _load("rental_prices.json", RentalPrice)
+
+
+@_table
+@cache
+def purchase_prices() -> tuple[PurchasePrice, ...]:
+    """Purchase prices of accelerators and systems (list, street, reseller), dated."""
+    return _load("purchase_prices.json", PurchasePrice)
+
+
+@_table
+@cache
+def clusters() -> tuple[Cluster, ...]:
+    """AI clusters and fleets: dated records of what was announced and what was built."""
+    return _load("clusters.json", Cluster)
+
+
+@_table
+@cache
+def electricity_prices() -> tuple[ElectricityPrice, ...]:
+    """Industrial and commercial electricity prices per kWh by market and year."""
+    return _load("electricity_prices.json", ElectricityPrice)
+
+
+@_table
+@cache
+def trends() -> tuple[Trend, ...]:
+    """Published growth rates of training compute, cost and hardware price-performance."""
+    return _load("trends.json", Trend)
