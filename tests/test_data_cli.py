@@ -49,6 +49,20 @@ def test_shows_matching_records_with_sources(
     assert "source" in out
 
 
+def test_a_query_matches_whole_words(capsys: Any) -> None:
+    _, out, _ = _run(capsys, "runs", "Llama 3")
+    ids = {r["id"] for r in json.loads(out)}
+    assert {"Llama 3 8B", "Llama 3 70B", "Llama 3.1 405B"} <= ids
+    assert "LLaMA 33B" not in ids
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+def test_row_labels_tell_rows_apart(capsys: Any, table: str) -> None:
+    _, out, _ = _run(capsys, table)
+    labels = [line.rsplit("  [", 1)[0] for line in out.splitlines()]
+    assert len(labels) == len(set(labels)) == len(TABLES[table]())
+
+
 def test_unknown_table_is_a_usage_error(capsys: Any) -> None:
     code, _, err = _run(capsys, "weather")
     assert code == 2

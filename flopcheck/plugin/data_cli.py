@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +19,10 @@ from pydantic import BaseModel
 from flopcheck.errors import FlopcheckError, UnknownNameError
 
 _KEYS = ("id", "model", "name", "accelerator", "generation", "subject", "item", "market")
-_DETAILS = ("size", "sector", "kind", "quantity", "year", "as_of")
+_DETAILS = (
+    "record", "status", "item_kind", "scope", "basis", "market", "estimator", "size", "sector",
+    "kind", "quantity", "year", "as_of",
+)  # fmt: skip
 
 
 def add_data_command(sub: Any) -> None:
@@ -61,10 +66,10 @@ def row_label(row: dict[str, Any]) -> str:
     Args:
         row: a row as a JSON-ready dict.
     """
-    key = next((str(row[k]) for k in _KEYS if row.get(k) is not None), "?")
-    if any(row.get(k) for k in ("id", "model", "name")):
+    field, key = next(((k, str(row[k])) for k in _KEYS if row.get(k) is not None), ("", "?"))
+    if field in ("id", "model"):
         return key
-    details = [f"{k} {row[k]}" for k in _DETAILS if row.get(k) is not None]
+    details = [f"{k} {row[k]}" for k in _DETAILS if k != field and row.get(k) is not None]
     return key + (f" ({', '.join(details)})" if details else "")
 
 
@@ -72,8 +77,16 @@ def _norm(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
+def _words(query: str) -> re.Pattern[str]:
+    """Match the query's words in order, each whole ("Llama 3" matches "Llama 3.1 8B", not
+    "LLaMA 33B")."""
+    words = re.findall(r"[a-z0-9]+", query.lower())
+    return re.compile(r"(?<![a-z0-9])" + r"[^a-z0-9]*".join(words) + r"(?![a-z0-9])")
+
+
 def matches(rows: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
-    """Return the rows whose key or aliases equal the query, else those containing it.
+    """Return the rows whose key or aliases equal the query, else those containing its words
+    whole, else those containing it.
 
     Args:
         rows: JSON-ready rows of one table.
@@ -81,11 +94,14 @@ def matches(rows: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
     """
     wanted = _norm(query)
 
-    def names(row: dict[str, Any]) -> list[str]:
-        return [_norm(row_label(row)), *(_norm(a) for a in row.get("aliases", []))]
+    pattern = _words(query)
 
-    exact = [r for r in rows if wanted in names(r) or _norm(row_label(r).split(" (")[0]) == wanted]
-    return exact or [r for r in rows if any(wanted in n for n in names(r))]
+    def names(row: dict[str, Any]) -> list[str]:
+        return [row_label(row).split(" (")[0], *row.get("aliases", [])]
+
+    exact = [r for r in rows if wanted in {_norm(n) for n in names(r)}]
+    whole = [r for r in rows if any(pattern.search(n.lower()) for n in names(r))]
+    return exact or whole or [r for r in rows if any(wanted in _norm(n) for n in names(r))]
 
 
 def _dump(rows: tuple[BaseModel, ...]) -> list[dict[str, Any]]:
@@ -113,6 +129,17 @@ def _list_rows(rows: list[dict[str, Any]], fmt: str) -> str:
     return "\n".join(lines)
 
 
+def _write(text: str) -> None:
+    """Print ``text``; a reader that stops early (``| head``) is not an error."""
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would report the failed flush at exit; point stdout at nothing instead
+        # (the recipe in the signal module's documentation).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def run_data(args: argparse.Namespace) -> int:
     """Print the tables, a table's rows, or the records matching a query.
 
@@ -120,12 +147,12 @@ def run_data(args: argparse.Namespace) -> int:
         args: the parsed ``data`` arguments.
     """
     if args.table is None:
-        print(_list_tables(args.format))
+        _write(_list_tables(args.format))
         return 0
     name = _table_name(args.table)
     rows = _dump(_tables()[name]())
     if args.query is None:
-        print(_list_rows(rows, args.format))
+        _write(_list_rows(rows, args.format))
         return 0
     found = matches(rows, args.query)
     if not found:
@@ -134,5 +161,5 @@ def run_data(args: argparse.Namespace) -> int:
             f"no row of {name} matches {args.query!r}; rows: {', '.join(labels[:12])}"
             + (" ..." if len(labels) > 12 else "")
         )
-    sys.stdout.write(json.dumps(found, indent=2, ensure_ascii=False) + "\n")
+    _write(json.dumps(found, indent=2, ensure_ascii=False))
     return 0
