@@ -78,6 +78,7 @@ def test_unknown_cluster_lists_the_names() -> None:
     ("args", "mid", "unit"),
     [
         ({"market": "United States", "year": 2023}, 0.0806, "USD/kWh"),
+        ({"market": "US", "year": 2023}, 0.0806, "USD/kWh"),
         ({"market": "Virginia", "year": 2023}, 0.0892, "USD/kWh"),
         ({"market": "Texas", "year": 2022, "sector": "commercial"}, 0.0905, "USD/kWh"),
         ({"market": "China", "year": 2019}, 0.084, "USD/kWh"),
@@ -93,6 +94,12 @@ def test_electricity_price(args: dict[str, Any], mid: float, unit: str) -> None:
 def test_electricity_price_of_a_missing_year_says_which_it_used() -> None:
     result = call("lookup_electricity_price", {"market": "United States", "year": 2010})
     assert "no 2010 price" in result["note"]
+
+
+def test_an_electricity_market_names_one_market() -> None:
+    result = call("lookup_electricity_price", {"market": "ia"})
+    assert "more than one market" in result["error"]
+    assert result["suggestions"] == ["California", "Georgia", "Virginia"]
 
 
 def test_trend_figures_carry_period_and_method() -> None:

@@ -181,6 +181,23 @@ class ElectricityPriceResult(ToolResult):
     note: str = Field(description="how the year and sector were applied; empty if exact")
 
 
+def _market_rows(market: str) -> list[ElectricityPrice]:
+    """Return the rows of the one market a name or alias means (a unique part of a name will
+    do); raise UnknownNameError listing the markets otherwise."""
+    wanted = normalize(market)
+    names: dict[str, str] = {}
+    for p in electricity_prices():
+        for name in (p.market, *p.aliases):
+            names[normalize(name)] = p.market
+    found = {names[wanted]} if wanted in names else {m for n, m in names.items() if wanted in n}
+    markets = sorted({p.market for p in electricity_prices()})
+    if len(found) != 1 or not wanted:
+        why = "names more than one market" if found else "is not a market on record"
+        raise UnknownNameError(f"{market!r} {why}", sorted(found) or markets)
+    (name,) = found
+    return [p for p in electricity_prices() if p.market == name]
+
+
 def lookup_electricity_price(args: LookupElectricityPriceArgs) -> ElectricityPriceResult:
     """Average electricity price per kWh (USD, or EUR for Eurostat markets) for a market,
     sector and year, to price the energy of a run; nearest year when the one asked is missing.
@@ -188,15 +205,7 @@ def lookup_electricity_price(args: LookupElectricityPriceArgs) -> ElectricityPri
     Args:
         args: the market, and optionally the year and sector.
     """
-    wanted = normalize(args.market)
-    rows = [p for p in electricity_prices() if wanted and normalize(p.market) == wanted]
-    if not rows:
-        rows = [p for p in electricity_prices() if wanted and wanted in normalize(p.market)]
-    if not rows:
-        markets = sorted({p.market for p in electricity_prices()})
-        raise UnknownNameError(
-            f"no electricity price for {args.market!r}; markets: {', '.join(markets)}", markets
-        )
+    rows = _market_rows(args.market)
     notes = []
     sector = (args.sector or "industrial").strip().lower()
     in_sector = [p for p in rows if p.sector == sector]

@@ -87,6 +87,9 @@ class ElectricityPrice(SourcedFigure):
     """An average electricity price for one market, sector and period (USD or EUR per kWh)."""
 
     market: str = Field(description="e.g. 'United States', 'Virginia', 'EU-27', 'China'")
+    aliases: list[str] = Field(
+        default_factory=list, description="other names of the market ('US'); any row may list them"
+    )
     sector: Literal["industrial", "commercial", "non-household"]
     year: int = Field(ge=2000, le=2035)
     period: str = Field(description="'annual', a half-year ('2024H1') or a month ('2020-12')")
