@@ -16,6 +16,9 @@ Rule, per accelerator:
   the dated secondary quotes in SECONDARY_QUOTES below, marked so in the row;
 - the H800's typical price is DeepSeek's own assumption ($2/GPU-hour, DeepSeek-V3 report), and
   its low end is the H100 SXM's low (the same silicon, rented in the same market).
+
+The rows it writes are the default (undated) ranges; rows not marked ``derived`` (dated quotes
+and indexes entered by hand) are kept as they are.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ from pathlib import Path
 
 CHECKED = "2026-11-22"
 EPOCH_CITATION = "Epoch AI, hardware-prices.csv (CC-BY 4.0)"
+ESTIMATOR = (
+    "flopcheck (benchmarks/derive_rental_prices.py) from Epoch AI hardware-prices.csv and "
+    "listed quotes"
+)
 WINDOW = (date(2023, 1, 1), date(2025, 12, 31))
 DEFAULT_CSV = Path("../shared/data/epoch/hardware-prices.csv")
 DATA_FILE = Path("flopcheck/tools/data/rental_prices.json")
@@ -322,14 +329,30 @@ def derive_row(accelerator: str, raw: list[Quote], secondary: bool) -> dict[str,
         basis += f". {note}"
     sources = [] if secondary else [EPOCH_CITATION]
     sources += [f"price source: {url}" for url in _sources(quotes)]
+    return _row(accelerator, (low, typical, high), basis, first, sources)
+
+
+def _row(
+    accelerator: str,
+    prices: tuple[float, float, float],
+    basis: str,
+    first: date,
+    sources: list[str],
+    market: str = "mixed",
+) -> dict[str, object]:
     return {
         "accelerator": accelerator,
-        "low_usd_per_hour": round(low, 2),
-        "typical_usd_per_hour": round(typical, 2),
-        "high_usd_per_hour": round(high, 2),
+        "low_usd_per_hour": round(prices[0], 2),
+        "typical_usd_per_hour": round(prices[1], 2),
+        "high_usd_per_hour": round(prices[2], 2),
+        "market": market,
         "basis": basis,
-        "as_of": last.isoformat(),
-        "sources": sources,
+        "as_of": first.isoformat(),
+        "tier": "estimate",
+        "estimator": ESTIMATOR,
+        "source": "; ".join(sources),
+        "default": True,
+        "derived": True,
         "checked": CHECKED,
     }
 
@@ -343,7 +366,6 @@ def h800_row(h800: list[Quote], h100_low: float) -> dict[str, object]:
     """
     low = min(h100_low, 2.0)
     high = max([2.0, *(q.price for q in h800)])
-    last = max([date(2024, 12, 27), *(q.listed for q in h800)])
     basis = (
         "typical = $2.00, DeepSeek's own assumption for renting an H800 (DeepSeek-V3 report);"
         f" high = the highest of {len(h800)} H800 on-demand quote(s) in Epoch's"
@@ -351,16 +373,9 @@ def h800_row(h800: list[Quote], h100_low: float) -> dict[str, object]:
         " silicon in the same market. H800s are rented mostly inside China, where few public"
         " list prices exist: the range is thin evidence."
     )
-    return {
-        "accelerator": "H800 SXM",
-        "low_usd_per_hour": round(low, 2),
-        "typical_usd_per_hour": 2.0,
-        "high_usd_per_hour": round(high, 2),
-        "basis": basis,
-        "as_of": last.isoformat(),
-        "sources": [H800_PAPER, EPOCH_CITATION, *(f"price source: {u}" for u in _sources(h800))],
-        "checked": CHECKED,
-    }
+    first = min([date(2024, 12, 27), *(q.listed for q in h800)])
+    sources = [H800_PAPER, EPOCH_CITATION, *(f"price source: {u}" for u in _sources(h800))]
+    return _row("H800 SXM", (low, 2.0, high), basis, first, sources, market="assumption")
 
 
 def derive(path: Path) -> list[dict[str, object]]:
@@ -380,7 +395,7 @@ def derive(path: Path) -> list[dict[str, object]]:
     for accelerator, quotes in sorted(SECONDARY_QUOTES.items()):
         row = derive_row(accelerator, quotes + from_epoch.get(accelerator, []), secondary=True)
         if accelerator in from_epoch:
-            row["sources"] = [EPOCH_CITATION, *row["sources"]]  # type: ignore[misc]
+            row["source"] = f"{EPOCH_CITATION}; {row['source']}"
         rows.append(row)
     return rows
 
@@ -391,7 +406,8 @@ def main() -> None:
     parser.add_argument("--csv", type=Path, default=DEFAULT_CSV, help="Epoch hardware-prices.csv")
     parser.add_argument("--write", action="store_true", help=f"rewrite {DATA_FILE}")
     args = parser.parse_args()
-    rows = derive(args.csv)
+    kept = [r for r in json.loads(DATA_FILE.read_text("utf-8")) if not r.get("derived")]
+    rows = derive(args.csv) + kept
     text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     if args.write:
         DATA_FILE.write_text(text, encoding="utf-8")

@@ -18,7 +18,12 @@ GOOD_QUOTE, WRONG_QUOTE = "trained V3 for $5.5M", "the run cost $1M"
 COST_STEP = {
     "id": "s1",
     "tool": "training_cost",
-    "args": {"accelerator_hours": 2.788e6, "usd_per_accelerator_hour": 2, "accelerator": None},
+    "args": {
+        "accelerator_hours": 2.788e6,
+        "usd_per_accelerator_hour": 2,
+        "accelerator": None,
+        "as_of": None,
+    },
 }
 
 

@@ -280,7 +280,6 @@ def test_energy_accepts_accelerators_times_days() -> None:
     "args",
     [
         {"accelerator": "H800"},
-        {"accelerator": "H800", "accelerator_count": 2048},
         {"accelerator": "H800", "accelerator_hours": 1e6, "accelerator_count": 8, "days": 1},
     ],
 )

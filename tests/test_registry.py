@@ -117,7 +117,19 @@ STRICT_KEYWORDS = {
     "maximum",
     "exclusiveMinimum",
     "exclusiveMaximum",
+    "format",
 }
+# The string formats strict mode accepts; a date argument is "date".
+STRICT_FORMATS = {"date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6"}
+
+
+def _formats(node: Any) -> set[str]:
+    if isinstance(node, list):
+        return set().union(*(_formats(n) for n in node)) if node else set()
+    if not isinstance(node, dict):
+        return set()
+    found = {node["format"]} if isinstance(node.get("format"), str) else set()
+    return found.union(*(_formats(v) for k, v in node.items() if k != "format"))
 
 
 def _keywords(node: Any) -> set[str]:
@@ -136,7 +148,9 @@ def _keywords(node: Any) -> set[str]:
 
 @pytest.mark.parametrize("name", sorted(tools()))
 def test_schemas_use_only_strict_mode_keywords(name: str) -> None:
-    assert _keywords(tools()[name].schema()) <= STRICT_KEYWORDS
+    schema = tools()[name].schema()
+    assert _keywords(schema) <= STRICT_KEYWORDS
+    assert _formats(schema) <= STRICT_FORMATS
 
 
 def _number_branch(schema: dict[str, Any], field: str) -> dict[str, Any]:
@@ -181,12 +195,13 @@ def _description(tool: str, field: str) -> str:
     return str(tools()[tool].schema()["properties"][field]["description"])
 
 
-def test_the_mfu_description_states_the_range_the_code_uses() -> None:
+def test_the_default_mfu_is_stated_with_the_runs_it_comes_from() -> None:
     used = call("accelerator_hours", {"flop": 1e24, "accelerator": "H100", "precision": "bf16"})
     mfu = used["mfu"]
-    text = _description("accelerator_hours", "mfu")
-    for key in ("low", "mid", "high"):
-        assert f"{mfu[key]:.0%}" in text, (key, text)
+    stated = " ".join(used["assumptions"])
+    assert f"MFU {mfu['low']:.0%}-{mfu['high']:.0%} (mid {mfu['mid']:.0%})" in stated
+    assert "published Hopper runs" in stated
+    assert "published runs" in _description("accelerator_hours", "mfu")
 
 
 def test_the_energy_descriptions_state_the_default_ranges() -> None:

@@ -152,9 +152,9 @@ def test_deepseek_v3_stages_add_up() -> None:
     (run,) = [r for r in training_runs() if r.id == "DeepSeek-V3"]
     assert run.accelerator_hours_total is not None
     stages = sum(stage.accelerator_hours for stage in run.accelerator_hours_stages)
-    assert math.isclose(stages, run.accelerator_hours_total.value, rel_tol=1e-9)
+    assert math.isclose(stages, run.accelerator_hours_total.mid(), rel_tol=1e-9)
     assert run.reported_cost_usd is not None
-    assert math.isclose(run.reported_cost_usd.value, 2.0 * stages, rel_tol=1e-9)
+    assert math.isclose(run.reported_cost_usd.mid(), 2.0 * stages, rel_tol=1e-9)
 
 
 def test_h100_over_a100_bf16_is_3_17() -> None:
@@ -178,7 +178,7 @@ def test_pre_hopper_chips_have_no_fp8(chip: str) -> None:
 def test_fp4_only_on_blackwell() -> None:
     with_fp4 = {a.id for a in accelerators() if a.dense_peak_tflops.fp4 is not None}
     assert with_fp4
-    assert all(_by_id()[chip].architecture == "Blackwell" for chip in with_fp4)
+    assert all(_by_id()[chip].architecture.startswith("Blackwell") for chip in with_fp4)
 
 
 def test_v100_has_fp16_but_no_bf16_or_tf32() -> None:

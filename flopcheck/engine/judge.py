@@ -151,15 +151,56 @@ def _in_unit(trace: Trace, value: float, unit: str, target: str) -> float | None
     return float(result["value"]["mid"])
 
 
-def compare(trace: Trace, program: Program, comparison: Comparison) -> Outcome | None:
-    """Compare the claim with one computed figure; None when the two are unlike things.
+Figure = tuple[Any, Tier | None, str | None]
+
+
+def alternatives(figure: Figure) -> list[Figure]:
+    """Return the other published estimates of a figure, each with its own tier and estimator.
+
+    Args:
+        figure: a node with its tier and estimator.
+    """
+    node = figure[0]
+    others = node.get("alternatives") if isinstance(node, dict) else None
+    if not isinstance(others, list):
+        return []
+    found: list[Figure] = []
+    for other in others:
+        if isinstance(other, dict) and other.get("tier") in ("disclosed", "estimate", "rumour"):
+            estimator = other.get("estimator")
+            found.append((other, other["tier"], estimator if isinstance(estimator, str) else None))
+    return found
+
+
+def compare_all(trace: Trace, program: Program, comparison: Comparison) -> list[Outcome]:
+    """Compare the claim with a figure and with every other published estimate of it.
 
     Args:
         trace: the run so far.
         program: the claim's program.
         comparison: which figure to compare with.
     """
-    node, tier, estimator = trace.figure(comparison.step, comparison.field)
+    figure = trace.figure(comparison.step, comparison.field)
+    outcomes = []
+    for each in [figure, *alternatives(figure)]:
+        outcome = compare(trace, program, comparison, each)
+        if outcome is not None:
+            outcomes.append(outcome)
+    return outcomes
+
+
+def compare(
+    trace: Trace, program: Program, comparison: Comparison, figure: Figure | None = None
+) -> Outcome | None:
+    """Compare the claim with one computed figure; None when the two are unlike things.
+
+    Args:
+        trace: the run so far.
+        program: the claim's program.
+        comparison: which figure to compare with.
+        figure: the figure, when not the one the comparison points at (another estimate of it).
+    """
+    node, tier, estimator = figure or trace.figure(comparison.step, comparison.field)
     computed = computed_amount(node, comparison.field, unit_of_field(comparison.field))
     if not computed.unit.strip():
         computed = computed.model_copy(update={"unit": comparison.unit or "ratio"})
@@ -214,7 +255,7 @@ def judge(program: Program, trace: Trace) -> Verdict:
         return assemble(program, trace, "unverifiable", program.unverifiable)
     if not program.compare:
         return assemble(program, trace, "unverifiable", "nothing to compare the figure with")
-    outcomes = [o for c in program.compare if (o := compare(trace, program, c)) is not None]
+    outcomes = [o for c in program.compare for o in compare_all(trace, program, c)]
     if not outcomes:
         units = ", ".join(sorted({unit_of_field(c.field) or c.field for c in program.compare}))
         return assemble(
@@ -228,7 +269,9 @@ def judge(program: Program, trace: Trace) -> Verdict:
     if held:
         # Several figures may hold ("2.8M GPU-hours": the total, or the pre-training stage);
         # the verdict shows the nearest one.
-        return _held(program, trace, min(held, key=_distance))
+        # A rumour that happens to match never outranks an estimate or a disclosed figure.
+        trusted = [o for o in held if o.tier != "rumour"] or held
+        return _held(program, trace, min(trusted, key=_distance))
     return _failed(program, trace, outcomes[0])
 
 
@@ -242,7 +285,7 @@ def _held(program: Program, trace: Trace, hit: Outcome) -> Verdict:
             program,
             trace,
             "unverifiable",
-            f"the only figure to check against is a rumour ({_describe(hit)})",
+            f"the figure matches only a rumour ({_describe(hit)})",
             hit,
         )
     reasons = policy.confirmed(program, trace, hit.comparison)
@@ -361,6 +404,8 @@ def _describe(outcome: Outcome) -> str:
         text += f" ({outcome.formula})"
     if outcome.tier == "estimate":
         text += f"; an estimate by {outcome.estimator or 'a third party'}, not a disclosed figure"
+    elif outcome.tier == "rumour":
+        text += f"; a rumour ({outcome.estimator or 'unattributed'}) with no stated basis"
     return text + "."
 
 

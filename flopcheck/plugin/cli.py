@@ -34,6 +34,7 @@ examples:
   flopcheck eval                              accuracy on the labelled datasets
   flopcheck tools --list                      one line per tool
   flopcheck tool accelerator_hours --help     one tool's arguments
+  flopcheck data accelerators H100            a table's records with their sources
   flopcheck tool training_cost '{"accelerator_hours": 2788000, "usd_per_accelerator_hour": 2}'
 """
 
@@ -194,11 +195,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     from flopcheck.evals.cli import add_eval_command
     from flopcheck.plugin.batch_cli import add_batch_command
+    from flopcheck.plugin.data_cli import add_data_command
     from flopcheck.plugin.recheck import add_recheck_command
 
     add_batch_command(sub)
     add_eval_command(sub)
     add_recheck_command(sub)
+    add_data_command(sub)
     mcp = sub.add_parser(
         "mcp",
         help="serve the tools to MCP hosts (stdio; --http for streamable HTTP)",

@@ -17,30 +17,19 @@ from flopcheck.rules.quantities import find_precisions
 from flopcheck.tools.names import normalize, resolve_accelerator, resolve_training_run
 from flopcheck.tools.tables import accelerators, api_prices, training_runs
 from flopcheck.tools.tries import trie_pattern
+from flopcheck.tools.vocabulary import (
+    family_names,
+    family_usual_runs,
+    generation_names,
+    org_default_runs,
+)
 
 EntityKind = Literal["accelerator", "model", "org", "precision"]
 
-# Organisations and the reported run an unqualified mention most plausibly means.
-ORG_DEFAULT_RUN = {
-    "deepseek": "DeepSeek-V3",
-    "openai": "GPT-4",
-    "meta": "Llama 3.1 405B",
-    "google": "Gemini Ultra",
-    "mistral": "Mixtral 8x22B",
-}
+# Organisations and the reported run an unqualified mention most plausibly means (data).
+ORG_DEFAULT_RUN = org_default_runs()
 _ORGS = r"DeepSeek|OpenAI|Meta|Google|Mistral|Anthropic|Microsoft|xAI|NVIDIA|Nvidia|AMD|Intel"
-# Family names writers use for one model of a family; each resolves to the run named here.
-_FAMILY_RUN = {
-    "v3": "DeepSeek-V3",
-    "deepseekv3": "DeepSeek-V3",
-    "r1": "DeepSeek-R1",
-    "deepseekr1": "DeepSeek-R1",
-    "llama3.1": "Llama 3.1 405B",
-    "llama405b": "Llama 3.1 405B",
-    "llama3": "Llama 3.1 405B",
-    "gpt4": "GPT-4",
-}
-_GENERATIONS = r"Volta|Ampere|Hopper|Blackwell"
+_GENERATIONS = "|".join(re.escape(g) for g in generation_names())
 
 
 _TOPIC_MENTIONS = 2
@@ -77,7 +66,7 @@ def _accelerator_re() -> re.Pattern[str]:
 def _model_re() -> re.Pattern[str]:
     names = {n for r in training_runs() for n in (r.id, *r.aliases)}
     names |= {n for p in api_prices() for n in (p.model, *p.aliases)}
-    names |= {"DeepSeek v3", "DeepSeek R1", "Llama3.1", "Llama 3.1", "LLaMA 405B", "V3", "R1"}
+    names |= set(family_names())
     return re.compile(rf"(?<![\w.])(?:{_name_pattern(names)})(?:’s|'s)?(?![\w])", re.I)
 
 
@@ -87,8 +76,9 @@ _ORG_RE = re.compile(rf"\b(?:{_ORGS})(?:’s|'s)?(?![\w])")
 def _model_key(text: str) -> str | None:
     text = text.removesuffix("’s").removesuffix("'s")
     key = normalize(text)
-    if key in _FAMILY_RUN:
-        return _FAMILY_RUN[key]
+    usual = family_usual_runs().get(key)
+    if usual:
+        return usual
     try:
         return resolve_training_run(text).id
     except ValueError:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from flopcheck.engine.program import Ref
 from flopcheck.rules.builder import Builder, Handle, Unplannable
 from flopcheck.rules.grounding import is_run, run_subject
-from flopcheck.rules.plans_hardware import TOOL_PRECISION, precisions_of
+from flopcheck.rules.plans_hardware import precisions_of
 from flopcheck.rules.plans_runs import hedged, lookup, record, six_nd
 
 _PER_TOKEN = re.compile(r"\b(?:per|each|every|a) token\b", re.I)
@@ -153,7 +153,7 @@ def plan_utilisation(b: Builder) -> None:
     hedged(b)
     run_id = run_subject(b)
     run = record(run_id)
-    named = [TOOL_PRECISION.get(p, p) for p in precisions_of(b, local=True)]
+    named = precisions_of(b, local=True)
     s1 = lookup(b, run_id)
     if run.mfu and not named:
         b.compare(s1, "run.mfu", f"{run_id}'s reported MFU")

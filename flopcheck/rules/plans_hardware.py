@@ -19,10 +19,9 @@ from flopcheck.rules.plans_runs import as_ratio, record
 from flopcheck.tools.names import resolve_accelerator
 from flopcheck.tools.tables import Accelerator, accelerators
 from flopcheck.tools.units import lookup_unit
+from flopcheck.tools.vocabulary import precision_bits
 
-_BITS = {"fp4": 4, "fp8": 8, "int8": 8, "fp16": 16, "bf16": 16, "tf32": 19, "fp32": 32, "fp64": 64}
-# Precisions whose peaks the tables hold; FP32 (vector) is not TF32 (tensor), and INT8 is not FP8.
-TOOL_PRECISION: dict[str, str] = {}
+_BITS = precision_bits()
 _PEAKS = ("bf16", "fp16", "fp8", "fp4", "tf32", "fp64")
 _GAIN = re.compile(r"\s*(?:lead|more|faster|higher|increase|better|boost|jump|gain|advantage)")
 _SPARSE = re.compile(r"\bsparse|\bsparsity", re.I)

@@ -12,20 +12,14 @@ from collections.abc import Callable
 from flopcheck.rules.builder import Builder, Handle, Unplannable
 from flopcheck.rules.grounding import is_hosted, previous_sentence_start, subject
 from flopcheck.rules.plans_runs import as_ratio
+from flopcheck.tools.runs import price_at
 from flopcheck.tools.tables import api_prices
+from flopcheck.tools.vocabulary import price_comparators, reasoning_models, run_api_models
 
-# API comparisons pair like with like: reasoning models with reasoning models.
-_API_FAMILIES = {
-    "openai": ["GPT-4o", "o1"],
-    "gpt-4o": ["GPT-4o"],
-    "o1": ["o1"],
-    "gemini": ["Gemini 1.5 Pro"],
-    "google": ["Gemini 1.5 Pro"],
-    "claude": ["Claude 3.5 Sonnet"],
-    "anthropic": ["Claude 3.5 Sonnet"],
-}
-_SUBJECT_API = {"DeepSeek-V3": ["DeepSeek-V3", "DeepSeek-R1"], "DeepSeek-R1": ["DeepSeek-R1"]}
-_REASONERS = {"o1", "o1-mini", "o3-mini", "DeepSeek-R1"}
+# API comparisons pair like with like: reasoning models with reasoning models (data).
+_API_FAMILIES = price_comparators()
+_SUBJECT_API = run_api_models()
+_REASONERS = reasoning_models()
 _FIELDS = ("input_usd_per_mtok", "output_usd_per_mtok")
 
 
@@ -43,10 +37,26 @@ def _which_price(b: Builder) -> str:
 
 
 def _price(model: str, field: str) -> float | None:
-    """Return a listed price from the tables (to plan with, never as a figure)."""
+    """Return a model's latest listed price from the tables (to plan with, never as a figure)."""
     row = next((p for p in api_prices() if p.model == model), None)
-    value: float | None = getattr(row, field, None) if row else None
+    if row is None:
+        return None
+    value: float | None = getattr(price_at(row, None)[0], field, None)
     return value
+
+
+def _history(model: str, field: str) -> list[int]:
+    """Return the indexes of a model's earlier standard prices in its lookup's history."""
+    row = next((p for p in api_prices() if p.model == model), None)
+    if row is None:
+        return []
+    points = sorted(row.prices, key=lambda p: (p.as_of, p.kind))
+    latest = price_at(row, None)[0]
+    return [
+        i
+        for i, p in enumerate(points)
+        if p.kind == "standard" and p is not latest and getattr(p, field) is not None
+    ]
 
 
 def plan_api_price(b: Builder) -> None:
@@ -59,9 +69,11 @@ def plan_api_price(b: Builder) -> None:
     looked = b.call("lookup_api_price", model=model)
     field = _which_price(b)
     for f in [field] if field else list(_FIELDS):
-        b.compare(
-            looked, f"price.{f}", f"{model}'s list {f.split('_usd')[0].replace('_', ' ')} price"
-        )
+        what = f.split("_usd")[0].replace("_", " ")
+        b.compare(looked, f"price.{f}", f"{model}'s list {what} price")
+        # Prices change: a figure that matches an earlier list price held when it was written.
+        for i in _history(model, f):
+            b.compare(looked, f"history.{i}.{f}", f"{model}'s earlier list {what} price")
 
 
 def _sentence_apis(b: Builder) -> list[str]:

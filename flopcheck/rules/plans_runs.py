@@ -40,17 +40,14 @@ def record(run_id: str) -> TrainingRun:
     return _records()[run_id]
 
 
-def lookup(b: Builder, run_id: str, estimates: bool = False) -> Handle:
-    """Add the run's lookup to the program, refusing runs known only from rumours.
+def lookup(b: Builder, run_id: str) -> Handle:
+    """Add the run's lookup to the program; each figure carries its own tier, so the judge
+    weighs an estimate or a rumour as what it is.
 
     Args:
         b: the claim.
         run_id: the run.
-        estimates: accept an undisclosed run whose figures are third-party estimates.
     """
-    run = record(run_id)
-    if run.disclosure == "rumour" and not estimates:
-        raise Unplannable(f"{run.id}'s figures are not disclosed; the only ones about are rumours")
     return b.call("lookup_training_run", model=run_id)
 
 
@@ -172,7 +169,7 @@ def plan_training_cost(b: Builder) -> None:
     hedged(b)
     run_id = run_subject(b)
     run = record(run_id)
-    s1 = lookup(b, run_id, estimates=True)
+    s1 = lookup(b, run_id)
     if run.reported_cost_usd:
         b.compare(s1, "run.reported_cost_usd", f"{run_id}'s reported cost")
     elif run.accelerator_hours_total and run.accelerator:
@@ -255,14 +252,14 @@ def _cost_ratio(b: Builder) -> None:
 def _nd(run_id: str) -> float:
     run = record(run_id)
     params = run.active_params or run.total_params
-    return params.value * run.tokens.value if params and run.tokens else 0.0
+    return params.mid() * run.tokens.mid() if params and run.tokens else 0.0
 
 
 def _cost(run_id: str) -> float:
     run = record(run_id)
     if run.reported_cost_usd:
-        return run.reported_cost_usd.value
-    return run.accelerator_hours_total.value if run.accelerator_hours_total else 0.0
+        return run.reported_cost_usd.mid()
+    return run.accelerator_hours_total.mid() if run.accelerator_hours_total else 0.0
 
 
 def _cost_of(b: Builder, run_id: str, looked_up: Handle) -> Ref:
@@ -306,7 +303,7 @@ def plan_tokens(b: Builder) -> None:
     run_id = run_subject(b)
     if not record(run_id).tokens:
         raise Unplannable(f"{run_id} did not disclose its training tokens")
-    s1 = lookup(b, run_id, estimates=True)
+    s1 = lookup(b, run_id)
     b.compare(s1, "run.tokens", f"{run_id}'s reported training tokens")
 
 

@@ -121,7 +121,7 @@ def counterfactual_cost(b: Builder) -> None:
     run_id = run_subject(b)
     if not record(run_id).reported_cost_usd:
         raise Unplannable(f"{run_id} has no reported cost to scale")
-    s1 = lookup(b, run_id, estimates=True)
+    s1 = lookup(b, run_id)
     scaled = b.calc("x1 * x2", x1=s1.ref("run.reported_cost_usd.value"), x2=speed.ref())
     b.compare(scaled, label=f"{run_id}'s cost scaled by the ratio of dense peaks", unit="USD")
 

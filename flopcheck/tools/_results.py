@@ -33,6 +33,12 @@ class Args(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Record(BaseModel):
+    """Base class of the objects inside a tool result: closed, like every result."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class Value(BaseModel):
     """A computed quantity as a range: low == mid == high when nothing is uncertain."""
 

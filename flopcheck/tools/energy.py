@@ -33,12 +33,14 @@ def _range_text(r: tuple[float, float, float]) -> str:
 
 
 class EnergyArgs(Args):
-    accelerator_hours: PositiveNumber | None = Field(
-        default=None, description="accelerator-hours (or give accelerator_count and days)"
-    )
     accelerator: str = Field(description="accelerator name, for its TDP, e.g. 'A100 80GB'")
+    accelerator_hours: PositiveNumber | None = Field(
+        default=None, description="accelerator-hours of the job (or accelerator_count and days)"
+    )
     accelerator_count: PositiveNumber | None = Field(
-        default=None, description="number of accelerators, with days, instead of accelerator_hours"
+        default=None,
+        description="accelerators running at once: with days, the job's energy; alone or with "
+        "accelerator_hours, the average power draw",
     )
     days: PositiveNumber | None = Field(
         default=None, description="wall-clock days, with accelerator_count"
@@ -56,32 +58,60 @@ class EnergyArgs(Args):
     )
 
 
+class EnergyResult(ToolResult):
+    energy_kwh: Value | None = Field(description="energy of the job, when its hours are known")
+    average_power_kw: Value | None = Field(
+        description="average draw of accelerator_count accelerators, when a count is given"
+    )
+
+
 def _multiplier(given: float | None, default: tuple[float, float, float]) -> Value:
     if given is None:
         return Value(low=default[0], mid=default[1], high=default[2], unit="x")
     return Value.exact(given, "x")
 
 
-def energy(args: EnergyArgs) -> ToolResult:
-    """Energy in kWh of a training or inference job: accelerator-hours x power (default TDP) x
-    server overhead x PUE / 1000, as a range when overhead and PUE are not given.
+def _scaled(base: float, overhead: Value, pue: Value, unit: str) -> Value:
+    return Value(
+        low=base * overhead.low * pue.low,
+        mid=base * overhead.mid * pue.mid,
+        high=base * overhead.high * pue.high,
+        unit=unit,
+    )
 
-    Args:
-        args: accelerator-hours (or accelerators and days), the accelerator, and optional power,
-            overhead and PUE.
-    """
-    hours, hours_text = job_hours(args.accelerator_hours, args.accelerator_count, args.days)
+
+def _power(args: EnergyArgs) -> tuple[float, list[str], list[str]]:
+    """Return the power per accelerator in W, its assumptions and sources."""
     match = resolve_accelerator(args.accelerator)
     chip = match.record
     assumptions = [match.note] if match.note else []
     if args.power_w is not None:
-        power = args.power_w
-        assumptions.append(f"average power {power:g} W per accelerator (given)")
-    elif chip.tdp_w is not None:
-        power = chip.tdp_w
-        assumptions.append(f"power = {chip.id} TDP {power:g} W (an upper bound for the chip alone)")
-    else:
+        assumptions.append(f"average power {args.power_w:g} W per accelerator (given)")
+        return args.power_w, assumptions, list(chip.sources)
+    if chip.tdp_w is None:
         raise ToolInputError(f"no TDP is published for {chip.id}; pass power_w explicitly")
+    assumptions.append(
+        f"power = {chip.id} TDP {chip.tdp_w:g} W (an upper bound for the chip alone)"
+    )
+    return chip.tdp_w, assumptions, list(chip.sources)
+
+
+def energy(args: EnergyArgs) -> EnergyResult:
+    """Energy in kWh of a job (accelerator-hours x power x server overhead x PUE / 1000) and the
+    average power in kW of N accelerators; power defaults to the TDP, overhead and PUE to
+    published ranges. value is the energy, or the power when no hours are known.
+
+    Args:
+        args: the accelerator; accelerator-hours, or accelerators and days, and/or a count for
+            the power; optional power, overhead and PUE.
+    """
+    count_only = args.accelerator_count is not None and args.days is None
+    if args.accelerator_hours is None and args.accelerator_count is None:
+        raise ToolInputError(
+            "give accelerator_hours or accelerator_count and days (for energy), or "
+            "accelerator_count (for average power)"
+        )
+    power, assumptions, sources = _power(args)
     overhead = _multiplier(args.server_overhead, OVERHEAD_RANGE)
     pue = _multiplier(args.pue, PUE_RANGE)
     if args.server_overhead is None or args.pue is None:
@@ -89,19 +119,28 @@ def energy(args: EnergyArgs) -> ToolResult:
             "low = accelerators alone; mid/high add host servers "
             f"(x{overhead.mid:g}/x{overhead.high:g}) and facility PUE ({pue.mid:g}/{pue.high:g})"
         )
-    base_kwh = hours * power / 1000
-    kwh = Value(
-        low=base_kwh * overhead.low * pue.low,
-        mid=base_kwh * overhead.mid * pue.mid,
-        high=base_kwh * overhead.high * pue.high,
-        unit="kWh",
+    factors = (
+        f"{power:g} W x overhead {overhead.low:g}-{overhead.high:g} x PUE "
+        f"{pue.low:g}-{pue.high:g} / 1000"
     )
-    return ToolResult(
-        value=kwh,
-        formula=(
-            f"{hours_text} x {power:g} W x overhead {overhead.low:g}-{overhead.high:g} x PUE "
-            f"{pue.low:g}-{pue.high:g} / 1000 = {fmt(kwh.low)}-{fmt(kwh.high)} kWh"
-        ),
+    formulas, kwh, kw = [], None, None
+    if not (count_only and args.accelerator_hours is None):
+        by_cluster = None if count_only else args.accelerator_count
+        hours, hours_text = job_hours(args.accelerator_hours, by_cluster, args.days)
+        kwh = _scaled(hours * power / 1000, overhead, pue, "kWh")
+        formulas.append(f"{hours_text} x {factors} = {fmt(kwh.low)}-{fmt(kwh.high)} kWh")
+    if args.accelerator_count is not None:
+        count = args.accelerator_count
+        kw = _scaled(count * power / 1000, overhead, pue, "kW")
+        formulas.append(
+            f"{fmt(count)} accelerators x {factors} = {fmt(kw.low)}-{fmt(kw.high)} kW "
+            f"({kw.low / 1000:.3g}-{kw.high / 1000:.3g} MW)"
+        )
+    return EnergyResult(
+        value=kwh or kw,
+        formula="; ".join(formulas),
         assumptions=assumptions,
-        sources=[*chip.sources, *ENERGY_SOURCES],
+        sources=[*sources, *ENERGY_SOURCES],
+        energy_kwh=kwh,
+        average_power_kw=kw,
     )

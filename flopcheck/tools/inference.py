@@ -16,8 +16,8 @@ from flopcheck.tools.hardware import (
 )
 from flopcheck.tools.names import resolve_accelerator
 from flopcheck.tools.tables import Accelerator
+from flopcheck.tools.vocabulary import bytes_per_param
 
-_BYTES_PER_PARAM = {"fp64": 8.0, "tf32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "fp4": 0.5}
 # Decode rarely reaches training-level utilization; 20-60% of peak spans published serving
 # benchmarks from small to well-tuned deployments.
 INFERENCE_MFU = (0.2, 0.4, 0.6)
@@ -58,7 +58,9 @@ class InferenceCostResult(ToolResult):
     memory_bound_tokens_per_second_per_sequence: float
     crossover_batch_size: float = Field(description="batch above which decode is compute-bound")
     memory_needed_gb: float = Field(description="weights plus KV cache at the batch size")
-    memory_available_gb: float = Field(description="memory of accelerator_count accelerators")
+    memory_available_gb: float | None = Field(
+        description="memory of accelerator_count accelerators; null when not published"
+    )
 
 
 def _memory_warning(
@@ -74,7 +76,7 @@ def _memory_warning(
         batch: the batch size.
     """
     needed = weights_gb + kv_gb
-    if needed <= chip.memory_gb * count:
+    if chip.memory_gb is None or needed <= chip.memory_gb * count:
         return []
     kv = f" + KV cache {kv_gb:,.0f} GB at batch {batch:.0f}" if kv_gb else ""
     fewest = math.ceil(needed / chip.memory_gb)
@@ -101,7 +103,9 @@ def inference_cost(args: InferenceCostArgs) -> InferenceCostResult:
     chip = match.record
     precision = args.precision or DEFAULT_PRECISION
     peak = dense_peak_tflops(chip, precision) * 1e12
-    weight_bytes = total * _BYTES_PER_PARAM[precision]
+    weight_bytes = total * bytes_per_param(precision)
+    if chip.hbm_bandwidth_tb_s is None:
+        raise ToolInputError(f"no memory bandwidth is published for {chip.id}")
     bandwidth = chip.hbm_bandwidth_tb_s * 1e12
     compute_tps = peak / (2 * n)
     per_sequence_tps = bandwidth / weight_bytes
@@ -130,7 +134,7 @@ def inference_cost(args: InferenceCostArgs) -> InferenceCostResult:
             )
         prices = (row.low_usd_per_hour, row.typical_usd_per_hour, row.high_usd_per_hour)
         assumptions.append(f"rental price {row.basis} (as of {row.as_of})")
-        sources += row.sources
+        sources.append(row.source)
     usd = Value(
         low=prices[0] / (tps.high * 3600) * 1e6,
         mid=prices[1] / (tps.mid * 3600) * 1e6,
@@ -162,6 +166,6 @@ def inference_cost(args: InferenceCostArgs) -> InferenceCostResult:
         memory_bound_tokens_per_second_per_sequence=per_sequence_tps,
         crossover_batch_size=crossover,
         memory_needed_gb=weights_gb + kv_gb,
-        memory_available_gb=chip.memory_gb * count,
+        memory_available_gb=chip.memory_gb * count if chip.memory_gb is not None else None,
         warnings=_memory_warning(chip, count, weights_gb, kv_gb, batch),
     )

@@ -14,7 +14,16 @@ from functools import cache
 from typing import Generic, TypeVar
 
 from flopcheck.errors import UnknownNameError
-from flopcheck.tools.tables import Accelerator, ApiPrice, TrainingRun, accelerators
+from flopcheck.tools.tables import (
+    Accelerator,
+    ApiModel,
+    Family,
+    System,
+    TrainingRun,
+    accelerators,
+    families,
+    systems,
+)
 from flopcheck.tools.tables import api_prices as _api_prices
 from flopcheck.tools.tables import training_runs as _training_runs
 
@@ -59,18 +68,20 @@ class _Index(Generic[T]):
             for name in spelled:
                 self.keys.setdefault(normalize(name), record)
 
-    def find(self, name: str) -> T | None:
+    def find(self, name: str, strip: bool = True) -> T | None:
         """Return the record a name denotes, trying plural and detail-stripped forms.
 
         Args:
             name: the name as written.
+            strip: also try the name without form factor and memory size ("SXM5", "80GB").
         """
         key = normalize(name)
         if not key:
             return None
         candidates = [key, key.removesuffix("s"), key.removesuffix("'s")]
-        stripped = _DETAIL.sub("", key)
-        candidates += [stripped, stripped.removesuffix("s")]
+        if strip:
+            stripped = _DETAIL.sub("", key)
+            candidates += [stripped, stripped.removesuffix("s")]
         for candidate in candidates:
             if candidate and candidate in self.keys:
                 return self.keys[candidate]
@@ -98,6 +109,11 @@ def _accelerator_index() -> _Index[Accelerator]:
 
 
 @cache
+def _system_index() -> _Index[System]:
+    return _Index("system", systems(), lambda s: [s.id, *s.aliases])
+
+
+@cache
 def _generations() -> dict[str, Accelerator]:
     return {normalize(a.flagship_of): a for a in accelerators() if a.flagship_of}
 
@@ -108,16 +124,54 @@ def _run_index() -> _Index[TrainingRun]:
 
 
 @cache
-def _api_index() -> _Index[ApiPrice]:
+def _family_index() -> _Index[Family]:
+    return _Index("model family", families(), lambda f: [f.name, *f.aliases])
+
+
+@cache
+def _api_index() -> _Index[ApiModel]:
     return _Index("API model", _api_prices(), lambda p: [p.model, *p.aliases])
 
 
-def resolve_accelerator(name: str) -> Match[Accelerator]:
-    """Resolve an accelerator name, or a generation name to its flagship with a note.
+def accelerator_by_id(accelerator_id: str) -> Accelerator:
+    """Return the accelerator with this exact id.
 
     Args:
-        name: e.g. "H800", "h800 sxm", "A100-SXM-80GB", "TPUv4", "Hopper".
+        accelerator_id: an Accelerator.id, e.g. "H100 SXM".
     """
+    return next(a for a in accelerators() if a.id == accelerator_id)
+
+
+def resolve_system(name: str) -> System:
+    """Resolve a node, rack or pod name ("DGX H100", "GB200 NVL72") to its record.
+
+    Args:
+        name: the system name as written.
+    """
+    found = _system_index().find(name, strip=False)
+    if found is None:
+        raise _system_index().unknown(name)
+    return found
+
+
+def resolve_accelerator(name: str) -> Match[Accelerator]:
+    """Resolve an accelerator name; a system name resolves to its chip and a generation name to
+    its flagship, each with a note saying so.
+
+    Args:
+        name: e.g. "H800", "h800 sxm", "A100-SXM-80GB", "TPUv4", "Hopper", "DGX H100".
+    """
+    found = _accelerator_index().find(name, strip=False)
+    if found is not None:
+        return Match(found)
+    system = _system_index().find(name, strip=False)
+    if system is not None:
+        chip = accelerator_by_id(system.accelerator)
+        note = (
+            f"{name!r} is a {system.kind} of {system.accelerator_count} x {chip.id} "
+            f"({system.id}): these are one chip's figures; use lookup_system for the {system.kind}"
+        )
+        return Match(chip, note)
     found = _accelerator_index().find(name)
     if found is not None:
         return Match(found)
@@ -131,20 +185,46 @@ def resolve_accelerator(name: str) -> Match[Accelerator]:
     raise _accelerator_index().unknown(name)
 
 
-def resolve_training_run(name: str) -> TrainingRun:
-    """Resolve a model name to its reported training run.
+def family_members(family: Family) -> list[TrainingRun]:
+    """Return the runs of a family, in table order.
 
     Args:
-        name: e.g. "DeepSeek-V3", "Llama 3.1 405B", "GPT-3".
+        family: the family record.
+    """
+    return [run for run in _training_runs() if run.family == family.name]
+
+
+def resolve_family(name: str) -> Family | None:
+    """Return the family a name denotes, or None.
+
+    Args:
+        name: e.g. "Llama 3", "Mixtral".
+    """
+    return _family_index().find(name)
+
+
+def resolve_training_run(name: str) -> TrainingRun:
+    """Resolve a model name to its reported training run; a family name alone is ambiguous.
+
+    Args:
+        name: e.g. "DeepSeek-V3", "Llama 3.1 405B", "Llama 3 70B", "GPT-3".
     """
     found = _run_index().find(name)
-    if found is None:
-        raise _run_index().unknown(name)
-    return found
+    if found is not None:
+        return found
+    family = resolve_family(name)
+    if family is not None:
+        members = [run.id for run in family_members(family)]
+        raise UnknownNameError(
+            f"{name!r} names the {family.name} family, not one model; name one of: "
+            f"{', '.join(members)}",
+            members,
+        )
+    raise _run_index().unknown(name)
 
 
-def resolve_api_model(name: str) -> ApiPrice:
-    """Resolve a hosted model name to its API price row.
+def resolve_api_model(name: str) -> ApiModel:
+    """Resolve a hosted model name to its API record (with its price history).
 
     Args:
         name: e.g. "GPT-4o", "deepseek-chat", "Claude 3.5 Sonnet".

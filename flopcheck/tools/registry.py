@@ -21,7 +21,21 @@ from typing import Any, Literal, get_type_hints
 from pydantic import BaseModel, ValidationError
 
 from flopcheck.errors import ToolInputError, UnknownNameError
-from flopcheck.tools import arithmetic, compare, energy, hardware, inference, runs, training, units
+from flopcheck.tools import (
+    arithmetic,
+    compare,
+    energy,
+    hardware,
+    inference,
+    market,
+    performance,
+    prices,
+    references,
+    runs,
+    systems,
+    training,
+    units,
+)
 from flopcheck.tools._results import Args, ToolResult
 from flopcheck.tools.magnitudes import magnitude_warnings
 
@@ -81,14 +95,22 @@ def tools() -> dict[str, Tool]:
     """Return every tool by name, in a stable order."""
     funcs: list[Callable[[Any], ToolResult]] = [
         hardware.lookup_accelerator,
+        systems.lookup_system,
         runs.lookup_training_run,
         runs.lookup_api_price,
+        prices.lookup_rental_price,
+        market.lookup_purchase_price,
+        market.lookup_cluster,
+        market.lookup_electricity_price,
         training.training_compute,
         training.accelerator_hours,
         training.training_cost,
         training.cluster_time,
         hardware.compare_accelerators,
+        performance.lookup_speedup,
+        systems.cluster_peak,
         energy.energy,
+        references.lookup_reference,
         inference.inference_cost,
         arithmetic.calculate,
         arithmetic.span,

@@ -1,9 +1,9 @@
-"""The shipped data tables: pydantic models of their rows, and a cached loader per table.
+"""The shipped data tables: one cached loader per table, registered in ``TABLES``.
 
-Every row carries its sources and the date its figures were last checked. Units live in the
-field names (``memory_gb``, ``tdp_w``, ``typical_usd_per_hour``), so a row reads on its own.
-Each loader is registered in :data:`TABLES` by the :func:`table` decorator, so surfaces that
-list the tables (the MCP server's resources) serve a new table without a change of their own.
+Each table is a JSON file under ``data/`` validated by a pydantic row model (``rows_*``
+modules). Every figure carries its provenance (tier, estimator, source, date) and every row the
+date its figures were last compared with their sources (``checked``). Units live in field
+names (``memory_gb``, ``tdp_w``) or in a figure's ``unit``.
 """
 
 from __future__ import annotations
@@ -11,152 +11,72 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Literal, TypeVar, get_args, get_type_hints
+from typing import TypeVar, get_args, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from flopcheck.errors import DataError
+from flopcheck.tools.provenance import Figure, Provenance, SourcedFigure, Tier
+from flopcheck.tools.rows_hardware import (
+    PRECISIONS,
+    Accelerator,
+    DensePeaks,
+    Precision,
+    Speedup,
+    System,
+)
+from flopcheck.tools.rows_market import Cluster, ElectricityPrice, PurchasePrice
+from flopcheck.tools.rows_names import Family, Organisation, PrecisionFormat
+from flopcheck.tools.rows_prices import ApiModel, ApiPricePoint, RentalPrice
+from flopcheck.tools.rows_reference import Reference, Trend
+from flopcheck.tools.rows_runs import MfuDefault, Stage, TrainingRun
 
-Precision = Literal["fp64", "tf32", "bf16", "fp16", "fp8", "fp4"]
-PRECISIONS: tuple[Precision, ...] = ("fp64", "tf32", "bf16", "fp16", "fp8", "fp4")
-
-
-class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class DensePeaks(_Row):
-    """Dense (not "with sparsity") peak throughput per precision, in TFLOP/s; None = unsupported."""
-
-    fp64: float | None = None
-    tf32: float | None = None
-    bf16: float | None = None
-    fp16: float | None = None
-    fp8: float | None = None
-    fp4: float | None = None
-
-    def get(self, precision: Precision) -> float | None:
-        """Return the dense peak for ``precision`` in TFLOP/s, or None when unsupported.
-
-        Args:
-            precision: one of fp64, tf32, bf16, fp16, fp8, fp4.
-        """
-        value: float | None = getattr(self, precision)
-        return value
-
-
-class Accelerator(_Row):
-    """One accelerator (GPU, TPU, Gaudi), as its vendor specifies it."""
-
-    id: str = Field(description="canonical name, e.g. 'H100 SXM'")
-    vendor: str
-    architecture: str = Field(description="generation name, e.g. 'Hopper'")
-    year: int = Field(ge=2010, le=2030)
-    aliases: list[str] = Field(default_factory=list)
-    flagship_of: str | None = Field(
-        default=None, description="generation name that resolves to this chip, e.g. 'Hopper'"
-    )
-    dense_peak_tflops: DensePeaks
-    sparse_multiplier: float | None = Field(
-        default=None, description="vendor 'with sparsity' figure / dense figure, where quoted"
-    )
-    memory_gb: float = Field(gt=0)
-    hbm_bandwidth_tb_s: float = Field(gt=0)
-    scale_up_bandwidth_gb_s: float | None = Field(default=None, gt=0)
-    scale_up_link: str | None = None
-    tdp_w: float | None = Field(default=None, gt=0)
-    notes: list[str] = Field(default_factory=list)
-    sources: list[str] = Field(min_length=1)
-    checked: date
-
-    @model_validator(mode="after")
-    def _has_a_peak(self) -> Accelerator:
-        if all(self.dense_peak_tflops.get(p) is None for p in PRECISIONS):
-            raise ValueError(f"{self.id}: no dense peak for any precision")
-        return self
-
-
-class RentalPrice(_Row):
-    """A dated rental price range for one accelerator, in USD per accelerator-hour."""
-
-    accelerator: str = Field(description="Accelerator.id")
-    low_usd_per_hour: float = Field(gt=0)
-    typical_usd_per_hour: float = Field(gt=0)
-    high_usd_per_hour: float = Field(gt=0)
-    basis: str = Field(description="what the price is: on-demand, committed, paper assumption")
-    as_of: date
-    sources: list[str] = Field(min_length=1)
-    checked: date
-
-    @model_validator(mode="after")
-    def _ordered(self) -> RentalPrice:
-        if not self.low_usd_per_hour <= self.typical_usd_per_hour <= self.high_usd_per_hour:
-            raise ValueError(f"{self.accelerator}: prices must satisfy low <= typical <= high")
-        return self
-
-
-class ApiPrice(_Row):
-    """List price of a hosted model's API, in USD per million tokens."""
-
-    model: str
-    provider: str
-    aliases: list[str] = Field(default_factory=list)
-    input_usd_per_mtok: float = Field(ge=0)
-    output_usd_per_mtok: float = Field(ge=0)
-    cached_input_usd_per_mtok: float | None = Field(default=None, ge=0)
-    as_of: date
-    sources: list[str] = Field(min_length=1)
-    checked: date
-
-
-class Figure(_Row):
-    """One reported figure with the source that reports it; low/high when given as a range."""
-
-    value: float
-    low: float | None = None
-    high: float | None = None
-    source: str
-    note: str | None = None
-
-
-class StageHours(_Row):
-    """Accelerator-hours reported for one stage of a training run."""
-
-    stage: str = Field(description="pre-training, context extension, post-training, ...")
-    accelerator_hours: float = Field(gt=0)
-    source: str
-
-
-class TrainingRun(_Row):
-    """A training run as its authors (or, marked so, secondary sources) reported it."""
-
-    id: str = Field(description="canonical model name, e.g. 'DeepSeek-V3'")
-    aliases: list[str] = Field(default_factory=list)
-    organisation: str
-    year: int = Field(ge=2015, le=2030)
-    architecture: Literal["dense", "moe", "undisclosed"]
-    total_params: Figure | None = None
-    active_params: Figure | None = None
-    tokens: Figure | None = None
-    accelerator: str | None = Field(default=None, description="Accelerator.id")
-    accelerator_count: Figure | None = None
-    precision: Precision | None = None
-    accelerator_hours_total: Figure | None = None
-    accelerator_hours_stages: list[StageHours] = Field(default_factory=list)
-    training_compute_flop: Figure | None = None
-    mfu: Figure | None = Field(default=None, description="model FLOP utilization, 0..1")
-    duration_days: Figure | None = None
-    reported_cost_usd: Figure | None = None
-    cost_basis: str | None = None
-    energy_kwh: Figure | None = None
-    disclosure: Literal["primary", "secondary", "rumour"] = "primary"
-    notes: list[str] = Field(default_factory=list)
-    sources: list[str] = Field(min_length=1)
-    checked: date
-
+__all__ = [
+    "PRECISIONS",
+    "TABLES",
+    "Accelerator",
+    "ApiModel",
+    "ApiPricePoint",
+    "Cluster",
+    "DensePeaks",
+    "ElectricityPrice",
+    "Family",
+    "Figure",
+    "MfuDefault",
+    "Organisation",
+    "Precision",
+    "PrecisionFormat",
+    "Provenance",
+    "PurchasePrice",
+    "Reference",
+    "RentalPrice",
+    "SourcedFigure",
+    "Speedup",
+    "Stage",
+    "System",
+    "Table",
+    "Tier",
+    "TrainingRun",
+    "Trend",
+    "accelerators",
+    "api_prices",
+    "clusters",
+    "electricity_prices",
+    "energy_references",
+    "families",
+    "measured_speedups",
+    "mfu_defaults",
+    "organisations",
+    "precisions",
+    "purchase_prices",
+    "rental_prices",
+    "systems",
+    "training_runs",
+    "trends",
+    "vendor_claims",
+]
 
 _T = TypeVar("_T", bound=BaseModel)
 _DATA_DIR = Path(__file__).with_name("data")
@@ -172,6 +92,7 @@ class Table:
 
 
 TABLES: dict[str, Table] = {}
+"""Every table by name, so surfaces that list tables serve a new one without a change."""
 
 
 def table(loader: Callable[[], tuple[_T, ...]]) -> Callable[[], tuple[_T, ...]]:
@@ -201,23 +122,95 @@ def _load(filename: str, model: type[_T]) -> tuple[_T, ...]:
 
 @table
 def accelerators() -> tuple[Accelerator, ...]:
-    """Return every accelerator in the shipped table (loaded once)."""
+    """Accelerators (GPUs, TPUs, ...): dense peaks per precision, memory, power, details."""
     return _load("accelerators.json", Accelerator)
 
 
 @table
-def rental_prices() -> tuple[RentalPrice, ...]:
-    """Return every rental price range in the shipped table (loaded once)."""
-    return _load("rental_prices.json", RentalPrice)
+def systems() -> tuple[System, ...]:
+    """Systems (nodes, racks, pods): a number of one accelerator, with the vendor's figures."""
+    return _load("systems.json", System)
 
 
 @table
-def api_prices() -> tuple[ApiPrice, ...]:
-    """Return every API price in the shipped table (loaded once)."""
-    return _load("api_prices.json", ApiPrice)
+def vendor_claims() -> tuple[Speedup, ...]:
+    """Vendors' best-case speed claims between generations, with the basis each holds under."""
+    return _load("vendor_claims.json", Speedup)
+
+
+@table
+def measured_speedups() -> tuple[Speedup, ...]:
+    """Measured speed ratios between accelerators (MLPerf and published benchmarks)."""
+    return _load("measured_speedups.json", Speedup)
 
 
 @table
 def training_runs() -> tuple[TrainingRun, ...]:
-    """Return every reported training run in the shipped table (loaded once)."""
+    """Training runs: parameters, tokens, hardware, hours, compute, cost, each with its tier."""
     return _load("training_runs.json", TrainingRun)
+
+
+@table
+def mfu_defaults() -> tuple[MfuDefault, ...]:
+    """Utilisation (MFU) reached by published runs, per hardware generation and model size."""
+    return _load("mfu_defaults.json", MfuDefault)
+
+
+@table
+def families() -> tuple[Family, ...]:
+    """Model families: names, the run an unqualified mention usually means, family totals."""
+    return _load("families.json", Family)
+
+
+@table
+def energy_references() -> tuple[Reference, ...]:
+    """Energy and carbon references: grid intensity, PUE, cars, homes, per-query energy."""
+    return _load("energy_references.json", Reference)
+
+
+@table
+def organisations() -> tuple[Organisation, ...]:
+    """AI labs: names, the run an unqualified mention means by date, price comparators."""
+    return _load("organisations.json", Organisation)
+
+
+@table
+def precisions() -> tuple[PrecisionFormat, ...]:
+    """Numeric formats: bits, spellings, bytes per parameter, the peak column each uses."""
+    return _load("precisions.json", PrecisionFormat)
+
+
+@table
+def api_prices() -> tuple[ApiModel, ...]:
+    """Hosted-model API prices per million tokens, as a history of effective dates."""
+    return _load("api_prices.json", ApiModel)
+
+
+@table
+def rental_prices() -> tuple[RentalPrice, ...]:
+    """Accelerator rental prices per accelerator-hour, by period."""
+    return _load("rental_prices.json", RentalPrice)
+
+
+@table
+def purchase_prices() -> tuple[PurchasePrice, ...]:
+    """Purchase prices of accelerators and systems (list, street, reseller), dated."""
+    return _load("purchase_prices.json", PurchasePrice)
+
+
+@table
+def clusters() -> tuple[Cluster, ...]:
+    """AI clusters and fleets: dated records of what was announced and what was built."""
+    return _load("clusters.json", Cluster)
+
+
+@table
+def electricity_prices() -> tuple[ElectricityPrice, ...]:
+    """Industrial and commercial electricity prices per kWh by market and year."""
+    return _load("electricity_prices.json", ElectricityPrice)
+
+
+@table
+def trends() -> tuple[Trend, ...]:
+    """Published growth rates of training compute, cost and hardware price-performance."""
+    return _load("trends.json", Trend)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import Field
 
 from flopcheck.errors import ToolInputError
@@ -18,29 +20,33 @@ from flopcheck.tools.hardware import (
     PrecisionArg,
     dense_peak_tflops,
     reference_peak_tflops,
-    rental_price,
 )
 from flopcheck.tools.names import resolve_accelerator
-from flopcheck.tools.tables import Precision
+from flopcheck.tools.prices import combined, rental_prices_at
+from flopcheck.tools.tables import Accelerator, MfuDefault, Precision, mfu_defaults
 
-# MFU quoted against the BF16 (or FP16) dense peak. Low: smaller models and reported totals
-# that include restarts and long-context stages (14-25%, FACTS.md sec. 3); high: the best
-# published (PaLM 46.2%, LLaMA-65B ~48% implied by its Table 15); mid: 33%, between the 30%
-# median MFU implied by the 36 runs of evals/data/calculator_cases.jsonl (smaller and H100 runs
-# come in lower) and Epoch AI's 37.5% median of large runs.
-MFU_BF16_LOW, MFU_BF16_MID, MFU_BF16_HIGH = 0.14, 0.33, 0.50
-MFU_SOURCE = (
-    "MFU range 14-50% of BF16 dense peak, mid 33%: Epoch AI median of known MFU 37.5%; "
-    "PaLM 46.2% (arXiv 2204.02311); Llama 3.1 38-43% (arXiv 2407.21783); smaller runs 14-25%"
-)
+# Runs under 10B active parameters reach a lower MFU than large ones (small matrices); the
+# default range is chosen by hardware generation and, when given, model size.
+SMALL_MODEL_BELOW = 1e10
 
 
-def default_mfu_text() -> str:
-    """Return the default MFU range in words, from the constants the calculator uses."""
-    return (
-        f"{MFU_BF16_LOW:.0%}-{MFU_BF16_HIGH:.0%} (mid {MFU_BF16_MID:.0%}) of the BF16 dense "
-        "peak, scaled down against a faster precision's peak"
-    )
+def default_mfu(chip: Accelerator, active_params: float | None) -> MfuDefault:
+    """Return the published-run MFU range for a chip's generation (and model size if known),
+    falling back to all generations.
+
+    Args:
+        chip: the accelerator record.
+        active_params: the model's active parameters, or None.
+    """
+    rows = mfu_defaults()
+    sizes = ["any"]
+    if active_params is not None:
+        sizes.insert(0, "small" if active_params < SMALL_MODEL_BELOW else "large")
+    for size in sizes:
+        for row in rows:
+            if row.generation == chip.architecture and row.size == size:
+                return row
+    return next(row for row in rows if row.generation == "all")
 
 
 class TrainingComputeArgs(Args):
@@ -86,7 +92,10 @@ class AcceleratorHoursArgs(Args):
     mfu: Fraction | None = Field(
         default=None,
         description="model FLOP utilization in (0, 1] against the peak of `precision`; "
-        f"default: the published range {default_mfu_text()}",
+        "default: what published runs on the chip's generation reached",
+    )
+    active_params: PositiveNumber | None = Field(
+        default=None, description="the model's active parameters: small models reach lower MFU"
     )
 
 
@@ -98,10 +107,12 @@ class AcceleratorHoursResult(ToolResult):
 
 
 def accelerator_hours(args: AcceleratorHoursArgs) -> AcceleratorHoursResult:
-    """Accelerator-hours needed for a FLOP budget: FLOP / (dense peak x MFU x 3600), as a range.
+    """Accelerator-hours needed for a FLOP budget: FLOP / (dense peak x MFU x 3600), as a range;
+    the default MFU is what published runs reached on the chip's generation (Hopper runs come
+    in lower than Ampere ones) and model size.
 
     Args:
-        args: FLOP, accelerator, precision and optionally a known MFU.
+        args: FLOP, accelerator, precision, optionally a known MFU or the active parameters.
     """
     flop = args.flop
     match = resolve_accelerator(args.accelerator)
@@ -119,20 +130,23 @@ def accelerator_hours(args: AcceleratorHoursArgs) -> AcceleratorHoursResult:
         # MFU is quoted against the BF16 peak even for FP8 runs; against a faster peak the
         # same run shows a proportionally lower MFU (DeepSeek-V3: 35% of BF16 = 17% of FP8).
         scale = min(1.0, ref_peak / peak)
-        mfu = Value(
-            low=MFU_BF16_LOW * scale,
-            mid=MFU_BF16_MID * scale,
-            high=MFU_BF16_HIGH * scale,
-            unit="fraction",
+        row = default_mfu(chip, args.active_params)
+        low, mid, high = row.low or row.mid(), row.mid(), row.high or row.mid()
+        mfu = Value(low=low * scale, mid=mid * scale, high=high * scale, unit="fraction")
+        group = "all generations" if row.generation == "all" else f"{row.generation} runs"
+        size = {"small": " under 10B active parameters", "large": " of 10B+ active parameters"}
+        assumptions.append(
+            f"MFU {low:.0%}-{high:.0%} (mid {mid:.0%}) of {ref_precision.upper()} dense peak: "
+            f"what {row.run_count} published {group}{size.get(row.size, '')} reached, "
+            "restarts and all (the 5th-95th percentile and the median)"
         )
-        assumptions.append(MFU_SOURCE)
         if scale < 1.0:
             assumptions.append(
                 f"MFU against the {precision.upper()} peak scaled by {ref_precision.upper()}/"
                 f"{precision.upper()} = {scale:.3g} ({mfu.low:.0%}-{mfu.high:.0%}): "
                 "low-precision runs keep much of their work at 16-bit"
             )
-        sources = [*chip.sources, MFU_SOURCE]
+        sources = [*chip.sources, row.source]
     per_hour = peak * 1e12 * 3600
     hours = Value(
         low=flop / (per_hour * mfu.high),
@@ -164,6 +178,9 @@ class TrainingCostArgs(Args):
     accelerator: str | None = Field(
         default=None, description="accelerator name, used for its price range when no price given"
     )
+    as_of: date | None = Field(
+        default=None, description="date of the rental prices to use (YYYY-MM-DD); default undated"
+    )
 
 
 def training_cost(args: TrainingCostArgs) -> ToolResult:
@@ -188,25 +205,18 @@ def training_cost(args: TrainingCostArgs) -> ToolResult:
             "give usd_per_accelerator_hour, or an accelerator to use its price range"
         )
     chip = resolve_accelerator(args.accelerator).record
-    row = rental_price(chip)
-    if row is None:
-        raise ToolInputError(
-            f"no rental price is known for {chip.id}; pass usd_per_accelerator_hour explicitly"
-        )
-    cost = Value(
-        low=hours * row.low_usd_per_hour,
-        mid=hours * row.typical_usd_per_hour,
-        high=hours * row.high_usd_per_hour,
-        unit="USD",
-    )
+    rows, note = rental_prices_at(chip, args.as_of)
+    rate = combined(rows)
+    cost = Value(low=hours * rate.low, mid=hours * rate.mid, high=hours * rate.high, unit="USD")
+    basis = "; ".join(f"{r.market}, as of {r.as_of}: {r.basis}" for r in rows)
     return ToolResult(
         value=cost,
         formula=(
-            f"{fmt(hours)} {chip.id}-hours x ${row.low_usd_per_hour:g}-${row.high_usd_per_hour:g}"
-            f"/hour (typical ${row.typical_usd_per_hour:g}) = ${fmt(cost.low)}-${fmt(cost.high)}"
+            f"{fmt(hours)} {chip.id}-hours x ${rate.low:g}-${rate.high:g}/hour "
+            f"(typical ${rate.mid:g}) = ${fmt(cost.low)}-${fmt(cost.high)}"
         ),
-        assumptions=[f"{chip.id} rental price: {row.basis} (as of {row.as_of})", caveat],
-        sources=list(row.sources),
+        assumptions=[x for x in (note, f"{chip.id} rental price: {basis}", caveat) if x],
+        sources=sorted({r.source for r in rows}),
     )
 
 

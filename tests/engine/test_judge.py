@@ -182,3 +182,53 @@ def test_confidence_says_how_the_subject_was_grounded() -> None:
     anaphor = judge(claim_program("10x", 10.0, grounding="anaphor"), computed_trace(10.0, 10.0))
     assert anaphor.confidence < named.confidence
     assert (named.grounding, anaphor.grounding) == ("named", "anaphor")
+
+
+def estimates_trace(main: float, *others: tuple[float, Tier, str]) -> Trace:
+    """A trace whose step s1 looked up a figure (an estimate) with other published estimates."""
+    alternatives = [
+        {"value": v, "unit": "USD", "tier": tier, "estimator": who} for v, tier, who in others
+    ]
+    figure = {
+        "value": main,
+        "unit": "USD",
+        "tier": "estimate",
+        "estimator": "Lab A",
+        "alternatives": alternatives,
+    }
+    result = {"value": None, "formula": "", "run": {"reported_cost_usd": figure}}
+    trace = Trace()
+    trace.steps.append(ReportStep(id="s1", tool="lookup_training_run", args={}, result=result))
+    trace.results["s1"] = result
+    return trace
+
+
+def cost_program(literal: str, value: float) -> Program:
+    program = claim_program(literal, value, unit="USD")
+    return program.model_copy(
+        update={"compare": [Comparison(step="s1", field="run.reported_cost_usd")]}
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "others", "label", "named"),
+    [
+        pytest.param(4.6e6, [(12e6, "estimate", "Press")], "supported", "Lab A", id="the-main"),
+        pytest.param(12e6, [(12e6, "estimate", "Press")], "supported", "Press", id="another"),
+        pytest.param(12e6, [(12e6, "rumour", "unattributed")], "unverifiable", "", id="rumour"),
+        pytest.param(40e6, [(12e6, "estimate", "Press")], "refuted", "Lab A", id="none"),
+    ],
+)
+def test_every_published_estimate_of_a_figure_is_compared(
+    value: float, others: list[tuple[float, Tier, str]], label: Label, named: str
+) -> None:
+    verdict = judge(cost_program(f"${value:g}", value), estimates_trace(4.6e6, *others))
+    assert verdict.label == label, verdict.explanation
+    assert named in verdict.explanation
+
+
+def test_a_matching_rumour_never_outranks_a_matching_estimate() -> None:
+    trace = estimates_trace(4.6e6, (4.7e6, "rumour", "unattributed"))
+    verdict = judge(cost_program("$4.7M", 4.7e6), trace)
+    assert verdict.label == "supported"
+    assert verdict.tier == "estimate"
