@@ -67,7 +67,7 @@ def main() -> None:
             sys.executable,
             "-c",
             "import sys; from flopcheck.plugin.cli import main; "
-            "main(['tool', 'cluster_time', '{\"gpus\": 8, \"days\": 1}']); "
+            "main(['tool', 'cluster_time', '{\"accelerator_count\": 8, \"days\": 1}']); "
             "print('openai imported:', 'openai' in sys.modules, file=sys.stderr)",
         ],
         capture_output=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -300,3 +301,17 @@ def test_an_internal_error_is_one_line_not_a_traceback(
     backend, error = capsys.readouterr().err.splitlines()
     assert backend == "flopcheck: backend: rules (offline)"
     assert "internal error (TypeError: boom)" in error
+
+
+def test_a_reader_that_stops_early_is_not_an_error() -> None:
+    # `flopcheck tool ... | head`: the reader has gone before the result is written.
+    read_end, write_end = os.pipe()
+    cmd = [sys.executable, "-m", "flopcheck", "tool", "lookup_training_run", '{"model": "GPT-4"}']
+    with subprocess.Popen(cmd, stdout=write_end, stderr=subprocess.PIPE) as proc:
+        os.close(write_end)
+        os.close(read_end)
+        assert proc.stderr is not None
+        err = proc.stderr.read().decode()
+        code = proc.wait(timeout=60)
+    assert "internal error" not in err
+    assert code == 0

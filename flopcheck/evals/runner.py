@@ -325,7 +325,11 @@ def run_calculator_case(case: CalculatorCase) -> CalculatorDetail:
         case: the published run.
     """
     flop = call("training_compute", {"active_params": case.active_params, "tokens": case.tokens})
-    args = {"accelerator": case.accelerator, "precision": case.precision}
+    args = {
+        "accelerator": case.accelerator,
+        "precision": case.precision,
+        "active_params": case.active_params,
+    }
     hours = (
         flop
         if "error" in flop

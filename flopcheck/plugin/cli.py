@@ -242,6 +242,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("flopcheck: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): not an error. Python would report the failed
+        # flush at exit; point stdout at nothing instead (the signal module's recipe).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # a bug: one line for the user, the traceback on request
         if os.environ.get("FLOPCHECK_DEBUG"):
             raise
@@ -251,5 +256,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 70
-    except BrokenPipeError:
-        return 0
