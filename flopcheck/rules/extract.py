@@ -332,8 +332,10 @@ def _table_candidates(
     out = []
     for cell, q in figures:
         if q.kind in {"ratio", "multiplier", "percent"}:
-            operands = relation_operands(text, row, cell, figures)
-            if operands is not None:
+            related = relation_operands(text, row, cell, figures)
+            if related is not None:
+                operands = (related[0][1], related[1][1])
+                entities = (related[0][0].entity, related[1][0].entity)
                 out.append(
                     Candidate(
                         kind="arithmetic",
@@ -346,7 +348,11 @@ def _table_candidates(
                         sentence=span,
                         operands=list(operands),
                         cues=label_cues,
-                        detail={"table_ratio": operands},
+                        detail={
+                            "table_ratio": operands,
+                            "table_entities": entities,
+                            "table_label": row.label,
+                        },
                     )
                 )
             continue

@@ -12,10 +12,12 @@ import re
 from typing import Any
 
 from flopcheck.rules.builder import Builder, Unplannable
-from flopcheck.rules.grounding import hardware_of, run_subject
+from flopcheck.rules.entities import Mention
+from flopcheck.rules.grounding import hardware_of, is_run, run_subject
 from flopcheck.rules.plans_hardware import chip, chips_of, plan_spec, precisions_of
 from flopcheck.rules.plans_runs import lookup, record
 from flopcheck.rules.quantities import Quantity
+from flopcheck.rules.tables import run_field
 from flopcheck.tools.arithmetic import VARIABLES
 
 # A figure may follow from the figures before it in more than one way; the nearest are tried.
@@ -198,12 +200,46 @@ def plan_power_written(b: Builder) -> None:
 
 
 def plan_table_ratio(b: Builder) -> None:
-    """Recompute a table's relation cell ("~4.5x cheaper") from the two figures beside it."""
-    _article(b)
+    """Check a table's relation cell ("11x") against the ratio of the two models' reported
+    figures when both columns name a run that reports the row's attribute; else recompute it
+    from the two figures beside it (the article's own arithmetic)."""
     a, c = b.cand.detail["table_ratio"]
-    first, second = (a, c) if (a.value / c.value < 1) == b.below_one() else (c, a)
+    swap = (a.value / c.value < 1) != b.below_one()
+    if _records_ratio(b, swap):
+        return
+    _article(b)
+    first, second = (c, a) if swap else (a, c)
     ratio = b.calc("x1 / x2", x1=first.value, x2=second.value)
     b.compare(ratio, label="the ratio of the row's own figures", unit="ratio")
+
+
+def _records_ratio(b: Builder, swap: bool) -> bool:
+    """Compare a relation cell with the ratio of its two runs' records; False when it cannot."""
+    named = b.cand.detail.get("table_entities") or (None, None)
+    field = run_field(b.cand.detail.get("table_label", ""))
+    entities: list[Mention] = [m for m in named if m is not None and is_run(m)]
+    if field is None or len(entities) != 2:
+        return False
+    runs = [record(m.key) for m in entities]
+    fields = [field if getattr(r, field) is not None else None for r in runs]
+    if field == "active_params":
+        # A dense model's active parameters are all of them.
+        fields = [
+            f or ("total_params" if r.total_params else None)
+            for f, r in zip(fields, runs, strict=True)
+        ]
+    if None in fields or runs[0].id == runs[1].id:
+        return False
+    for m in entities:
+        b.ground(m.text, m.key, "named")
+    looked = [b.call("lookup_training_run", model=r.id) for r in runs]
+    order = [1, 0] if swap else [0, 1]
+    num, den = (looked[i].ref(f"run.{fields[i]}") for i in order)
+    ratio = b.calc("x1 / x2", x1=num, x2=den)
+    names = [runs[i].id for i in order]
+    what = field.replace("_", " ").replace(" usd", "").replace(" total", "")
+    b.compare(ratio, label=f"{names[0]} / {names[1]} {what}, as reported", unit="ratio")
+    return True
 
 
 def plan_derived(b: Builder) -> None:

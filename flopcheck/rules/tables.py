@@ -166,8 +166,9 @@ def reread(row: Row, q: Quantity) -> Quantity:
 
 def relation_operands(
     text: str, row: Row, cell: Cell, figures: list[tuple[Cell, Quantity]]
-) -> tuple[Quantity, Quantity] | None:
-    """Return the two figures a relation cell ("~4.5x cheaper", "11x") relates, if it does.
+) -> tuple[tuple[Cell, Quantity], tuple[Cell, Quantity]] | None:
+    """Return the two figures a relation cell ("~4.5x cheaper", "11x") relates, with their
+    cells, if it relates two.
 
     Args:
         text: the article text.
@@ -180,5 +181,27 @@ def relation_operands(
     before = [(c, q) for c, q in figures if c.column < cell.column and c.entity is not None]
     if len(before) < 2:
         return None
-    (_, a), (_, b) = before[-2:]
-    return (a, b) if a.unit == b.unit else None
+    first, second = before[-2:]
+    return (first, second) if first[1].unit == second[1].unit else None
+
+
+# A row label's attribute, as the field of a training run's record it names.
+_RUN_FIELDS = (
+    (re.compile(r"\bper token\b", re.I), "active_params"),
+    (re.compile(r"\bactive\b", re.I), "active_params"),
+    (re.compile(r"\bparam", re.I), "total_params"),
+    (re.compile(r"\btokens?\b", re.I), "tokens"),
+    (re.compile(r"\bhours?\b", re.I), "accelerator_hours_total"),
+    (re.compile(r"\bcost\b|\bprice\b|\bspend", re.I), "reported_cost_usd"),
+    (re.compile(r"\bFLOPs?\b|\bcompute\b", re.I), "training_compute_flop"),
+)
+
+
+def run_field(label: str) -> str | None:
+    """Return the training-run field a row label names ("GPU Hours", "Parameters (Active)"),
+    if any; per-token compute compares as active parameters (6N per token on each side).
+
+    Args:
+        label: the row's label cell.
+    """
+    return next((field for pattern, field in _RUN_FIELDS if pattern.search(label)), None)

@@ -3,9 +3,12 @@ the row's own arithmetic."""
 
 from __future__ import annotations
 
+import pytest
+
+from flopcheck.engine.report import Claim
 from flopcheck.plugin.checker import check_rules
 from flopcheck.rules.entities import build_context
-from flopcheck.rules.tables import find_rows
+from flopcheck.rules.tables import find_rows, run_field
 
 TABLE = """How the two models compare:
 | Figure | DeepSeek-V3 | Llama 3.1 405B | Difference |
@@ -41,15 +44,52 @@ def test_each_cell_is_a_claim_about_its_column_s_entity() -> None:
     assert claims["20M H100"].verdict.label == "refuted"
 
 
-def test_a_relation_cell_is_checked_against_the_cells_beside_it() -> None:
-    claims = check_rules(TABLE).claims
-    rows = {c.quote.split("|")[1].strip(): c for c in claims if c.quote.startswith("|")}
+def rows_of(text: str) -> dict[str, Claim]:
+    """The relation claims of a table, by row label."""
+    claims = check_rules(text).claims
+    return {c.quote.split("|")[1].strip(): c for c in claims if c.quote.startswith("|")}
+
+
+def test_a_relation_between_two_runs_is_checked_against_their_records() -> None:
+    rows = rows_of(TABLE)
     assert rows["Training tokens"].verdict.label == "supported"  # 15.6 / 14.8 = 1.05
     assert rows["Parameters (Total)"].verdict.label == "supported"  # 671 / 405 = 1.66
-    assert rows["GPU Hours"].verdict.label == "supported"  # 20 / 2.788 = 7.2
-    assert rows["GPU Hours"].verdict.grounding == "article"
+    # 20 / 2.788 = 7.2 is the row's own arithmetic, but Llama 3.1 405B reported 30.84M hours:
+    # the ratio of the records is 11.
+    gpu_hours = rows["GPU Hours"].verdict
+    assert gpu_hours.label == "refuted"
+    assert gpu_hours.grounding == "named"
+    assert gpu_hours.computed is not None
+    assert gpu_hours.computed.value == pytest.approx(30.84e6 / 2.788e6, rel=0.01)
+
+
+def test_a_relation_without_two_run_records_is_the_row_s_own_arithmetic() -> None:
+    text = (
+        "| Spec | H100 SXM | A100 SXM 80GB | Ratio |\n|---|---|---|---|\n"
+        "| BF16 TFLOPS | 989 | 312 | 3.2x |\n| HBM bandwidth (TB/s) | 3.35 | 2.04 | 3x |\n"
+    )
+    rows = rows_of(text)
+    assert rows["BF16 TFLOPS"].verdict.label == "supported"
+    assert rows["BF16 TFLOPS"].verdict.grounding == "article"
+    assert rows["HBM bandwidth (TB/s)"].verdict.label == "refuted"  # 3.35 / 2.04 = 1.64
 
 
 def test_a_column_with_no_entity_attributes_nothing() -> None:
     text = "| Figure | Value |\n|---|---|\n| Training tokens | 14.8T |\n"
     assert check_rules(text).claims == []
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("GPU Hours", "accelerator_hours_total"),
+        ("Parameters (Active)", "active_params"),
+        ("Parameters (Total)", "total_params"),
+        ("FLOPs per Token", "active_params"),
+        ("Training Cost", "reported_cost_usd"),
+        ("Training tokens", "tokens"),
+        ("Context window", None),
+    ],
+)
+def test_a_row_label_names_a_run_field(label: str, field: str | None) -> None:
+    assert run_field(label) == field
