@@ -81,8 +81,21 @@ def test_out_of_range_is_an_error_not_inf() -> None:
 
 def test_parse_error_says_what_to_write() -> None:
     with pytest.raises(ToolInputError, match=r"2\.788M") as info:
-        parse_number("two million")
+        parse_number("many millions")
     assert "5.5 million" in info.value.suggestions
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("two million", 2e6), ("a thousand", 1e3), ("half a billion", 5e8), ("One Million", 1e6)],
+)
+def test_a_spelled_count_before_a_scale_word(text: str, value: float) -> None:
+    assert parse_number(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["one", "a", "ten GPUs", "one of them", "a millionaire"])
+def test_a_spelled_count_alone_is_not_a_number(text: str) -> None:
+    assert find_numbers(text) == []
 
 
 def test_find_numbers_spans_and_values() -> None:

@@ -44,6 +44,10 @@ _BOUNDS: tuple[tuple[re.Pattern[str], Bound], ...] = (
     (re.compile(r"\b(?:less than|under|below|fewer than|within|shy of)\s*$", re.I), "under"),
 )
 _BOUND_LOOKBACK = 24
+_DISTANCES = frozenset({"mi", "km", "m"})
+_JOURNEY = re.compile(
+    r"\b(?:driv|travel|fl(?:y|ew|ight)|walk|rid(?:e|ing)|rode)\w*\b[^.;]{0,40}\bover\s*$", re.I
+)
 _DURATIONS = {"hours", "days", "weeks", "months", "years"}
 _MORE_THAN_TIME = re.compile(
     r"\b(?:took|takes|taking|lasted|lasts|for|spent|needed|needs|required|requires)\s+over\s*$",
@@ -235,7 +239,12 @@ class Builder:
 
     def _during(self, before: str) -> bool:
         """Return whether "over" before a duration means "during" ("trained on 2,048 GPUs over
-        two months"), not "more than" ("it took over two months")."""
+        two months"), not "more than" ("it took over two months"); and before a distance,
+        "across" ("driving a car over a million miles")."""
+        if self.cand.claimed.unit in _DISTANCES:
+            start = self.cand.anchor[0]
+            wider = self.text[max(self.cand.sentence[0], start - 64) : start]
+            return _JOURNEY.search(re.sub(r"[~≈]\s*$", "", wider)) is not None
         if self.cand.claimed.unit not in _DURATIONS:
             return False
         return not _MORE_THAN_TIME.search(before)

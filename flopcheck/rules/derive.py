@@ -68,7 +68,8 @@ CHANGE = re.compile(
 )
 _MAX_DERIVATIONS = 4
 _MAX_PLAIN_COUNT = 10_000
-_EACH = re.compile(r"\s*(?:each|apiece|per (?:server|GPU|node|machine|chip|card|unit|box))\b", re.I)
+# A figure per item: "6.5 kW each", "$30K per A100".
+EACH = re.compile(r"\s*(?:each|apiece|per (?:server|GPU|node|machine|chip|card|unit|box))\b", re.I)
 _COUNTED = re.compile(r"\s+(?:[a-z]+-)?[a-z]+s\b")
 _RESTATED_GAP = 40
 
@@ -189,7 +190,30 @@ def derivations(
             if _per_unit(a, text) != _per_unit(b, text) and not (_count(a) or _count(b)):
                 continue  # "6.5 kW each" times a duration still lacks the count of servers
             found += _pair(target, goal, scale, ((a, ma), (b, mb)), change)
-    return found[:_MAX_DERIVATIONS]
+    return [d for d in found if _reading_fits(d, text)][:_MAX_DERIVATIONS]
+
+
+# A percent applied to a figure: "60% of X" is a share, "X less 60%" a cut. The words after
+# the percent choose when they say which; otherwise both readings stand.
+_SHARE_OF = re.compile(r"\s*of\b", re.I)
+_CUT = re.compile(
+    r"\s*(?:\w+\s+)?(?:less|off|cut|reduction|lower|fewer|discount|savings?|renewable|"
+    r"carbon[- ]free|clean|offset|drop|down)\b",
+    re.I,
+)
+
+
+def _reading_fits(d: Derivation, text: str) -> bool:
+    percents = [q for q in d.operands if _percent(q)]
+    if not percents or not text:
+        return True
+    after = percents[0].end
+    cut = d.expression.startswith("x1 * (1 - x2 / 100)")
+    if _SHARE_OF.match(text, after):
+        return not cut
+    if _CUT.match(text, after):
+        return cut
+    return True
 
 
 def _operand(q: Quantity, nearby: bool) -> bool:
@@ -208,7 +232,7 @@ def _operand(q: Quantity, nearby: bool) -> bool:
 
 def _per_unit(q: Quantity, text: str) -> bool:
     """Return whether a figure is per item ("6.5 kW each", "$30K per A100")."""
-    return _EACH.match(text, q.end) is not None or "/GPU" in q.unit
+    return EACH.match(text, q.end) is not None or "/GPU" in q.unit
 
 
 def _count(q: Quantity) -> bool:

@@ -14,8 +14,9 @@ from typing import Any
 
 from flopcheck.engine.report import Amount, ExtractedClaim, Extraction, Kind
 from flopcheck.rules.arith import find_arithmetic
-from flopcheck.rules.derive import DERIVES, DERIVES_ANYWHERE, derivations
+from flopcheck.rules.derive import DERIVES, DERIVES_ANYWHERE, EACH, derivations
 from flopcheck.rules.entities import ArticleContext, build_context
+from flopcheck.rules.napkin import budget, written_cluster, yardstick
 from flopcheck.rules.quantities import Quantity, find_quantities
 from flopcheck.rules.sentences import clause_segment, cues_of, quote_span, split_sentences
 from flopcheck.rules.tables import Row, cell_at, find_rows, relation_operands, reread
@@ -48,13 +49,7 @@ _CHIP_REFERENCE = re.compile(
 _NEEDED = re.compile(r"\bneed|\brequir|\bweights\b|\bmodel\b|\bKV\b|\bcache\b|\bfits?\b", re.I)
 _DESCRIPTOR = re.compile(r"^[0-9][0-9,.]*-(?:GPU|chip|card|accelerator|TPU)\b", re.I)
 _PER_SECOND = re.compile(r"\s*(?:a|per|each|/)\s*s(?:ec(?:ond)?)?\b")
-_WALL_CLOCK = {"days", "weeks", "months", "hours"}
 _HOURLY = {"USD/hour", "USD/GPU-hour"}
-_DERIVES = re.compile(
-    r"(?:=|\bcomes? to|\bworks? out|\badds? up|\bmeans\b|\bgives\b|\bdescribes? as\b"
-    r"|\bamounts? to\b|\bequals?\b|\bis\b|,)[^.;,]{0,25}$",
-    re.I,
-)
 
 
 def _kind(
@@ -204,85 +199,6 @@ def extract(text: str, ctx: ArticleContext | None = None) -> list[Candidate]:
     return candidates
 
 
-_UTILISATION = re.compile(r"\butili[sz]ation|\bMFU\b|\bof (?:the )?peak\b", re.I)
-_FULL = re.compile(r"\b(?:full|100\s?%|peak) (?:utili[sz]ation|throughput)\b|\bat peak\b", re.I)
-# Where napkin maths turns from its premises to what they imply.
-_CONCLUDES = re.compile(
-    r"\b(?:you(?:'d| would)? need|needs?|requires?|would (?:take|need|cost|require)|takes?|"
-    r"implies|means|gives|can be (?:extracted|done|reached)|comes to|works out to|=|→)",
-    re.I,
-)
-_BUDGET_TARGETS: dict[str, Kind] = {
-    "count": "cluster_time",
-    "gpu_hours": "gpu_hours",
-    "time": "cluster_time",
-    "currency": "training_cost",
-}
-
-
-def _budget(
-    text: str,
-    span: tuple[int, int],
-    qs: list[Quantity],
-    recent: list[Quantity],
-    ctx: ArticleContext,
-    claims: list[tuple[Quantity, Kind]],
-    details: dict[int, dict[str, Any]],
-) -> list[tuple[Quantity, Kind]]:
-    """Find napkin maths on a compute budget: "at 30% utilization for 150 days you need 9K
-    A100s to get 2e25 FLOPs", "3.8e25 FLOPs take 10.6M H100-hours at full utilization", "2e25
-    FLOPs at $2/H100-hour and 32% MFU implies $63M". The FLOP, the chip and the stated rates are
-    the premises; the count, hours, days or dollars the sentence concludes are recomputed."""
-    flops = [q for q in qs if q.kind == "flop"] or [q for q in recent if q.kind == "flop"][-1:]
-    chip_hours = [q for q in qs if q.kind == "gpu_hours" and q.subject]
-    chips = ctx.within(*span, "accelerator")
-    if not flops or not (chips or chip_hours):
-        return claims
-    sentence = text[span[0] : span[1]]
-    cue = _CONCLUDES.search(sentence)
-    if cue is None:
-        return claims
-    turn = span[0] + cue.start()
-    before = [q for q in qs if q.end <= turn]
-    # Rates are never what the sentence concludes, so they are premises wherever they stand
-    # ("$440,000 at $2 an hour"); counts and durations only before the turn.
-    utilisation = [
-        q for q in qs if q.kind == "percent" and _UTILISATION.search(text, q.end, q.end + 24)
-    ]
-    durations = [q for q in before if q.kind == "time" and q.unit in {"days", "months"}]
-    counts = [q for q in before if q.kind == "count" and q.unit in {"GPUs", "accelerators"}]
-    prices = [q for q in qs if q.kind == "currency_rate" and "hour" in q.unit]
-    assumed = durations[:1] + counts[:1]
-    premises = {
-        "flop": flops[0],
-        "mfu": utilisation[0] if utilisation else None,
-        "full": _FULL.search(sentence) is not None,
-        "days": durations[0] if durations else None,
-        "count": counts[0] if counts else None,
-        "price": prices[0] if prices else None,
-        "chip": chips[0].key if chips else chip_hours[0].subject,
-    }
-    if premises["mfu"] is None and not premises["full"]:
-        return claims
-    kinds = {id(q): k for q, k in claims}
-    targets = 0
-    for q in qs:
-        kind = _BUDGET_TARGETS.get(q.kind)
-        if kind is None or id(q) in details or q.start < turn or q is flops[0]:
-            continue
-        if q.kind == "time" and q.unit not in {"hours", "days", "months", "years"}:
-            continue
-        # Hours of a FLOP budget with no cluster size are accelerator-hours.
-        details[id(q)] = {"budget": premises}
-        kinds[id(q)] = "gpu_hours" if q.unit == "hours" else kind
-        targets += 1
-    if targets:
-        # The stated duration and count are the napkin maths' assumptions, not claims.
-        for q in assumed:
-            kinds.pop(id(q), None)
-    return [(q, kinds[id(q)]) for q in qs if id(q) in kinds]
-
-
 def _derived(
     text: str,
     span: tuple[int, int],
@@ -391,31 +307,6 @@ _LABEL_KINDS: dict[str, Kind] = {
 }
 
 
-def _written_cluster(text: str, qs: list[Quantity]) -> dict[str, Any] | None:
-    """Find "N GPUs for D days comes to H GPU-hours" written out in one sentence.
-
-    Returns the premises and which figure is the conclusion (the one stated last, after a
-    word that derives it: "comes to", "which means", ", roughly", "=").
-    """
-    counts = [q for q in qs if q.kind == "count" and q.unit in {"GPUs", "accelerators"}]
-    times = [q for q in qs if q.kind == "time" and q.unit in _WALL_CLOCK]
-    hours = [q for q in qs if q.kind == "gpu_hours"]
-    if not counts or not times or not hours:
-        return None
-    pairs = list(zip(counts, times, strict=False))
-    conclusion = hours[0] if hours[0].start > times[0].start else times[0]
-    if not _DERIVES.search(text, max(0, conclusion.start - 40), conclusion.start):
-        return None
-    if conclusion is hours[0]:
-        return {"pairs": pairs, "conclusion": hours[0], "premises": [*counts, *times]}
-    return {
-        "pairs": pairs[:1],
-        "hours": hours[0],
-        "conclusion": times[0],
-        "premises": [counts[0], hours[0]],
-    }
-
-
 def _sentence_candidates(
     text: str,
     span: tuple[int, int],
@@ -452,7 +343,7 @@ def _sentence_candidates(
     qs = [q for q in qs if not any(m.start <= q.start < m.end for m in chips)]
     typed = [(q, _kind(q, cues, ctx, span, text)) for q in qs]
     claims = [(q, k) for q, k in typed if k is not None]
-    cluster = _written_cluster(text, qs)
+    cluster = written_cluster(text, qs)
     details: dict[int, dict[str, Any]] = {}
     claims = _merge_cluster(claims)
     if cluster:
@@ -477,7 +368,9 @@ def _sentence_candidates(
         claims.sort(key=lambda pair: pair[0].start)
     for q, kind in claims:
         if q.kind == "power" and kind == "other":
-            cluster_size = [n for n in counts if n.end <= q.start]
+            # "400 W per GPU" is one chip's power, whatever the cluster's size.
+            per_item = EACH.match(text, q.end) is not None
+            cluster_size = [n for n in counts if n.end <= q.start and not per_item]
             details[id(q)] = {"tdp": q, "count": cluster_size[-1] if cluster_size else None}
             if cluster_size and q.unit != "W":
                 claims = [(o, k) for o, k in claims if o is not cluster_size[-1]]
@@ -490,7 +383,8 @@ def _sentence_candidates(
             details[id(q)] = {"rate": rates[0], "gpu_hours": hours_seen[-1]}
         if kind == "energy" and powers and hours_seen and q.kind == "energy":
             details[id(q)] = {"power": powers[0], "gpu_hours": hours_seen[-1]}
-    claims = _budget(text, span, qs, recent, ctx, claims, details)
+    claims = budget(text, span, qs, recent, ctx, claims, details)
+    claims = yardstick(text, span, qs, recent, claims, details)
     claims = _derived(text, span, qs, recent, claims, details)
     for q, kind in claims:
         others = [o for o, _ in claims if o is not q]

@@ -16,6 +16,7 @@ from flopcheck.rules.entities import Mention
 from flopcheck.rules.grounding import hardware_of, is_run, run_subject
 from flopcheck.rules.plans_hardware import chip, chips_of, plan_spec, precisions_of
 from flopcheck.rules.plans_runs import lookup, record
+from flopcheck.rules.plans_yardsticks import plan_yardstick
 from flopcheck.rules.quantities import Quantity
 from flopcheck.rules.tables import run_field
 from flopcheck.tools.arithmetic import VARIABLES
@@ -307,6 +308,7 @@ def written_plan(b: Builder) -> bool:
     detail = b.cand.detail
     plans = {
         "budget": plan_budget,
+        "yardstick": plan_yardstick,
         "spec": plan_spec,
         "derivations": plan_derived,
         "table_ratio": plan_table_ratio,

@@ -30,6 +30,22 @@ _SUP_CLASS = f"[{_SUPERSCRIPTS}]"
 _SUP_TO_ASCII = str.maketrans(_SUPERSCRIPTS + "⁻−", "0123456789--")
 _SUFFIX_EXP = {"k": 3, "K": 3, "M": 6, "m": 6, "mn": 6, "B": 9, "b": 9, "bn": 9, "T": 12, "tn": 12}
 _WORD_EXP = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12, "quadrillion": 15}
+_SPELT = {
+    "half a": "0.5",
+    "a half": "0.5",
+    "a": "1",
+    "an": "1",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+}
 # An exponent with more digits over- or underflows anyway; the limit also keeps int() from
 # ever parsing a 5,000-digit exponent.
 _MAX_EXPONENT_DIGITS = 4
@@ -54,7 +70,12 @@ def number_pattern(tag: str = "", products: bool = True) -> str:
         sci += rf"|{times}(?:\^|\*\*)\{{?(?P<xexp{t}>[+\-−]?[0-9]+)\}}?"
         sci += rf"|{times}(?P<xsup{t}>[⁻−]?{_SUP_CLASS}+)"
         ten = rf"10(?:\^(?P<tenexp{t}>[+\-−]?[0-9]+)|(?P<tensup{t}>[⁻−]?{_SUP_CLASS}+))"
-        body = rf"(?:{ten}|{plain}(?:{sci})?)"
+        # "one million miles", "half a billion": a spelled-out count only before a scale word.
+        spelt = (
+            rf"(?P<spelt{t}>(?i:{'|'.join(_SPELT)}))"
+            rf"(?=(?:{SP}|-)(?i:thousand|million|billion|trillion)\b)"
+        )
+        body = rf"(?:{ten}|{plain}(?:{sci})?|{spelt})"
     else:
         body = rf"{plain}(?:{sci})?"
     suffix = rf"(?P<suf{t}>[kKMBbT]|bn|mn|tn|(?(cur{t})m|(?!)))(?![A-Za-z0-9])"
@@ -110,7 +131,10 @@ def literal_value(match: re.Match[str], tag: str = "", extra_scale: int = 0) -> 
     """
     text = match.group(0)
     mantissa = match.group(f"mant{tag}")
-    if mantissa is None:
+    spelt = match.group(f"spelt{tag}") if f"spelt{tag}" in match.re.groupindex else None
+    if spelt is not None:
+        digits, exp = _SPELT[" ".join(spelt.lower().split())], 0
+    elif mantissa is None:
         digits = "1"
         exp = _exponent(match.group(f"tenexp{tag}") or match.group(f"tensup{tag}"), text)
     else:

@@ -46,6 +46,26 @@ def claim_with(report: Report, fragment: str) -> Claim:
             id="count-times-price",
         ),
         pytest.param(
+            "Raw emissions were 5,000 tonnes. The operator buys 40% renewable power, which "
+            "brings the figure to 3,000 tonnes.",
+            "3,000 tonnes",
+            "supported",
+            id="percent-cut",
+        ),
+        pytest.param(
+            "Raw emissions were 5,000 tonnes. The operator buys 40% renewable power, which "
+            "brings the figure to 2,000 tonnes.",
+            "2,000 tonnes",
+            "refuted",
+            id="a-cut-is-not-a-share",
+        ),
+        pytest.param(
+            "The cluster drew 5,000 MWh. Cooling took 40% of that, which comes to 2,000 MWh.",
+            "2,000 MWh",
+            "supported",
+            id="percent-share",
+        ),
+        pytest.param(
             "The old fleet used 8,000 MWh. The new fleet used 10,000 MWh, "
             "which means it used 25% more.",
             "25%",

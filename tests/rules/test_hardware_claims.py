@@ -69,3 +69,11 @@ def test_a_unit_price_is_never_checked_against_a_training_run() -> None:
 def test_fp32_is_not_checked_against_tf32() -> None:
     claim = claim_with(check_rules("The A100 delivers 156 teraflops of FP32."), "156")
     assert claim.verdict.label != "supported" or "TF32" not in claim.verdict.explanation
+
+
+def test_a_power_per_gpu_is_one_chip_s_whatever_the_cluster() -> None:
+    report = check_rules("The job ran on 4,000 NVIDIA H100 GPUs for a month at 700W per GPU.")
+    power = next(c for c in report.claims if c.claimed.unit == "W")
+    assert power.verdict.label == "supported", power.verdict.explanation
+    assert power.verdict.computed is not None
+    assert power.verdict.computed.value == pytest.approx(700)
