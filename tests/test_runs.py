@@ -177,3 +177,22 @@ def test_family_totals_are_not_member_figures() -> None:
 def test_lookup_names_each_figure_tier_in_the_formula() -> None:
     result = call("lookup_training_run", {"model": "GPT-4"})
     assert "[estimate (SemiAnalysis)]" in result["formula"]
+
+
+def test_lookup_family_spans_its_members_and_keeps_family_totals() -> None:
+    result = call("lookup_family", {"family": "Llama 2"})
+    params = result["spans"]["total_params"]
+    assert (params["low"], params["high"]) == (
+        pytest.approx(6.7e9, rel=0.05),
+        pytest.approx(69e9, rel=0.05),
+    )
+    assert len(result["members"]) == 4
+    total = result["family"]["figures"]["accelerator_hours_total"]
+    assert total["value"] == pytest.approx(3_311_616)
+    assert total["tier"] == "disclosed"
+
+
+def test_lookup_family_refuses_a_name_that_is_no_family() -> None:
+    result = call("lookup_family", {"family": "Llama 2 70B"})
+    assert result["error_type"] == "unknown_name"
+    assert "Llama 2" in result["suggestions"]

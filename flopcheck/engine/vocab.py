@@ -26,7 +26,9 @@ Tier = Literal["disclosed", "estimate", "rumour"]
 TIERS: tuple[Tier, ...] = get_args(Tier)
 Grounding = Literal["named", "anaphor", "article", "inferred"]
 GROUNDINGS: tuple[Grounding, ...] = get_args(Grounding)
-Bound = Literal["up_to", "at_least", "at_most", "over", "under"]
+# "span": the claim states the ends of a range ("ranging from 7B to 70B"), so each end must
+# match, not merely overlap.
+Bound = Literal["up_to", "at_least", "at_most", "over", "under", "span"]
 BOUNDS: tuple[Bound, ...] = get_args(Bound)
 Reason = Literal[
     "rental_vs_total",

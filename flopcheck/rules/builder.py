@@ -88,6 +88,8 @@ class Builder:
     subjects: list[Subject] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
     claimed_override: Amount | None = None
+    # The claim's range states the ends of a computed range (a family's smallest to largest).
+    span: bool = False
 
     @property
     def sentence(self) -> str:
@@ -199,7 +201,9 @@ class Builder:
         """Return the claimed amount with how it is written (literal, hedge, bound)."""
         amount = self.claimed_override or self.cand.claimed
         low, high, bound = amount.low, amount.high, self.bound()
-        if bound is not None and low is not None and high is not None and low != high:
+        if self.span and low is not None and high is not None:
+            bound = "span"
+        elif bound is not None and low is not None and high is not None and low != high:
             # "90%+" is read as a range up to a ceiling; as a bound it is its low end.
             low = high = None
         return ClaimedAmount(

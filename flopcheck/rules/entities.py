@@ -14,8 +14,13 @@ from functools import cache
 from typing import Literal
 
 from flopcheck.rules.quantities import find_precisions
-from flopcheck.tools.names import normalize, resolve_accelerator, resolve_training_run
-from flopcheck.tools.tables import accelerators, api_prices, training_runs
+from flopcheck.tools.names import (
+    normalize,
+    resolve_accelerator,
+    resolve_family,
+    resolve_training_run,
+)
+from flopcheck.tools.tables import accelerators, api_prices, families, training_runs
 from flopcheck.tools.tries import trie_pattern
 from flopcheck.tools.vocabulary import (
     family_names,
@@ -24,7 +29,7 @@ from flopcheck.tools.vocabulary import (
     org_default_runs,
 )
 
-EntityKind = Literal["accelerator", "model", "org", "precision"]
+EntityKind = Literal["accelerator", "model", "family", "org", "precision"]
 
 # Organisations and the reported run an unqualified mention most plausibly means (data).
 ORG_DEFAULT_RUN = org_default_runs()
@@ -67,6 +72,35 @@ def _model_re() -> re.Pattern[str]:
     names = {n for r in training_runs() for n in (r.id, *r.aliases)}
     names |= {n for p in api_prices() for n in (p.model, *p.aliases)}
     names |= set(family_names())
+    return re.compile(rf"(?<![\w.])(?:{_name_pattern(names)})(?:’s|'s)?(?![\w])", re.I)
+
+
+_SIZE = re.compile(r"\b[Tt]he (\d+(?:\.\d+)?[BM])(?![\w.])")
+
+
+def _sizes(text: str, models: list[Mention]) -> list[Mention]:
+    """Return "the 405B" as a mention of the one model of that size the article names."""
+    by_size: dict[str, set[str]] = {}
+    for m in models:
+        size = m.key.rsplit(" ", 1)[-1]
+        if re.fullmatch(r"\d+(?:\.\d+)?[BM]", size):
+            by_size.setdefault(size, set()).add(m.key)
+    found = []
+    for hit in _SIZE.finditer(text):
+        keys = by_size.get(hit.group(1), set())
+        if len(keys) == 1:
+            key = next(iter(keys))
+            found.append(Mention(hit.start(1), hit.end(1), "model", key, hit.group(0)))
+    return found
+
+
+_URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+")
+
+
+@cache
+def _family_re() -> re.Pattern[str]:
+    # Families with a usual run are found as that run (the model pattern); the rest as families.
+    names = {n for f in families() if not f.usual_run for n in (f.name, *f.aliases)}
     return re.compile(rf"(?<![\w.])(?:{_name_pattern(names)})(?:’s|'s)?(?![\w])", re.I)
 
 
@@ -115,11 +149,25 @@ def find_mentions(text: str) -> list[Mention]:
         key = _model_key(m.group())
         if key:
             found.append(Mention(m.start(), m.end(), "model", key, m.group()))
+    found += _sizes(text, [x for x in found if x.kind == "model"])
+    models = sorted((x.start, x.end) for x in found)
+    for m in _family_re().finditer(text):
+        # "Llama 2 70B" is the model; "Llama 2" alone the family.
+        i = bisect_left(models, (m.end(), 0))
+        if i and models[i - 1][1] > m.start():
+            continue
+        family = resolve_family(m.group().removesuffix("’s").removesuffix("'s"))
+        if family is not None:
+            found.append(Mention(m.start(), m.end(), "family", family.name, m.group()))
     for m in _ORG_RE.finditer(text):
         org = m.group().removesuffix("’s").removesuffix("'s").lower()
         found.append(Mention(m.start(), m.end(), "org", org, m.group()))
     for p in find_precisions(text):
         found.append(Mention(p.start, p.end, "precision", p.precision, p.text))
+    # A name inside a link ("github.com/meta-llama/llama-models") names nothing in the prose.
+    links = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    if links:
+        found = [x for x in found if not any(s <= x.start < e for s, e in links)]
     return sorted(found, key=lambda x: x.start)
 
 

@@ -267,6 +267,29 @@ def segment_anaphor(segment: str) -> str:
     return m.group() if m else "it"
 
 
+def sentence_runs(b: Builder) -> list[Mention]:
+    """Return the runs the claim's sentence names, leaving out asides in brackets that do not
+    hold the figure ("... 4000x less compute than the 405B (unlike Chinchilla's 20)").
+
+    Args:
+        b: the claim.
+    """
+    s, e = b.cand.sentence
+    asides = [
+        (m.start(), m.end())
+        for m in _ASIDE.finditer(b.text, s, e)
+        if not m.start() <= b.cand.anchor[0] < m.end()
+    ]
+    return [
+        m
+        for m in b.ctx.starting(s, e)
+        if is_run(m) and not any(a <= m.start < z for a, z in asides)
+    ]
+
+
+_ASIDE = re.compile(r"\([^()]*\)")
+
+
 def previous_sentence_start(b: Builder) -> int:
     """Return where the sentence before the claim's begins."""
     start = b.cand.sentence[0]

@@ -16,6 +16,7 @@ from flopcheck.rules.entities import ArticleContext, build_context
 from flopcheck.rules.extract import Candidate, extract
 from flopcheck.rules.plans_arith import plan_arithmetic
 from flopcheck.rules.plans_compute import COMPUTE_PLANS
+from flopcheck.rules.plans_families import family_plan
 from flopcheck.rules.plans_hardware import HARDWARE_PLANS
 from flopcheck.rules.plans_prices import PRICE_PLANS
 from flopcheck.rules.plans_runs import HEDGE, PLANS
@@ -69,7 +70,7 @@ def plan_claim(cand: Candidate, text: str, ctx: ArticleContext) -> Program:
     b = Builder(cand=cand, text=text, ctx=ctx)
     try:
         screen(b)
-        if not written_plan(b):
+        if not written_plan(b) and not family_plan(b):
             plan = ALL_PLANS.get(cand.kind)
             if plan is None:
                 raise Unplannable(f"flopcheck has no plan to recompute {cand.kind} claims yet")

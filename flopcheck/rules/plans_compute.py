@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from flopcheck.engine.program import Ref
 from flopcheck.rules.builder import Builder, Handle, Unplannable
-from flopcheck.rules.grounding import is_run, run_subject
+from flopcheck.rules.grounding import is_run, run_subject, sentence_runs
 from flopcheck.rules.plans_hardware import precisions_of
 from flopcheck.rules.plans_runs import hedged, lookup, record, six_nd
 
@@ -36,10 +36,9 @@ def plan_energy(b: Builder) -> None:
 
 
 def _runs_named(b: Builder) -> list[str]:
-    s, e = b.cand.sentence
     found = []
-    for m in b.ctx.starting(s, e):
-        if is_run(m) and m.key not in found:
+    for m in sentence_runs(b):
+        if m.key not in found:
             found.append(m.key)
             b.ground(m.text, m.key, "named")
     return found

@@ -35,6 +35,13 @@ _SYSTEM = re.compile(
 _PER_CHIP = re.compile(
     r"\b(?:each|every|per|a single|one) (?:\w+ )?(?:GPU|chip|accelerator)\b", re.I
 )
+# "they only use 400 TFLOP/s", "could get 800": what a run achieves, not a datasheet peak.
+_REALISED = re.compile(
+    r"\b(?:uses?|used|get|gets|got|achiev\w*|sustain\w*|extract\w*|effective|in practice)"
+    r"\b(?! (?:FP|BF|TF|INT|float|bfloat)\d)",
+    re.I,
+)
+_PEAK_WORDS = re.compile(r"\bpeak|\bspec|\brated\b|\btheoretical|\bdatasheet|\bmax", re.I)
 _SAME = re.compile(
     r"\bthe same (?:chips?|gpus?|hardware|accelerators?)\b|\bthese (?:chips|gpus)\b", re.I
 )
@@ -232,9 +239,25 @@ def _system_count(b: Builder) -> float | None:
     return None
 
 
+def _below_peak(b: Builder, key: str, count: float | None) -> bool:
+    """Whether the claimed throughput is within the chip's highest dense peak (planning only)."""
+    peaks = [_peak(key, p) for p in _PEAKS]
+    highest = max((p for p in peaks if p is not None), default=None)
+    claimed = b.cand.claimed.value or b.cand.claimed.high
+    if highest is None or claimed is None:
+        return True
+    tflops = claimed * (_TFLOPS_PER.get(b.cand.claimed.unit, 1.0))
+    return tflops <= highest * (count or 1.0) * 1.1
+
+
+_TFLOPS_PER = {"PFLOP/s": 1e3, "EFLOP/s": 1e6, "GFLOP/s": 1e-3, "FLOP/s": 1e-12}
+
+
 def _peak_claim(b: Builder) -> None:
     """Compare a stated peak with the chip's dense peaks (times the chip count for a node, rack
     or cluster); a "with sparsity" figure is labelled as such."""
+    segment = b.segment_text()
+    realised = _REALISED.search(segment) is not None and not _PEAK_WORDS.search(segment)
     key = _nearest_chip(b)
     if key is None:
         chips = chips_of(b)
@@ -247,6 +270,12 @@ def _peak_claim(b: Builder) -> None:
     options = [p for p in order if p in _PEAKS and _peak(key, p) is not None]
     if not options:
         raise Unplannable(f"{chip(key).id} has no {order[0].upper()} peak in the tables")
+    if realised and _below_peak(b, key, count):
+        # What a run gets is checked only where it could not be got: above the chip's peak.
+        raise Unplannable(
+            "a throughput a run gets is not the chip's peak; below the peak it depends on the "
+            "utilization"
+        )
     looked = b.call("lookup_accelerator", accelerator=key)
     multiplier = chip(key).sparse_multiplier
     says_sparse = _SPARSE.search(b.sentence) is not None

@@ -15,7 +15,7 @@ from functools import cache
 from flopcheck.engine.program import Ref
 from flopcheck.engine.report import Amount
 from flopcheck.rules.builder import Builder, Handle, Unplannable
-from flopcheck.rules.grounding import is_run, referred_run, run_subject
+from flopcheck.rules.grounding import is_run, referred_run, run_subject, sentence_runs
 from flopcheck.tools.tables import TrainingRun, training_runs
 
 HEDGE = re.compile(r"\brumou?red\b|\breportedly\b|\bis said to\b|\ballegedly\b|\bpossibly\b", re.I)
@@ -216,11 +216,10 @@ def _unit_price(b: Builder) -> bool:
 
 def _cost_ratio(b: Builder) -> None:
     """Compare a cost ratio between runs, by 6ND where both disclose it, else by reported cost."""
-    s, e = b.cand.sentence
-    models = list(dict.fromkeys(m.key for m in b.ctx.starting(s, e) if is_run(m)))
-    for m in b.ctx.starting(s, e):
-        if is_run(m):
-            b.ground(m.text, m.key, "named")
+    named = sentence_runs(b)
+    models = list(dict.fromkeys(m.key for m in named))
+    for m in named:
+        b.ground(m.text, m.key, "named")
     if len(models) == 1:
         # "the run cost far less than GPT-4": the other side refers back to the one run of the
         # sentence before.

@@ -38,9 +38,11 @@ class CompareClaimArgs(Args):
         lt=1,
         description=f"relative slack on both ends, default {DEFAULT_TOLERANCE:g} for rounding",
     )
-    bound: Literal["up_to", "at_least", "at_most", "over", "under"] | None = Field(
+    bound: Literal["up_to", "at_least", "at_most", "over", "under", "span"] | None = Field(
         default=None,
-        description="a one-sided claim: 'up to X', 'at least X', 'at most X', 'over X', 'under X'",
+        description="a one-sided claim: 'up to X', 'at least X', 'at most X', 'over X', "
+        "'under X'; or span: the claim gives a range's two ends ('ranging from 7B to 70B'), "
+        "each of which must match",
     )
 
 
@@ -80,7 +82,9 @@ def compare_claim(args: CompareClaimArgs) -> CompareClaimResult:
     shown = (
         f"{claimed_low:g}" if claimed_low == claimed_high else f"{claimed_low:g}-{claimed_high:g}"
     )
-    if args.bound is not None:
+    if args.bound == "span":
+        shown = f"the range {shown}"
+    elif args.bound is not None:
         shown = f"{args.bound.replace('_', ' ')} {shown}"
     formula = (
         f"claimed {shown} vs computed {computed.low:g}-{computed.high:g} "
@@ -109,6 +113,9 @@ def _holds(
     slack_high = computed.high + tol * abs(computed.high)
     if bound is None:
         return claimed_low <= slack_high and claimed_high >= slack_low, False
+    if bound == "span":
+        ends = (claimed_low, computed.low), (claimed_high, computed.high)
+        return all(abs(said - end) <= tol * abs(end) for said, end in ends), False
     if bound == "up_to":
         return claimed_low <= slack_high, False
     if bound in ("at_least", "over"):

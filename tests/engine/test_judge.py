@@ -232,3 +232,17 @@ def test_a_matching_rumour_never_outranks_a_matching_estimate() -> None:
     verdict = judge(cost_program("$4.7M", 4.7e6), trace)
     assert verdict.label == "supported"
     assert verdict.tier == "estimate"
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "label"),
+    [
+        pytest.param(7e9, 70e9, "supported", id="both-ends"),
+        pytest.param(70e9, 700e9, "refuted", id="overlapping-but-wrong-ends"),
+        pytest.param(7e9, 700e9, "refuted", id="one-end-wrong"),
+    ],
+)
+def test_a_span_claim_must_match_both_ends(low: float, high: float, label: Label) -> None:
+    program = claim_program("7-70B", None, unit="params", low=low, high=high, bound="span")
+    verdict = judge(program, computed_trace(6.7e9, 69e9, unit="params"))
+    assert verdict.label == label, verdict.explanation

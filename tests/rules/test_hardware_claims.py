@@ -77,3 +77,23 @@ def test_a_power_per_gpu_is_one_chip_s_whatever_the_cluster() -> None:
     assert power.verdict.label == "supported", power.verdict.explanation
     assert power.verdict.computed is not None
     assert power.verdict.computed.value == pytest.approx(700)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        pytest.param(
+            "On H100s in BF16 they only use 400 teraFLOP/s, and could get 800 with FP8.",
+            "unverifiable",
+            id="below-peak-depends-on-utilization",
+        ),
+        pytest.param(
+            "Each H100 would have to sustain about 5,000 teraflops for that schedule.",
+            "refuted",
+            id="above-any-peak-is-impossible",
+        ),
+    ],
+)
+def test_a_throughput_a_run_gets_is_not_a_peak(text: str, label: str) -> None:
+    claim = check_rules(text).claims[-1]
+    assert claim.verdict.label == label, claim.verdict.explanation

@@ -1,0 +1,67 @@
+"""Families: a claim about "Llama 2" is checked against the family, never one member for it."""
+
+from __future__ import annotations
+
+import pytest
+
+from flopcheck.plugin.checker import check_rules
+from flopcheck.rules.entities import find_mentions
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        pytest.param(
+            "Llama 2 comes in sizes ranging from 7 billion to 70 billion parameters.",
+            "supported",
+            id="span-of-sizes",
+        ),
+        pytest.param(
+            "Llama 2 comes in sizes ranging from 70 billion to 700 billion parameters.",
+            "refuted",
+            id="span-off-by-ten-at-one-end",
+        ),
+        pytest.param(
+            "In total, Llama 2's pretraining took 3.3 million GPU hours.",
+            "supported",
+            id="family-total",
+        ),
+        pytest.param(
+            "Llama 4 was trained on between 22 and 40 trillion tokens.",
+            "supported",
+            id="members-tokens",
+        ),
+    ],
+)
+def test_a_family_claim_is_checked_against_the_family(text: str, label: str) -> None:
+    claim = check_rules(text).claims[-1]
+    assert claim.verdict.label == label, claim.verdict.explanation
+    assert claim.program is not None
+    assert claim.program.subjects[0].record in ("Llama 2", "Llama 4")
+
+
+def test_a_family_name_inside_a_model_name_is_the_model() -> None:
+    mentions = find_mentions("Llama 2 70B was trained on 2T tokens.")
+    assert [(m.kind, m.key) for m in mentions] == [("model", "Llama 2 70B")]
+
+
+def test_names_in_links_name_nothing() -> None:
+    text = "See https://github.com/meta-llama/llama-models/blob/main/MODEL_CARD.md for figures."
+    assert find_mentions(text) == []
+
+
+def test_the_size_alone_is_the_one_model_of_that_size_the_article_names() -> None:
+    text = "Meta trained Llama 3.1 405B on 16,384 GPUs. The 405B reached 40% utilization."
+    sizes = [m for m in find_mentions(text) if m.text == "The 405B"]
+    assert [m.key for m in sizes] == ["Llama 3.1 405B"]
+
+
+def test_a_model_in_an_aside_is_not_a_side_of_the_comparison() -> None:
+    text = (
+        "Their scaling runs used 4000x less compute than Llama 3.1 405B itself "
+        "(unlike Chinchilla's 20 tokens per parameter)."
+    )
+    ratio = next(c for c in check_rules(text).claims if "4000x" in c.quote)
+    assert ratio.verdict.label != "refuted"
+    assert ratio.program is not None
+    assert "Chinchilla" not in [s.record for s in ratio.program.subjects]
