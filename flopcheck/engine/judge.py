@@ -126,6 +126,9 @@ def computed_amount(node: Any, path: str, unit_hint: str | None) -> Amount:
     if not isinstance(node, dict):
         raise ProgramError(f"{path} is not a figure")
     mid = node.get("mid", node.get("value"))
+    if mid is None and _number(node.get("low")) and _number(node.get("high")):
+        # A figure reported only as a range: its middle stands for it.
+        mid = (node["low"] + node["high"]) / 2
     low = node.get("low") if node.get("low") is not None else mid
     high = node.get("high") if node.get("high") is not None else mid
     unit = node.get("unit") if isinstance(node.get("unit"), str) else unit_hint
@@ -135,6 +138,10 @@ def computed_amount(node: Any, path: str, unit_hint: str | None) -> Amount:
     if unit is None:
         raise ProgramError(f"{path} has no unit")
     return Amount(value=float(mid), low=float(low), high=float(high), unit=unit)  # type: ignore[arg-type]
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
 
 
 def _in_unit(trace: Trace, value: float, unit: str, target: str) -> float | None:
@@ -269,9 +276,12 @@ def judge(program: Program, trace: Trace) -> Verdict:
     if held:
         # Several figures may hold ("2.8M GPU-hours": the total, or the pre-training stage);
         # the verdict shows the nearest one.
-        # A rumour that happens to match never outranks an estimate or a disclosed figure.
+        # A rumour that happens to match never outranks an estimate or a disclosed figure, and
+        # a like-for-like figure that holds outranks one the claim would misuse (a measured
+        # per-chip speedup over a vendor's cluster best case).
         trusted = [o for o in held if o.tier != "rumour"] or held
-        return _held(program, trace, min(trusted, key=_distance))
+        fair = [o for o in trusted if not policy.confirmed(program, trace, o.comparison)]
+        return _held(program, trace, min(fair or trusted, key=_distance))
     return _failed(program, trace, outcomes[0])
 
 
@@ -290,8 +300,7 @@ def _held(program: Program, trace: Trace, hit: Outcome) -> Verdict:
         )
     reasons = policy.confirmed(program, trace, hit.comparison)
     if reasons:
-        notes = {f.reason: f.note for f in program.framing}
-        why = "; ".join(f"{REASON_TEXT[r]}: {notes.get(r, '')}".rstrip(": ") for r in reasons)
+        why = "; ".join(f"{REASON_TEXT[r]}: {_note(program, r, hit)}".rstrip(": ") for r in reasons)
         return assemble(
             program,
             trace,
@@ -301,6 +310,14 @@ def _held(program: Program, trace: Trace, hit: Outcome) -> Verdict:
             reasons,
         )
     return assemble(program, trace, "supported", _describe(hit), hit)
+
+
+def _note(program: Program, reason: Reason, hit: Outcome) -> str:
+    """Return the planner's note for a reason: the one about the matched figure, if several."""
+    notes = [f.note or "" for f in program.framing if f.reason == reason]
+    label = hit.comparison.label or ""
+    quoted = [n for n in notes if any(q and q in label for q in n.split("'")[1::2])]
+    return (quoted or notes or [""])[0]
 
 
 def _failed(program: Program, trace: Trace, reference: Outcome) -> Verdict:

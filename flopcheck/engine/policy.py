@@ -126,7 +126,13 @@ def _sparse(c: Chain, program: Program) -> bool:
 
 
 def _vendor_best_case(c: Chain, program: Program) -> bool:
-    if any("vendor" in p or "best_case" in p for p in c.paths()):
+    rows = [_row(c, step, path) for step, path in c.fields if "vendor_claims" in path]
+    if rows:
+        # Only the vendor claims the planner named as best cases: one that the sentence
+        # qualifies with its workload is reported as what it is.
+        notes = " ".join(f.note or "" for f in program.framing if f.reason == "vendor_best_case")
+        return any(r.get("claim") and r["claim"] in notes for r in rows)
+    if any("best_case" in p for p in c.paths()):
         return True
     claimed = program.claimed.value or program.claimed.low or 0.0
     peaks = [
@@ -135,6 +141,22 @@ def _vendor_best_case(c: Chain, program: Program) -> bool:
         if isinstance(r.get("value"), dict)
     ]
     return bool(peaks) and claimed > _PER_CHIP_MARGIN * max(peaks)
+
+
+def _row(c: Chain, step: str, path: str) -> dict[str, Any]:
+    """Return the record a result path points into (``vendor_claims.2.value`` -> claim 2)."""
+    node: Any = c.results.get(step, {})
+    for part in path.split(".")[:2]:
+        node = (
+            node.get(part)
+            if isinstance(node, dict)
+            else (
+                node[int(part)]
+                if isinstance(node, list) and part.isdigit() and int(part) < len(node)
+                else None
+            )
+        )
+    return node if isinstance(node, dict) else {}
 
 
 def _cached_vs_list(c: Chain, program: Program) -> bool:
@@ -190,6 +212,9 @@ CONFIRM: dict[Reason, Callable[[Chain, Program], bool]] = {
     "family_vs_model": _family,
     "peak_vs_realized": _peak,
 }
+# Reasons that hold only when the matched figure itself is the one they name (a vendor's best
+# case matters when the claim matches it, not when it matches a measured speedup beside it).
+OWN_CHAIN: frozenset[Reason] = frozenset({"vendor_best_case"})
 # Reasons the matched figure's own derivation shows without a planner proposing them.
 DETECTED: dict[Reason, Callable[[Chain, Program], bool]] = {
     "cross_precision": _two_chip_precisions,
@@ -214,9 +239,13 @@ def confirmed(
         proposed: the reasons to test; default the program's framing, plus the detected ones.
     """
     whole = chain(program, trace, None)
-    found = [r for r in dict.fromkeys(proposed or []) if CONFIRM[r](whole, program)]
+    own = chain(program, trace, comparison)
+
+    def holds(reason: Reason) -> bool:
+        return CONFIRM[reason](own if reason in OWN_CHAIN else whole, program)
+
+    found = [r for r in dict.fromkeys(proposed or []) if holds(r)]
     if proposed is None:
-        found = [f.reason for f in program.framing if CONFIRM[f.reason](whole, program)]
-        own = chain(program, trace, comparison)
+        found = [f.reason for f in program.framing if holds(f.reason)]
         found += [r for r, test in DETECTED.items() if r not in found and test(own, program)]
     return list(dict.fromkeys(found))

@@ -77,7 +77,12 @@ def number(node: Any, where: str) -> float:
         where: the reference, for the error message.
     """
     if isinstance(node, dict):
-        node = node.get("mid", node.get("value"))
+        low, high = node.get("low"), node.get("high")
+        value = node.get("mid", node.get("value"))
+        if value is None and isinstance(low, int | float) and isinstance(high, int | float):
+            # A figure reported only as a range: its middle stands for it.
+            value = (low + high) / 2
+        node = value
     if isinstance(node, bool) or not isinstance(node, int | float) or not math.isfinite(node):
         raise ProgramError(f"{where} is not a finite number")
     return float(node)

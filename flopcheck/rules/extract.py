@@ -123,14 +123,19 @@ def ctx_text(ctx: ArticleContext, span: tuple[int, int]) -> str:
 def _ratio_kind(
     cues: frozenset[str], ctx: ArticleContext, span: tuple[int, int], segment: tuple[int, int]
 ) -> Kind | None:
-    if ctx.within(*segment, "precision") and cues & {"compute", "cost"}:
+    chips = {m.key for m in ctx.within(*span, "accelerator")}
+    # "B200 delivers 2x the FP8 throughput of the H200": two chips at one precision.
+    if ctx.within(*segment, "precision") and cues & {"compute", "cost"} and len(chips) < 2:
         return "precision_speedup"
     if cues & {"experts", "inactive"}:
         return "params"
-    chips = {m.key for m in ctx.within(*span, "accelerator")}
     hardware = chips or "generation" in cues
     few_models = len(ctx.within(*span, "model")) < 2
     if few_models and (len(chips) >= 2 or (hardware and cues & {"compute", "gain"})):
+        return "hardware_ratio"
+    earlier = {m.key for m in ctx.before(span[0], "accelerator", limit=400)}
+    if not chips and "gain" in cues and len(earlier) >= 2:
+        # "gains reach 4x faster training" right after a sentence setting two chips side by side.
         return "hardware_ratio"
     hosted = any(m.key not in training_run_ids() for m in ctx.within(*span, "model"))
     if ("run" in cues or "api" in cues or hosted) and "cost" in cues:

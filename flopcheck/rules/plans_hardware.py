@@ -17,7 +17,13 @@ from flopcheck.rules.builder import Builder, Unplannable
 from flopcheck.rules.grounding import ANAPHOR, is_run, previous_sentence_start
 from flopcheck.rules.plans_runs import as_ratio, record
 from flopcheck.tools.names import resolve_accelerator
-from flopcheck.tools.tables import Accelerator, accelerators
+from flopcheck.tools.tables import (
+    Accelerator,
+    Speedup,
+    accelerators,
+    measured_speedups,
+    vendor_claims,
+)
 from flopcheck.tools.units import lookup_unit
 from flopcheck.tools.vocabulary import precision_bits
 
@@ -35,6 +41,13 @@ _SYSTEM = re.compile(
 _PER_CHIP = re.compile(
     r"\b(?:each|every|per|a single|one) (?:\w+ )?(?:GPU|chip|accelerator)\b", re.I
 )
+_GAINS = re.compile(r"\bgains?\b|\bspeed-?ups?\b|\bjumps?\b|\bleaps?\b|\bfaster\b", re.I)
+# A speed claim (not a peak): measured speedups and vendor claims apply.
+_SPEED = re.compile(
+    r"\bfaster\b|\bspeed|\bthroughput\b|\btraining\b|\binference\b|\btokens? per second",
+    re.I,
+)
+_INFERENCE = re.compile(r"\binference|\bserving\b|\btokens? per second", re.I)
 # "they only use 400 TFLOP/s", "could get 800": what a run achieves, not a datasheet peak.
 _REALISED = re.compile(
     r"\b(?:uses?|used|get|gets|got|achiev\w*|sustain\w*|extract\w*|effective|in practice)"
@@ -66,6 +79,15 @@ def chips_of(b: Builder) -> list[str]:
         if m.key not in keys:
             keys.append(m.key)
             b.ground(m.text, m.key, "named")
+    just_before = b.ctx.within(previous_sentence_start(b), s, "accelerator")
+    if not keys and _GAINS.search(b.sentence) and len({m.key for m in just_before}) == 2:
+        # "Gains reach 4x" right after a sentence setting two chips side by side: those chips
+        # (a model named here, "for models like GPT-3", is the workload, not the hardware).
+        for m in just_before:
+            if m.key not in keys:
+                keys.append(m.key)
+                b.ground(m.text, m.key, "anaphor")
+        return keys
     for m in b.ctx.starting(s, e):
         if is_run(m):
             run_chip = record(m.key).accelerator
@@ -151,6 +173,42 @@ def plan_hardware_ratio(b: Builder) -> None:
     b.compare(same, label=f"dense {precision.upper()} peak ratio")
     if len(named) < 2:
         _unlike_readings(b, a, c, precision)
+    if _SPEED.search(b.sentence) and not low_claim:
+        _speedups(b, a, c)
+
+
+def _speedups(b: Builder, faster: str, slower: str) -> None:
+    """Compare a speed claim with measured speedups and vendors' claims of the same kind; a
+    vendor's cluster-scale best case matches only as itself, misleading unless the sentence
+    names the workload it holds for."""
+    kind = "inference" if _INFERENCE.search(b.sentence) else "training"
+    measured = _pair_rows(measured_speedups(), faster, slower, kind)
+    claims = _pair_rows(vendor_claims(), faster, slower, kind)
+    if not measured and not claims:
+        return
+    looked = b.call("lookup_speedup", a=faster, b=slower, kind=kind)
+    for i, row in enumerate(measured):
+        b.compare(looked, f"measured.{i}", f"measured: {row.workload}")
+    for i, row in enumerate(claims):
+        if row.per_accelerator:
+            continue
+        b.compare(looked, f"vendor_claims.{i}", f"vendor's best case: '{row.claim}'")
+        if not _names_workload(b.sentence, row.workload):
+            b.frame(
+                "vendor_best_case",
+                f"'{row.claim}' holds for {row.workload} on {row.scope}, not chip for chip",
+            )
+
+
+def _pair_rows(rows: tuple[Speedup, ...], faster: str, slower: str, kind: str) -> list[Speedup]:
+    # The tool's own selection, to plan which of its rows to compare with.
+    return [r for r in rows if (r.faster, r.slower) == (faster, slower) and r.kind == kind]
+
+
+def _names_workload(sentence: str, workload: str) -> bool:
+    """Whether the sentence names the workload a vendor claim holds for ("GPT-3", "MoE")."""
+    names = re.findall(r"[A-Z][\w.-]*\d[\w.-]*|\b[A-Z]{2,}\b", workload)
+    return any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", sentence) for n in names)
 
 
 def _unlike_readings(b: Builder, a: str, c: str, precision: str) -> None:

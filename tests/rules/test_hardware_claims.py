@@ -97,3 +97,51 @@ def test_a_power_per_gpu_is_one_chip_s_whatever_the_cluster() -> None:
 def test_a_throughput_a_run_gets_is_not_a_peak(text: str, label: str) -> None:
     claim = check_rules(text).claims[-1]
     assert claim.verdict.label == label, claim.verdict.explanation
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "matched"),
+    [
+        pytest.param(
+            "The H100 trains models 4x faster than the A100.",
+            "supported",
+            "measured",
+            id="a-measured-speedup-outranks-a-vendor-best-case",
+        ),
+        pytest.param(
+            "NVIDIA says the H100 runs inference up to 30x faster than the A100.",
+            "misleading",
+            "vendor",
+            id="vendor-best-case-as-chip-speed",
+        ),
+        pytest.param(
+            "The H100 trains GPT-3 up to 4x faster than the A100.",
+            "supported",
+            "vendor",
+            id="vendor-claim-with-its-workload",
+        ),
+        pytest.param(
+            "The H100 trains models 20x faster than the A100.",
+            "refuted",
+            "peak",
+            id="beyond-every-measurement-and-claim",
+        ),
+    ],
+)
+def test_a_speed_claim_meets_measured_speedups_and_vendor_claims(
+    text: str, label: str, matched: str
+) -> None:
+    claim = check_rules(text).claims[-1]
+    assert claim.verdict.label == label, claim.verdict.explanation
+    assert matched in claim.verdict.explanation
+
+
+def test_gains_after_a_sentence_setting_two_chips_side_by_side_compare_them() -> None:
+    text = (
+        "The H100 delivers about 2.5x the throughput of the A100 in training. "
+        "For models like GPT-3, gains reach 4x."
+    )
+    gains = check_rules(text).claims[-1]
+    assert gains.program is not None
+    assert {s.record for s in gains.program.subjects} == {"H100 SXM", "A100 SXM 80GB"}
+    assert gains.verdict.label == "supported", gains.verdict.explanation
