@@ -1,46 +1,116 @@
-"""Throughput and peak memory of the rules checker on the founding articles (prints numbers).
+"""Throughput, scaling and peak memory of ``flopcheck check`` (rules backend) on one large input;
+prints numbers.
 
-Run: python benchmarks/bench_check.py [--rounds N]
+The input is built by recombining the sentences of the eval articles into paragraphs (fixed
+seed), to the sizes asked for (default 0.1, 1.5 and 8 MB). Each size is checked in a fresh
+process, so its peak RSS is its own; the Report's size is printed beside it, since memory may
+grow with the Report but should not otherwise grow with the input. Issue 13's targets: at least
+1 MB/s per core on 1.5 MB, 8 MB in under 30 s, run time linear in the input.
+
+Run: python benchmarks/bench_check.py [--sizes 0.1 1.5 8] [--seed 2025]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import random
 import resource
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
-from flopcheck import check
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "flopcheck" / "evals" / "data"
 
-ARTICLES = Path(__file__).resolve().parents[1] / "flopcheck/evals/data/real/articles"
-SEEDS = [
-    "founding_deepseek_apples_oranges",
-    "founding_nextbigfuture_altimeter",
-    "founding_bernstein",
-]
+
+def make_text(size: int, seed: int) -> str:
+    """Return about ``size`` bytes of article text: eval sentences in paragraphs of 3-8.
+
+    Args:
+        size: the size wanted, in bytes.
+        seed: the random seed.
+    """
+    rng = random.Random(seed)
+    text = " ".join(p.read_text("utf-8") for p in sorted(DATA.glob("*/articles/*.txt")))
+    pool = [s.strip() + "." for s in text.replace("\n", " ").split(". ") if 20 < len(s) < 400]
+    paragraphs: list[str] = []
+    total = 0
+    while total < size:
+        paragraph = " ".join(rng.choices(pool, k=rng.randint(3, 8)))
+        paragraphs.append(paragraph)
+        total += len(paragraph.encode("utf-8")) + 2
+    return "\n\n".join(paragraphs)
+
+
+def measure(path: Path) -> dict[str, float]:
+    """Check one file in this process; return its size, time, claims and memory (MB).
+
+    Args:
+        path: the input file.
+    """
+    from flopcheck import check
+
+    check("DeepSeek-V3 cost $5.6M.")  # load tables and patterns once, as a server would
+    text = path.read_text("utf-8")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    report = check(text)
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "mb": len(text.encode("utf-8")) / 1e6,
+        "seconds": elapsed,
+        "claims": len(report.claims),
+        "rss_before_mb": before,
+        "rss_peak_mb": peak,
+        "report_mb": len(report.model_dump_json().encode("utf-8")) / 1e6,
+    }
 
 
 def main() -> None:
-    """Check the seed articles ``rounds`` times on one core; print KB/s, articles/s, peak RSS."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=30)
-    rounds = parser.parse_args().rounds
-    texts = [(ARTICLES / f"{name}.txt").read_text("utf-8") for name in SEEDS]
-    check(texts[0])  # warm the caches (data tables, compiled patterns) once, as a server would
-    size = sum(len(t.encode("utf-8")) for t in texts)
-    claims = 0
-    start = time.perf_counter()
-    for _ in range(rounds):
-        for text in texts:
-            claims += len(check(text).claims)
-    elapsed = time.perf_counter() - start
-    articles = rounds * len(texts)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"articles checked: {articles} ({size / 1000:.1f} KB per round), claims: {claims}")
-    print(f"elapsed: {elapsed:.2f} s")
-    rate = size * rounds / 1000 / elapsed
-    print(f"throughput: {rate:.0f} KB/s, {articles / elapsed:.1f} articles/s")
-    print(f"peak RSS: {peak_mb:.0f} MB")
+    """Build each size, check it in a fresh process, print a table and the scaling."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=float, nargs="+", default=[0.1, 1.5, 8.0])
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure)))
+        return
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            path = Path(tmp) / f"input-{size}.txt"
+            path.write_text(make_text(int(size * 1e6), args.seed), "utf-8")
+            out = subprocess.run(
+                [sys.executable, __file__, "--measure", str(path)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    print("   input  claims  seconds    MB/s  claims/s  RSS before  RSS peak  Report JSON")
+    for r in rows:
+        print(
+            f"{r['mb']:6.2f}MB {r['claims']:7.0f} {r['seconds']:8.2f} "
+            f"{r['mb'] / r['seconds']:7.2f} "
+            f"{r['claims'] / r['seconds']:9.0f} {r['rss_before_mb']:9.0f}MB "
+            f"{r['rss_peak_mb']:7.0f}MB {r['report_mb']:9.1f}MB"
+        )
+    first, last = rows[0], rows[-1]
+    per_mb = [r["seconds"] / r["mb"] for r in (first, last)]
+    print(
+        f"seconds per MB: {per_mb[0]:.2f} at {first['mb']:.2f} MB, {per_mb[1]:.2f} at "
+        f"{last['mb']:.2f} MB (ratio {per_mb[1] / per_mb[0]:.2f}; 1.00 is linear)"
+    )
+    grown = last["rss_peak_mb"] - last["rss_before_mb"]
+    print(
+        f"memory grown while checking {last['mb']:.1f} MB: {grown:.0f} MB, "
+        f"{grown / last['report_mb']:.1f}x the Report's JSON ({last['report_mb']:.1f} MB)"
+    )
 
 
 if __name__ == "__main__":

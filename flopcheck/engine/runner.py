@@ -22,13 +22,14 @@ from flopcheck.tools import tools
 COULD_NOT_RUN = "the check could not run"
 
 
-def run_program(program: Program) -> Verdict:
+def run_program(program: Program, memo: dict[str, dict[str, Any]] | None = None) -> Verdict:
     """Run a program's steps, judge the claim, and return its verdict (never raises).
 
     Args:
         program: the claim's program, from either planner.
+        memo: tool results to share between the programs of one check (never mutated).
     """
-    trace = Trace()
+    trace = Trace(memo=memo)
     try:
         validate(program)
         for step in program.steps:

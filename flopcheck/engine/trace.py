@@ -8,6 +8,7 @@ tier of a looked-up figure, and for a calculator step, the weakest tier among it
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,6 +89,10 @@ def number(node: Any, where: str) -> float:
     return float(node)
 
 
+# Enough for the distinct lookups of a very large input; beyond it calls simply run again.
+MEMO_LIMIT = 50_000
+
+
 @dataclass
 class Trace:
     """The steps of one run, by id, with their provenance."""
@@ -95,6 +100,9 @@ class Trace:
     steps: list[Step] = field(default_factory=list)
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     tiers: dict[str, Tier | None] = field(default_factory=dict)
+    # Results of earlier calls with the same arguments, shared by the programs of one check:
+    # the tools are pure, and an article asks for the same lookups again and again.
+    memo: dict[str, dict[str, Any]] | None = None
 
     def call(
         self, tool: str, args: dict[str, Any], step_id: str | None = None, tier: Tier | None = None
@@ -107,12 +115,23 @@ class Trace:
             step_id: the program's id for the step; None for the judge's own calls.
             tier: the weakest tier among the figures the arguments came from.
         """
-        result = call(tool, args)
+        result = self._call(tool, args)
         self.steps.append(Step(id=step_id, tool=tool, args=args, result=result))
         if step_id is not None:
             self.results[step_id] = result
             self.tiers[step_id] = tier
         return result
+
+    def _call(self, tool: str, args: dict[str, Any]) -> dict[str, Any]:
+        if self.memo is None:
+            return call(tool, args)
+        key = f"{tool} {json.dumps(args, sort_keys=True, default=str)}"
+        found = self.memo.get(key)
+        if found is None:
+            found = call(tool, args)
+            if len(self.memo) < MEMO_LIMIT:
+                self.memo[key] = found
+        return found
 
     def figure(self, step_id: str, path: str) -> tuple[Any, Tier | None, str | None]:
         """Return the node at ``path`` in a step's result, with its tier and estimator.

@@ -4,7 +4,7 @@ engine runs every program and its judge labels each claim."""
 from __future__ import annotations
 
 import os
-from typing import Unpack
+from typing import Any, Unpack
 
 from flopcheck.engine.report import Amount, Report, Usage, claim_of
 from flopcheck.engine.runner import run_program
@@ -43,8 +43,9 @@ def check_rules(text: str, source: str = "<text>") -> Report:
         text: the article text.
         source: where it came from, for the Report.
     """
+    memo: dict[str, dict[str, Any]] = {}
     claims = [
-        claim_of(number, program, run_program(program))
+        claim_of(number, program, run_program(program, memo))
         for number, program in enumerate(plan_article(text), start=1)
     ]
     tool_calls = sum(len(c.verdict.steps) for c in claims)

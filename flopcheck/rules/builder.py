@@ -90,6 +90,7 @@ class Builder:
     claimed_override: Amount | None = None
     # The claim's range states the ends of a computed range (a family's smallest to largest).
     span: bool = False
+    _segment: tuple[int, int] | None = None
 
     @property
     def sentence(self) -> str:
@@ -103,7 +104,9 @@ class Builder:
 
     def segment(self) -> tuple[int, int]:
         """Return the clause segment around the claimed figure (between separators)."""
-        return clause_segment(self.text, self.cand.sentence, self.cand.anchor)
+        if self._segment is None:
+            self._segment = clause_segment(self.text, self.cand.sentence, self.cand.anchor)
+        return self._segment
 
     def segment_text(self) -> str:
         """Return the text of the clause segment around the claimed figure."""

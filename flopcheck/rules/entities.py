@@ -167,8 +167,15 @@ def find_mentions(text: str) -> list[Mention]:
     # A name inside a link ("github.com/meta-llama/llama-models") names nothing in the prose.
     links = [(m.start(), m.end()) for m in _URL.finditer(text)]
     if links:
-        found = [x for x in found if not any(s <= x.start < e for s, e in links)]
+        starts = [s for s, _ in links]
+        found = [x for x in found if not _inside(x.start, starts, links)]
     return sorted(found, key=lambda x: x.start)
+
+
+def _inside(pos: int, starts: list[int], spans: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` falls in one of the sorted, disjoint ``spans``."""
+    i = bisect_right(starts, pos)
+    return bool(i) and pos < spans[i - 1][1]
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from flopcheck.rules.quantities import Quantity
 
@@ -94,7 +95,29 @@ def cues_of(sentence: str) -> frozenset[str]:
     Args:
         sentence: the sentence text.
     """
-    return frozenset(name for name, pattern in CUES.items() if pattern.search(sentence))
+    # One pass finds where any cue starts; each group is then tried only there (two groups
+    # can start at one place: "power" is compute and energy).
+    found: set[str] = set()
+    any_cue = _ANY_CUE()
+    m = any_cue.search(sentence)
+    while m is not None:
+        found.update(
+            name
+            for name, pattern in CUES.items()
+            if name not in found and pattern.match(sentence, m.start())
+        )
+        # A cue may start inside another ("more than the" holds "than").
+        m = any_cue.search(sentence, m.start() + 1)
+    return frozenset(found)
+
+
+@cache
+def _ANY_CUE() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built on first use
+    parts = [
+        f"(?i:{p.pattern})" if p.flags & re.IGNORECASE else f"(?:{p.pattern})"
+        for p in CUES.values()
+    ]
+    return re.compile("|".join(parts))
 
 
 def clause_segment(text: str, span: tuple[int, int], figure: tuple[int, int]) -> tuple[int, int]:

@@ -184,3 +184,14 @@ def test_malformed_programs_are_unverifiable_with_the_message(
     verdict = run_program(cost_program(steps, compare))
     assert verdict.label == "unverifiable"
     assert message in verdict.explanation
+
+
+def test_programs_sharing_a_memo_get_the_verdicts_they_would_alone() -> None:
+    steps = [Step(id="s1", tool="lookup_training_run", args={"model": "DeepSeek-V3"})]
+    program = cost_program(steps, [Comparison(step="s1", field="run.reported_cost_usd")])
+    memo: dict[str, dict[str, object]] = {}
+    alone = run_program(program)
+    first, second = run_program(program, memo), run_program(program, memo)
+    assert alone == first == second
+    # Each distinct call ran once: the lookup and the judge's comparison.
+    assert len(memo) == 2

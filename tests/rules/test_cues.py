@@ -1,0 +1,32 @@
+"""Cue words: the one-pass finder agrees with trying every cue group on its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flopcheck.rules.sentences import CUES, cues_of, split_sentences
+
+ARTICLES = sorted((Path(__file__).parents[2] / "flopcheck/evals/data").glob("*/articles/*.txt"))
+
+
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda p: p.stem)
+def test_cues_match_each_group_searched_alone(article: Path) -> None:
+    text = article.read_text("utf-8")
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        alone = {name for name, pattern in CUES.items() if pattern.search(sentence)}
+        assert cues_of(sentence) == alone, sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        ("It is about 43% more than the H100's 700.", "versus"),  # "than" inside "more than the"
+        ("The chip draws more power.", "energy"),  # "power" is compute and energy
+        ("The chip draws more power.", "compute"),
+    ],
+)
+def test_overlapping_cues_are_all_found(sentence: str, cue: str) -> None:
+    assert cue in cues_of(sentence)
