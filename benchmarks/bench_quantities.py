@@ -13,7 +13,7 @@ from pathlib import Path
 
 from flopcheck.rules.quantities import find_precisions, find_quantities
 
-DEFAULT_DIR = Path("/work/shared/articles")
+DEFAULT_DIR = Path(__file__).resolve().parents[1] / "flopcheck/evals/data/real/articles"
 
 
 def throughput(text: str, rounds: int = 3) -> tuple[float, int]:

@@ -40,7 +40,7 @@ from flopcheck.tools.tables import Accelerator, accelerators
 
 CHECKED = "2026-12-02"
 SMALL_BELOW = 1e10
-DEFAULT_CSV = Path("../shared/data/epoch/ai-models.csv")
+DEFAULT_CSV = Path("benchmarks/data/epoch/ai-models.csv")
 CASES = Path("flopcheck/evals/data/calculator_cases.jsonl")
 DATA_FILE = Path("flopcheck/tools/data/mfu_defaults.json")
 SOURCE = (

@@ -38,7 +38,7 @@ ESTIMATOR = (
     "listed quotes"
 )
 WINDOW = (date(2023, 1, 1), date(2025, 12, 31))
-DEFAULT_CSV = Path("../shared/data/epoch/hardware-prices.csv")
+DEFAULT_CSV = Path("benchmarks/data/epoch/hardware-prices.csv")
 DATA_FILE = Path("flopcheck/tools/data/rental_prices.json")
 
 # Epoch "Hardware model" -> accelerators.json ids. Ambiguous labels ("NVIDIA A100" without a
