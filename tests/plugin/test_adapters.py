@@ -27,7 +27,7 @@ from flopcheck.errors import FlopcheckError
 from flopcheck.plugin.adapters import agents_tools, execute_tool_calls, langchain_tools
 from flopcheck.tools import openai_tools, tools
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples" / "agents").glob("*.py"))
 DOCS = ROOT / "docs" / "agents.md"
 ANSWER = "3.29e+24"  # 6 x 37e9 x 14.8e12 FLOP, as the fake model reports it

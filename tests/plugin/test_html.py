@@ -18,7 +18,7 @@ from flopcheck.engine.report import Amount, Claim, Report, Verdict
 from flopcheck.plugin.html_report import display_name, placed_claims, render_html, source_url
 from flopcheck.plugin.render import SYMBOL
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 ARTICLE = (REPO / "flopcheck/evals/data/real/articles" / "founding_bernstein.txt").read_text(
     "utf-8"

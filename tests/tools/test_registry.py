@@ -15,7 +15,7 @@ from openai.lib._pydantic import to_strict_json_schema
 
 from flopcheck.tools import call, openai_tools, tools
 
-SNAPSHOT = Path(__file__).parent / "snapshots" / "tool_schemas.json"
+SNAPSHOT = Path(__file__).parents[1] / "snapshots" / "tool_schemas.json"
 CONTRACT = {
     "lookup_accelerator": {"accelerator"},
     "lookup_training_run": {"model"},

@@ -18,7 +18,7 @@ from flopcheck.plugin.render import (
     render_text,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = (REPO / "examples" / "deepseek_costs.txt").read_text("utf-8")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 LONG = (

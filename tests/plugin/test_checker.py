@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from flopcheck import check
 from flopcheck.engine.report import Claim, Report
 
-ARTICLES = Path(__file__).resolve().parents[1] / "flopcheck/evals/data/real/articles"
+ARTICLES = Path(__file__).resolve().parents[2] / "flopcheck/evals/data/real/articles"
 APPLES = (ARTICLES / "founding_deepseek_apples_oranges.txt").read_text("utf-8")
 ALTIMETER = (ARTICLES / "founding_nextbigfuture_altimeter.txt").read_text("utf-8")
 BERNSTEIN = (ARTICLES / "founding_bernstein.txt").read_text("utf-8")

@@ -26,7 +26,7 @@ from mcp.types import CallToolResult, TextContent, TextResourceContents
 
 from flopcheck.tools import tools
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ENV = {
     **os.environ,
     "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),

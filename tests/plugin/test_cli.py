@@ -15,7 +15,7 @@ from pty_runner import run_on_a_terminal
 from flopcheck.plugin.cli import main
 from flopcheck.tools import tools
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "deepseek_costs.txt"
 
 

@@ -24,7 +24,7 @@ from flopcheck.plugin.cli import main as cli_main
 from flopcheck.plugin.inputs import html_to_text
 from flopcheck.testing.fake_llm import FakeLLM
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "flopcheck" / "evals" / "data"
 ARTICLE = "DeepSeek-V3 cost $5.5M to train on 2,048 H800 GPUs over two months.\n"
 
