@@ -25,7 +25,7 @@ from flopcheck.engine.program import (
 )
 from flopcheck.engine.report import Amount
 from flopcheck.engine.vocab import Bound, Grounding, Reason
-from flopcheck.rules.entities import ArticleContext
+from flopcheck.rules.entities import ArticleContext, Mention
 from flopcheck.rules.extract import Candidate
 from flopcheck.rules.sentences import clause_segment
 
@@ -44,6 +44,8 @@ _BOUNDS: tuple[tuple[re.Pattern[str], Bound], ...] = (
     (re.compile(r"\b(?:less than|under|below|fewer than|within|shy of)\s*$", re.I), "under"),
 )
 _BOUND_LOOKBACK = 24
+# Between a figure and the name that owns it: "2T tokens for Llama 2", "of GPT-4".
+_OWNED_BY = re.compile(r"\s*(?:[a-z-]+\s+){0,2}?(?:for|of|by|in)\s+(?:the\s+)?$", re.I)
 _DISTANCES = frozenset({"mi", "km", "m"})
 _JOURNEY = re.compile(
     r"\b(?:driv|travel|fl(?:y|ew|ight)|walk|rid(?:e|ing)|rode)\w*\b[^.;]{0,40}\bover\s*$", re.I
@@ -111,6 +113,13 @@ class Builder:
     def segment_text(self) -> str:
         """Return the text of the clause segment around the claimed figure."""
         return self.text[slice(*self.segment())]
+
+    def anchor_owner(self) -> Mention | None:
+        """Return the name right after the figure that owns it ("2T tokens for Llama 2"), if any."""
+        end = self.cand.anchor[1]
+        for m in self.ctx.starting(end, min(end + 40, self.cand.sentence[1])):
+            return m if _OWNED_BY.match(self.text, end, m.start) else None
+        return None
 
     def has(self, *cues: str) -> bool:
         """Return whether the sentence has any of the named cue groups.

@@ -33,7 +33,8 @@ ANAPHOR = re.compile(
 DEFINITE = re.compile(r"\b[Tt]he (?:model|run|training run|same model|final run|company's model)\b")
 _GENERIC = re.compile(r"\ba (?:model|company|lab|frontier)\b|\bany\b|\btypical\b", re.I)
 # A model set against the subject ("larger than X", "vs X", "like X") is not the subject.
-_COMPARED = re.compile(
+# Words that set a name against the subject: "larger than the H100", "versus GPT-4".
+COMPARED = re.compile(
     r"(?:\bthan|\bvs\.?|\bversus|\blike|\bcompared (?:with|to)|\bunlike|\bagainst)\s+(?:the\s+)?$",
     re.I,
 )
@@ -132,7 +133,7 @@ def _owns(b: Builder, m: Mention) -> bool:
     between = b.text[m.end : b.cand.anchor[0]]
     if m.text.endswith(("'s", "’s")) or re.match(r"\s*\([^()]*$", between):
         return True
-    return not _COMPARED.search(b.text[max(0, m.start - 24) : m.start])
+    return not COMPARED.search(b.text[max(0, m.start - 24) : m.start])
 
 
 def _subject_of(b: Builder, mentions: list[Mention]) -> Mention | None:
@@ -143,7 +144,7 @@ def _subject_of(b: Builder, mentions: list[Mention]) -> Mention | None:
         if _owns(b, m):
             return m
     for m in mentions:
-        if m.start >= b.cand.anchor[1] and not _COMPARED.search(
+        if m.start >= b.cand.anchor[1] and not COMPARED.search(
             b.text[max(0, m.start - 24) : m.start]
         ):
             return m
@@ -320,7 +321,7 @@ def _inferred_run(b: Builder, accept: Accept) -> str:
     ]
     for place in places:
         for m in place:
-            if _COMPARED.search(b.text[max(0, m.start - 24) : m.start]):
+            if COMPARED.search(b.text[max(0, m.start - 24) : m.start]):
                 continue
             run = ORG_DEFAULT_RUN.get(m.key)
             if run and accept(Mention(m.start, m.end, "model", run, m.text)):

@@ -59,6 +59,11 @@ def _family_of(b: Builder) -> tuple[Family, str, Grounding] | None:
     before the figure), or the article topic's family when the sentence speaks of all its
     models."""
     start, end = b.segment()
+    after = b.anchor_owner()
+    if after is not None and after.kind == "family":
+        family = resolve_family(after.key)
+        if family is not None:
+            return family, after.text, "named"
     for span in ((start, end), (b.cand.sentence[0], b.cand.anchor[0])):
         named = list(b.ctx.starting(*span))
         if any(is_run(m) for m in named):

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from flopcheck.engine.program import Ref
 from flopcheck.errors import FlopcheckError
 from flopcheck.rules.builder import Builder, Unplannable
-from flopcheck.rules.grounding import ANAPHOR, is_run, previous_sentence_start
+from flopcheck.rules.entities import Mention
+from flopcheck.rules.grounding import ANAPHOR, COMPARED, is_run, previous_sentence_start
 from flopcheck.rules.plans_runs import as_ratio, record
 from flopcheck.tools.names import resolve_accelerator
 from flopcheck.tools.tables import (
@@ -366,13 +367,24 @@ _SPEC_FIELDS = {
 _SPEC_OWNER = re.compile(r"[^.;]{0,20}?\b(?:on|for|of|in)\s+(?:the\s+|an?\s+)?$", re.I)
 
 
+def _compared(b: Builder, m: Mention) -> bool:
+    """Whether a chip is set against another ("than the H100"), unless it owns the figure
+    outright ("than the MI300X's 192GB")."""
+    owns = m.text.endswith(("'s", "’s")) and m.end + 3 >= b.cand.anchor[0]
+    return not owns and COMPARED.search(b.text[max(0, m.start - 24) : m.start]) is not None
+
+
 def _spec_chip(b: Builder) -> str:
     """Ground the chip a spec figure is about: named right after it ("on the A100"), else the
     nearest named before it, else the one chip of the sentence before ("this GPU")."""
     start, end = b.cand.anchor
     mentions = b.ctx.within(*b.cand.sentence, "accelerator")
     after = [m for m in mentions if m.start >= end and _SPEC_OWNER.match(b.text[end : m.start])]
-    before = [m for m in mentions if m.end <= start]
+    # "The MI300X is ... a third more than the H100, and carries 192GB": a chip set against
+    # another ("than the H100") is the comparator, not the one the spec belongs to.
+    before = [m for m in mentions if m.end <= start and not _compared(b, m)] or [
+        m for m in mentions if m.end <= start
+    ]
     chosen = after[0] if after else before[-1] if before else None
     if chosen is not None:
         b.ground(chosen.text, chosen.key, "named")

@@ -87,7 +87,7 @@ def plan_gpu_hours(b: Builder) -> None:
     run_id = run_subject(b)
     run = record(run_id)
     s1 = lookup(b, run_id)
-    if _at_utilisation(b, run_id, s1):
+    if _at_utilisation(b, run_id, s1) or _per_tokens(b, run_id, s1):
         return
     quote = b.quote.lower()
     options: list[tuple[str, str]] = []
@@ -104,6 +104,38 @@ def plan_gpu_hours(b: Builder) -> None:
     for path, name in options:
         b.compare(s1, path, f"{run_id}'s reported {name} accelerator-hours")
     _across_generations(b, run_id)
+
+
+_PER_TOKENS = re.compile(
+    r"\b(?:each|per|every|a)\s+(trillion|billion|million)\s+(?:training\s+)?tokens?\b", re.I
+)
+_TOKEN_SCALE = {"trillion": 1e12, "billion": 1e9, "million": 1e6}
+
+
+def _per_tokens(b: Builder, run_id: str, s1: Handle) -> bool:
+    """Recompute "each trillion tokens took 180,000 GPU-hours": a rate, not the run's total."""
+    rate = _PER_TOKENS.search(b.segment_text())
+    run = record(run_id)
+    if rate is None:
+        return False
+    if run.tokens is None:
+        raise Unplannable(f"{run_id} reported no token count to divide its hours by")
+    scale = _TOKEN_SCALE[rate.group(1).lower()]
+    stages = [
+        (f"run.accelerator_hours_stages.{i}.accelerator_hours", stage.stage)
+        for i, stage in enumerate(run.accelerator_hours_stages)
+        if "pre" in stage.stage.lower()
+    ]
+    if run.accelerator_hours_total:
+        stages.append(("run.accelerator_hours_total.value", "total"))
+    if not stages:
+        raise Unplannable(f"{run_id} reported no accelerator-hours")
+    for path, name in stages:
+        per = b.calc("x1 / (x2 / x3)", x1=s1.ref(path), x2=s1.ref("run.tokens.value"),
+                     x3=scale)  # fmt: skip
+        b.compare(per, label=f"{run_id}'s {name} accelerator-hours per {rate.group(1)} tokens",
+                  unit="GPU-hours")  # fmt: skip
+    return True
 
 
 def _at_utilisation(b: Builder, run_id: str, s1: Handle) -> bool:

@@ -81,3 +81,11 @@ def test_latex_dollars_keep_offsets() -> None:
     text = r"It used $2 \times 10^{25}$ FLOPs."
     q = find_quantities(text)[0]
     assert text[q.start : q.end] == q.text
+
+
+def test_hours_per_trillion_tokens_are_a_rate_not_the_total() -> None:
+    report = check_rules("DeepSeek-V3 says each trillion tokens took 180,000 H800 GPU-hours.")
+    claim = next(c for c in report.claims if c.kind == "gpu_hours")
+    assert claim.verdict.label == "supported", claim.verdict.explanation
+    assert claim.verdict.computed is not None
+    assert claim.verdict.computed.value == pytest.approx(2.664e6 / 14.8, rel=0.02)

@@ -65,3 +65,11 @@ def test_a_model_in_an_aside_is_not_a_side_of_the_comparison() -> None:
     assert ratio.verdict.label != "refuted"
     assert ratio.program is not None
     assert "Chinchilla" not in [s.record for s in ratio.program.subjects]
+
+
+def test_a_figure_for_a_family_named_right_after_it_is_the_family_s() -> None:
+    text = "They trained on 2.0 trillion tokens for Llama 2 against 1.4 trillion for LLaMA 65B."
+    first = check_rules(text).claims[0]
+    assert first.program is not None
+    assert first.program.subjects[0].record == "Llama 2"
+    assert first.verdict.label == "supported", first.verdict.explanation

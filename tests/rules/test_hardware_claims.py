@@ -145,3 +145,27 @@ def test_gains_after_a_sentence_setting_two_chips_side_by_side_compare_them() ->
     assert gains.program is not None
     assert {s.record for s in gains.program.subjects} == {"H100 SXM", "A100 SXM 80GB"}
     assert gains.verdict.label == "supported", gains.verdict.explanation
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "chip"),
+    [
+        pytest.param(
+            "The MI300X is rated at 1,307 teraflops, more than the H100, and carries 192GB of HBM3.",
+            "192GB",
+            "MI300X",
+            id="the-comparator-does-not-own-the-spec",
+        ),
+        pytest.param(
+            "The MI325X carries 256GB of HBM3E, a third more than the MI300X's 192GB.",
+            "MI300X's 192GB",
+            "MI300X",
+            id="a-possessive-owns-it-even-as-comparator",
+        ),
+    ],
+)
+def test_a_spec_belongs_to_the_chip_that_owns_it(text: str, fragment: str, chip: str) -> None:
+    claim = next(c for c in check_rules(text).claims if fragment in c.quote)
+    assert claim.verdict.label == "supported", claim.verdict.explanation
+    assert claim.program is not None
+    assert [s.record for s in claim.program.subjects] == [chip]
