@@ -151,7 +151,8 @@ def test_gains_after_a_sentence_setting_two_chips_side_by_side_compare_them() ->
     ("text", "fragment", "chip"),
     [
         pytest.param(
-            "The MI300X is rated at 1,307 teraflops, more than the H100, and carries 192GB of HBM3.",
+            "The MI300X is rated at 1,307 teraflops, more than the H100, and carries 192GB "
+            "of HBM3.",
             "192GB",
             "MI300X",
             id="the-comparator-does-not-own-the-spec",
