@@ -179,6 +179,19 @@ def alternatives(figure: Figure) -> list[Figure]:
     return found
 
 
+_DATASHEET_TOOLS = frozenset(
+    {"lookup_accelerator", "compare_accelerators", "lookup_system", "cluster_peak"}
+)
+
+
+def _datasheet_only(program: Program, trace: Trace, comparison: Comparison) -> bool:
+    """Whether every lookup a compared figure rests on is a hardware datasheet."""
+    lineage = policy.chain(program, trace, comparison)
+    tools = {lineage.tools.get(step, "") for step in lineage.steps}
+    looked = {t for t in tools if t.startswith("lookup") or t in _DATASHEET_TOOLS}
+    return bool(looked) and looked <= _DATASHEET_TOOLS
+
+
 def compare_all(trace: Trace, program: Program, comparison: Comparison) -> list[Outcome]:
     """Compare the claim with a figure and with every other published estimate of it.
 
@@ -217,9 +230,10 @@ def compare(
     if first is None or last is None:
         return None
     c_low, c_high = sorted((first, last))
-    if tier == "estimate":
+    if tier == "estimate" and not _datasheet_only(program, trace, comparison):
         # An estimate of an undisclosed figure is uncertain: published estimates of one figure
-        # differ by up to half again (GPT-4's cost: $63M, $78M, "more than $100M").
+        # differ by up to half again (GPT-4's cost: $63M, $78M, "more than $100M"). A chip's
+        # inferred spec (the H800 is the H100's die) is not uncertain that way.
         computed = computed.model_copy(
             update={
                 "low": (computed.low or 0) / ESTIMATE_SPREAD,

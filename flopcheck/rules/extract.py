@@ -125,7 +125,10 @@ def _ratio_kind(
 ) -> Kind | None:
     chips = {m.key for m in ctx.within(*span, "accelerator")}
     # "B200 delivers 2x the FP8 throughput of the H200": two chips at one precision.
-    if ctx.within(*segment, "precision") and cues & {"compute", "cost"} and len(chips) < 2:
+    # A clause naming one of them is about the chips; one naming none ("and that FP8 needs
+    # 25% of the power of BF16") about the precisions.
+    two_chips = len(chips) >= 2 and bool(ctx.within(*segment, "accelerator"))
+    if ctx.within(*segment, "precision") and cues & {"compute", "cost"} and not two_chips:
         return "precision_speedup"
     if cues & {"experts", "inactive"}:
         return "params"

@@ -160,3 +160,18 @@ def test_random_text_never_crashes_and_spans_match(text: str) -> None:
     report = check(text)
     for claim in report.claims:
         assert text[claim.start : claim.end] == claim.quote
+
+
+def test_the_bundled_example_keeps_its_verdicts() -> None:
+    # The README shows this output; each label is one the example's claims deserve.
+    example = (Path(__file__).resolve().parents[2] / "examples/deepseek_costs.txt").read_text()
+    labels = {c.quote[:40]: c.verdict.label for c in check(example).claims}
+    assert list(labels.values()).count("supported") == 8
+    speed = next(c for c in check(example).claims if "10x faster" in c.quote)
+    # An inferred spec (the H800 is the H100's die) is not widened like a run estimate, so the
+    # 10x is not matched by a sparse FP8 reading widened by half.
+    assert speed.verdict.label == "refuted"
+    assert speed.verdict.computed is not None
+    assert speed.verdict.computed.value == pytest.approx(3.17, rel=0.01)
+    fp8 = next(c for c in check(example).claims if "25% of the GPU power" in c.quote)
+    assert (fp8.kind, fp8.verdict.label) == ("precision_speedup", "refuted")
