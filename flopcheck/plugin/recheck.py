@@ -14,13 +14,12 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from flopcheck.engine.report import Amount, Claim, Report
-from flopcheck.engine.runner import run_program
 from flopcheck.errors import InputError
+
+if TYPE_CHECKING:
+    from flopcheck.engine.report import Amount, Claim, Report
 
 # Computed figures closer than this are the same figure printed twice.
 _SAME = 1e-9
@@ -54,13 +53,16 @@ def recheck(report: Report) -> tuple[list[Change], int]:
     Args:
         report: a Report, as ``flopcheck check --format json`` writes it.
     """
+    from flopcheck.engine.runner import run_program  # the engine loads only when used
+
     changes: list[Change] = []
     skipped = 0
+    memo: dict[str, dict[str, Any]] = {}
     for claim in report.claims:
         if claim.program is None:
             skipped += 1
             continue
-        verdict = run_program(claim.program)
+        verdict = run_program(claim.program, memo)
         if verdict.label != claim.verdict.label or not _same_amount(
             verdict.computed, claim.verdict.computed
         ):
@@ -91,6 +93,10 @@ def read_reports(path: str) -> Iterator[tuple[str, Report]]:
                 documents.append(json.loads(line))
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+    from pydantic import ValidationError
+
+    from flopcheck.engine.report import Report
+
     for number, doc in enumerate(documents, start=1):
         if isinstance(doc, dict) and "error" in doc and "claims" not in doc:
             continue
