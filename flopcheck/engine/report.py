@@ -1,4 +1,4 @@
-"""Claim, Verdict and Report: the structured result of checking an article (DESIGN.md)."""
+"""Claim, Verdict and Report: the result of checking an article (docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from flopcheck.tools import tools
 from flopcheck.tools.magnitudes import PLAUSIBLE
 
-# Words the project replaced with one name each (DESIGN.md: accelerator, accelerator_count,
+# Words the project replaced with one name each (accelerator, accelerator_count,
 # accelerator_hours, active_params); a field that uses them names a thing a second way.
 SYNONYMS = {
     "gpu": "accelerator",
