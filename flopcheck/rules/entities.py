@@ -15,10 +15,10 @@ from typing import Literal
 
 from flopcheck.rules.quantities import find_precisions
 from flopcheck.tools.names import (
+    find_training_run,
     normalize,
     resolve_accelerator,
     resolve_family,
-    resolve_training_run,
 )
 from flopcheck.tools.tables import accelerators, api_prices, families, training_runs
 from flopcheck.tools.tries import trie_pattern
@@ -113,10 +113,9 @@ def _model_key(text: str) -> str | None:
     usual = family_usual_runs().get(key)
     if usual:
         return usual
-    try:
-        return resolve_training_run(text).id
-    except ValueError:
-        pass
+    run = find_training_run(text)
+    if run is not None:
+        return run.id
     for price in api_prices():
         if key in {normalize(n) for n in (price.model, *price.aliases)}:
             return price.model

@@ -203,6 +203,15 @@ def resolve_family(name: str) -> Family | None:
     return _family_index().find(name)
 
 
+def find_training_run(name: str) -> TrainingRun | None:
+    """Return the run a name denotes, or None (cheap: no suggestions are worked out).
+
+    Args:
+        name: e.g. "DeepSeek-V3", "Llama 3 70B".
+    """
+    return _run_index().find(name)
+
+
 def resolve_training_run(name: str) -> TrainingRun:
     """Resolve a model name to its reported training run; a family name alone is ambiguous.
 
