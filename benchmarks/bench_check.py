@@ -7,7 +7,7 @@ process, so its peak RSS is its own; the Report's size is printed beside it, sin
 grow with the Report but should not otherwise grow with the input. Issue 13's targets: at least
 1 MB/s per core on 1.5 MB, 8 MB in under 30 s, run time linear in the input.
 
-Run: python benchmarks/bench_check.py [--sizes 0.1 1.5 8] [--seed 2025]
+Run: python benchmarks/bench_check.py [--sizes 0.1 1.5 8] [--corpus sentences|founding]
 """
 
 from __future__ import annotations
@@ -26,14 +26,30 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "flopcheck" / "evals" / "data"
 
 
-def make_text(size: int, seed: int) -> str:
-    """Return about ``size`` bytes of article text: eval sentences in paragraphs of 3-8.
+FOUNDING = [
+    "founding_deepseek_apples_oranges",
+    "founding_nextbigfuture_altimeter",
+    "founding_bernstein",
+]
+
+
+def make_text(size: int, seed: int, corpus: str = "sentences") -> str:
+    """Return about ``size`` bytes of article text.
 
     Args:
         size: the size wanted, in bytes.
         seed: the random seed.
+        corpus: "sentences" (the eval articles' sentences in paragraphs of 3-8: about 5 claims
+            per KB) or "founding" (the three founding articles whole, in shuffled order: about
+            3 claims per KB, as a long real article has).
     """
     rng = random.Random(seed)
+    if corpus == "founding":
+        articles = [(DATA / "real/articles" / f"{n}.txt").read_text("utf-8") for n in FOUNDING]
+        parts: list[str] = []
+        while sum(len(p) for p in parts) < size:
+            parts.append(rng.choice(articles))
+        return "\n\n".join(parts)
     text = " ".join(p.read_text("utf-8") for p in sorted(DATA.glob("*/articles/*.txt")))
     pool = [s.strip() + "." for s in text.replace("\n", " ").split(". ") if 20 < len(s) < 400]
     paragraphs: list[str] = []
@@ -75,6 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=float, nargs="+", default=[0.1, 1.5, 8.0])
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--corpus", choices=["sentences", "founding"], default="sentences")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -84,7 +101,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             path = Path(tmp) / f"input-{size}.txt"
-            path.write_text(make_text(int(size * 1e6), args.seed), "utf-8")
+            path.write_text(make_text(int(size * 1e6), args.seed, args.corpus), "utf-8")
             out = subprocess.run(
                 [sys.executable, __file__, "--measure", str(path)],
                 capture_output=True,

@@ -175,3 +175,32 @@ def test_the_bundled_example_keeps_its_verdicts() -> None:
     assert speed.verdict.computed.value == pytest.approx(3.17, rel=0.01)
     fp8 = next(c for c in check(example).claims if "25% of the GPU power" in c.quote)
     assert (fp8.kind, fp8.verdict.label) == ("precision_speedup", "refuted")
+
+
+def test_a_check_pauses_the_cyclic_collector_and_restores_it() -> None:
+    import gc
+    import threading
+
+    from flopcheck.plugin.checker import paused_gc
+
+    assert gc.isenabled()
+    check("DeepSeek-V3 cost $5.6M to train.")
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():  # a second check at the same time shares the pause
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        check("DeepSeek-V3 cost $5.6M to train.")
+        assert not gc.isenabled()  # a caller's choice is left alone
+    finally:
+        gc.enable()
+    threads = [threading.Thread(target=check, args=("H100s cost $2/hour.",)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert gc.isenabled()
