@@ -32,8 +32,8 @@ ANAPHOR = re.compile(
 )
 DEFINITE = re.compile(r"\b[Tt]he (?:model|run|training run|same model|final run|company's model)\b")
 _GENERIC = re.compile(r"\ba (?:model|company|lab|frontier)\b|\bany\b|\btypical\b", re.I)
-# A model set against the subject ("larger than X", "vs X", "like X") is not the subject.
-# Words that set a name against the subject: "larger than the H100", "versus GPT-4".
+# Words that set a name against the subject ("larger than the H100", "versus GPT-4", "like
+# X"): the name they precede is not the subject.
 COMPARED = re.compile(
     r"(?:\bthan|\bvs\.?|\bversus|\blike|\bcompared (?:with|to)|\bunlike|\bagainst)\s+(?:the\s+)?$",
     re.I,
