@@ -233,6 +233,36 @@ def _derived(
     return [(q, kinds[id(q)]) for q in qs if id(q) in kinds]
 
 
+def _fleet_energy(
+    qs: list[Quantity],
+    context: list[Quantity],
+    claims: list[tuple[Quantity, Kind]],
+    details: dict[int, dict[str, Any]],
+    hours_seen: list[Quantity],
+) -> list[tuple[Quantity, Kind]]:
+    """Add an energy figure that follows from a fleet the article has just described: "25,000
+    A100s for 90 to 100 days at 400 W per GPU ... consumption reached 50 GWh"."""
+    watts = [q for q in context if q.kind == "power" and q.unit == "W"]
+    counts = [q for q in context if q.kind == "count" and q.unit in {"GPUs", "accelerators"}]
+    spans = [q for q in context if q.kind == "time" and q.unit in {"days", "weeks", "months"}]
+    if hours_seen or not (watts and counts and spans):
+        return claims
+    known = {id(q) for q, _ in claims}
+    fleet = {"power": watts[-1], "count": counts[-1], "duration": spans[-1]}
+    added = False
+    for q in qs:
+        if q.kind == "energy" and id(q) not in details:
+            details[id(q)] = {"fleet": fleet}
+            if id(q) not in known:
+                claims.append((q, "energy"))
+            added = True
+    if added:
+        claims = [(q, "energy" if id(q) in details and "fleet" in details[id(q)] else k)
+                  for q, k in claims]  # fmt: skip
+        claims.sort(key=lambda pair: pair[0].start)
+    return claims
+
+
 def _row_at(rows: dict[int, Row], starts: list[int], span: tuple[int, int]) -> Row | None:
     """Return the table row a sentence starts in, if any (rows never overlap)."""
     i = bisect_right(starts, span[0])
@@ -384,6 +414,7 @@ def _sentence_candidates(
                 claims = [(o, k) for o, k in claims if o is not cluster_size[-1]]
         if q.kind in ("data", "data_rate") and kind == "other":
             details[id(q)] = {"spec": q.kind}
+    claims = _fleet_energy(qs, context, claims, details, hours_seen)
     for q, kind in claims:
         if q.unit == "USD/Mtok" and rates and throughputs:
             details[id(q)] = {"rate": rates[0], "throughput": throughputs[0]}

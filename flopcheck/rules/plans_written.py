@@ -76,6 +76,28 @@ def plan_energy_written(b: Builder) -> None:
     b.compare(energy, label="the stated hours at the stated power (accelerators alone)", unit="kWh")
 
 
+def plan_fleet_energy(b: Builder) -> None:
+    """Recompute energy from a fleet the article describes: accelerators x days x watts, with
+    the host overhead and facility PUE ranges (the stated watts are the chips alone)."""
+    _article(b)
+    fleet: dict[str, Quantity] = b.cand.detail["fleet"]
+    before = b.ctx.before(b.cand.sentence[1], "accelerator", limit=600)
+    if not before:
+        raise Unplannable("the fleet's accelerator is not named")
+    key = before[0].key
+    b.ground(before[0].text, key, "named")
+    duration = fleet["duration"]
+    days = b.call("convert_units", value=duration.value, from_unit=duration.unit, to_unit="days")
+    energy = b.call(
+        "energy",
+        accelerator=key,
+        accelerator_count=fleet["count"].value,
+        days=days.ref(),
+        power_w=fleet["power"].value,
+    )
+    b.compare(energy, "energy_kwh", label="the stated fleet, days and watts, with overhead and PUE")
+
+
 def plan_serving_written(b: Builder) -> None:
     """Recompute a price per million tokens from an hourly price and a token throughput."""
     _article(b)
@@ -317,6 +339,7 @@ def written_plan(b: Builder) -> bool:
         "throughput": plan_serving_written,
         "rate": plan_cost_written,
         "power": plan_energy_written,
+        "fleet": plan_fleet_energy,
     }
     for key, plan in plans.items():
         if key in detail:

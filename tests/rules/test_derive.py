@@ -104,3 +104,26 @@ def test_a_scaled_bare_number_is_not_a_premise() -> None:
     qs = find_quantities("The 405B model cost $40M; that is $1.6 billion.")
     target = qs[-1]
     assert derivations(target, qs[:-1]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        pytest.param(
+            "The lab ran 10,000 NVIDIA H100 GPUs for 30 days at 700W per GPU. "
+            "Total electricity use came to about 7 GWh.",
+            "supported",
+            id="fleet-energy-with-overhead",
+        ),
+        pytest.param(
+            "The lab ran 10,000 NVIDIA H100 GPUs for 30 days at 700W per GPU. "
+            "Total electricity use came to about 70 GWh.",
+            "refuted",
+            id="fleet-energy-off-by-ten",
+        ),
+    ],
+)
+def test_energy_follows_from_the_fleet_just_described(text: str, label: str) -> None:
+    # 10,000 x 30 days x 24 h x 700 W = 5.04 GWh for the chips; with hosts and PUE up to 14.5.
+    claim = claim_with(check_rules(text), "GWh")
+    assert claim.verdict.label == label, claim.verdict.explanation
