@@ -28,7 +28,7 @@ from typing import Any
 from flopcheck.engine import policy
 from flopcheck.engine.program import ClaimedAmount, Comparison, Diagnostic, Program
 from flopcheck.engine.report import Amount, Verdict
-from flopcheck.engine.trace import ProgramError, Trace
+from flopcheck.engine.trace import ProgramError, Trace, middle
 from flopcheck.engine.units import canonical, dimensionless_factor, same_unit, unit_of_field
 from flopcheck.engine.vocab import REASON_TEXT, Grounding, Label, Reason, Tier
 from flopcheck.tools.units import same_dimension
@@ -125,10 +125,7 @@ def computed_amount(node: Any, path: str, unit_hint: str | None) -> Amount:
         return Amount(value=float(node), low=float(node), high=float(node), unit=unit_hint)
     if not isinstance(node, dict):
         raise ProgramError(f"{path} is not a figure")
-    mid = node.get("mid", node.get("value"))
-    if mid is None and _number(node.get("low")) and _number(node.get("high")):
-        # A figure reported only as a range: its middle stands for it.
-        mid = (node["low"] + node["high"]) / 2
+    mid = middle(node)
     low = node.get("low") if node.get("low") is not None else mid
     high = node.get("high") if node.get("high") is not None else mid
     unit = node.get("unit") if isinstance(node.get("unit"), str) else unit_hint
@@ -138,10 +135,6 @@ def computed_amount(node: Any, path: str, unit_hint: str | None) -> Amount:
     if unit is None:
         raise ProgramError(f"{path} has no unit")
     return Amount(value=float(mid), low=float(low), high=float(high), unit=unit)  # type: ignore[arg-type]
-
-
-def _number(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool)
 
 
 def _in_unit(trace: Trace, value: float, unit: str, target: str) -> float | None:
@@ -294,8 +287,10 @@ def judge(program: Program, trace: Trace) -> Verdict:
         # a like-for-like figure that holds outranks one the claim would misuse (a measured
         # per-chip speedup over a vendor's cluster best case).
         trusted = [o for o in held if o.tier != "rumour"] or held
-        fair = [o for o in trusted if not policy.confirmed(program, trace, o.comparison)]
-        return _held(program, trace, min(fair or trusted, key=_distance))
+        reasons = {id(o): policy.confirmed(program, trace, o.comparison) for o in trusted}
+        fair = [o for o in trusted if not reasons[id(o)]]
+        hit = min(fair or trusted, key=_distance)
+        return _held(program, trace, hit, reasons[id(hit)])
     return _failed(program, trace, outcomes[0])
 
 
@@ -303,7 +298,7 @@ def _distance(outcome: Outcome) -> float:
     return abs(math.log(outcome.ratio)) if outcome.ratio and outcome.ratio > 0 else math.inf
 
 
-def _held(program: Program, trace: Trace, hit: Outcome) -> Verdict:
+def _held(program: Program, trace: Trace, hit: Outcome, reasons: list[Reason]) -> Verdict:
     if hit.tier == "rumour":
         return assemble(
             program,
@@ -312,7 +307,6 @@ def _held(program: Program, trace: Trace, hit: Outcome) -> Verdict:
             f"the figure matches only a rumour ({_describe(hit)})",
             hit,
         )
-    reasons = policy.confirmed(program, trace, hit.comparison)
     if reasons:
         why = "; ".join(f"{REASON_TEXT[r]}: {_note(program, r, hit)}".rstrip(": ") for r in reasons)
         return assemble(

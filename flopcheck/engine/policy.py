@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flopcheck.engine.program import Comparison, Program, Ref
-from flopcheck.engine.trace import Trace
+from flopcheck.engine.trace import ProgramError, Trace, walk
 from flopcheck.engine.vocab import Reason
 
 _PEAK_PRECISION = re.compile(r"peak\w*\.(fp64|tf32|bf16|fp16|fp8|fp4|int8)\b")
@@ -145,17 +145,10 @@ def _vendor_best_case(c: Chain, program: Program) -> bool:
 
 def _row(c: Chain, step: str, path: str) -> dict[str, Any]:
     """Return the record a result path points into (``vendor_claims.2.value`` -> claim 2)."""
-    node: Any = c.results.get(step, {})
-    for part in path.split(".")[:2]:
-        node = (
-            node.get(part)
-            if isinstance(node, dict)
-            else (
-                node[int(part)]
-                if isinstance(node, list) and part.isdigit() and int(part) < len(node)
-                else None
-            )
-        )
+    try:
+        node, _, _ = walk(c.results.get(step, {}), ".".join(path.split(".")[:2]))
+    except ProgramError:
+        return {}
     return node if isinstance(node, dict) else {}
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from flopcheck.engine.report import Step
 from flopcheck.engine.vocab import Tier
@@ -70,6 +70,24 @@ def _provenance(
     return tier, estimator
 
 
+def middle(node: dict[str, Any]) -> Any:
+    """Return a figure object's middle: its mid or value, else the middle of its range.
+
+    Args:
+        node: a range {low, mid, high} or a figure {value, low?, high?}.
+    """
+    value = node.get("mid", node.get("value"))
+    low, high = node.get("low"), node.get("high")
+    if value is None and _plain_number(low) and _plain_number(high):
+        # A figure reported only as a range: its middle stands for it.
+        return (low + high) / 2
+    return value
+
+
+def _plain_number(x: Any) -> TypeGuard[float]:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
 def number(node: Any, where: str) -> float:
     """Return a figure as a float: a number, a range's mid, or a figure object's value.
 
@@ -78,12 +96,7 @@ def number(node: Any, where: str) -> float:
         where: the reference, for the error message.
     """
     if isinstance(node, dict):
-        low, high = node.get("low"), node.get("high")
-        value = node.get("mid", node.get("value"))
-        if value is None and isinstance(low, int | float) and isinstance(high, int | float):
-            # A figure reported only as a range: its middle stands for it.
-            value = (low + high) / 2
-        node = value
+        node = middle(node)
     if isinstance(node, bool) or not isinstance(node, int | float) or not math.isfinite(node):
         raise ProgramError(f"{where} is not a finite number")
     return float(node)

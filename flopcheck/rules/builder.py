@@ -117,9 +117,8 @@ class Builder:
     def anchor_owner(self) -> Mention | None:
         """Return the name right after the figure that owns it ("2T tokens for Llama 2"), if any."""
         end = self.cand.anchor[1]
-        for m in self.ctx.starting(end, min(end + 40, self.cand.sentence[1])):
-            return m if _OWNED_BY.match(self.text, end, m.start) else None
-        return None
+        m = next(iter(self.ctx.starting(end, min(end + 40, self.cand.sentence[1]))), None)
+        return m if m is not None and _OWNED_BY.match(self.text, end, m.start) else None
 
     def has(self, *cues: str) -> bool:
         """Return whether the sentence has any of the named cue groups.

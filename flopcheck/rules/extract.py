@@ -247,20 +247,13 @@ def _fleet_energy(
     spans = [q for q in context if q.kind == "time" and q.unit in {"days", "weeks", "months"}]
     if hours_seen or not (watts and counts and spans):
         return claims
-    known = {id(q) for q, _ in claims}
     fleet = {"power": watts[-1], "count": counts[-1], "duration": spans[-1]}
-    added = False
+    kinds = {id(q): k for q, k in claims}
     for q in qs:
         if q.kind == "energy" and id(q) not in details:
             details[id(q)] = {"fleet": fleet}
-            if id(q) not in known:
-                claims.append((q, "energy"))
-            added = True
-    if added:
-        claims = [(q, "energy" if id(q) in details and "fleet" in details[id(q)] else k)
-                  for q, k in claims]  # fmt: skip
-        claims.sort(key=lambda pair: pair[0].start)
-    return claims
+            kinds[id(q)] = "energy"
+    return [(q, kinds[id(q)]) for q in qs if id(q) in kinds]
 
 
 def _row_at(rows: dict[int, Row], starts: list[int], span: tuple[int, int]) -> Row | None:

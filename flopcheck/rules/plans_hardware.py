@@ -25,7 +25,7 @@ from flopcheck.tools.tables import (
     measured_speedups,
     vendor_claims,
 )
-from flopcheck.tools.units import lookup_unit
+from flopcheck.tools.units import convert, lookup_unit
 from flopcheck.tools.vocabulary import precision_bits
 
 _BITS = precision_bits()
@@ -305,11 +305,8 @@ def _below_peak(b: Builder, key: str, count: float | None) -> bool:
     claimed = b.cand.claimed.value or b.cand.claimed.high
     if highest is None or claimed is None:
         return True
-    tflops = claimed * (_TFLOPS_PER.get(b.cand.claimed.unit, 1.0))
+    tflops = convert(claimed, b.cand.claimed.unit, "TFLOP/s")
     return tflops <= highest * (count or 1.0) * 1.1
-
-
-_TFLOPS_PER = {"PFLOP/s": 1e3, "EFLOP/s": 1e6, "GFLOP/s": 1e-3, "FLOP/s": 1e-12}
 
 
 def _peak_claim(b: Builder) -> None:

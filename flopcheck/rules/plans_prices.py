@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 from flopcheck.rules.builder import Builder, Handle, Unplannable
 from flopcheck.rules.grounding import is_hosted, previous_sentence_start, subject
 from flopcheck.rules.plans_runs import as_ratio
-from flopcheck.tools.runs import price_at
-from flopcheck.tools.tables import api_prices
+from flopcheck.tools.runs import price_at, price_history
+from flopcheck.tools.tables import ApiModel, api_prices
 from flopcheck.tools.vocabulary import price_comparators, reasoning_models, run_api_models
 
 # API comparisons pair like with like: reasoning models with reasoning models (data).
@@ -36,9 +37,14 @@ def _which_price(b: Builder) -> str:
     return ""
 
 
+@cache
+def _api_rows() -> dict[str, ApiModel]:
+    return {row.model: row for row in api_prices()}
+
+
 def _price(model: str, field: str) -> float | None:
     """Return a model's latest listed price from the tables (to plan with, never as a figure)."""
-    row = next((p for p in api_prices() if p.model == model), None)
+    row = _api_rows().get(model)
     if row is None:
         return None
     value: float | None = getattr(price_at(row, None)[0], field, None)
@@ -47,14 +53,13 @@ def _price(model: str, field: str) -> float | None:
 
 def _history(model: str, field: str) -> list[int]:
     """Return the indexes of a model's earlier standard prices in its lookup's history."""
-    row = next((p for p in api_prices() if p.model == model), None)
+    row = _api_rows().get(model)
     if row is None:
         return []
-    points = sorted(row.prices, key=lambda p: (p.as_of, p.kind))
     latest = price_at(row, None)[0]
     return [
         i
-        for i, p in enumerate(points)
+        for i, p in enumerate(price_history(row))
         if p.kind == "standard" and p is not latest and getattr(p, field) is not None
     ]
 

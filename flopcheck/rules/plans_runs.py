@@ -131,10 +131,9 @@ def _per_tokens(b: Builder, run_id: str, s1: Handle) -> bool:
     if not stages:
         raise Unplannable(f"{run_id} reported no accelerator-hours")
     for path, name in stages:
-        per = b.calc("x1 / (x2 / x3)", x1=s1.ref(path), x2=s1.ref("run.tokens.value"),
-                     x3=scale)  # fmt: skip
-        b.compare(per, label=f"{run_id}'s {name} accelerator-hours per {rate.group(1)} tokens",
-                  unit="GPU-hours")  # fmt: skip
+        per = b.calc("x1 / (x2 / x3)", x1=s1.ref(path), x2=s1.ref("run.tokens.value"), x3=scale)
+        what = f"{run_id}'s {name} accelerator-hours per {rate.group(1)} tokens"
+        b.compare(per, label=what, unit="GPU-hours")
     return True
 
 

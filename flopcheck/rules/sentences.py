@@ -98,7 +98,7 @@ def cues_of(sentence: str) -> frozenset[str]:
     # One pass finds where any cue starts; each group is then tried only there (two groups
     # can start at one place: "power" is compute and energy).
     found: set[str] = set()
-    any_cue = _ANY_CUE()
+    any_cue = _any_cue()
     m = any_cue.search(sentence)
     while m is not None:
         found.update(
@@ -112,7 +112,7 @@ def cues_of(sentence: str) -> frozenset[str]:
 
 
 @cache
-def _ANY_CUE() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built on first use
+def _any_cue() -> re.Pattern[str]:
     parts = [
         f"(?i:{p.pattern})" if p.flags & re.IGNORECASE else f"(?:{p.pattern})"
         for p in CUES.values()

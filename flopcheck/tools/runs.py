@@ -129,6 +129,15 @@ def price_at(row: ApiModel, on: date | None) -> tuple[ApiPricePoint, str]:
     ], f"no price on record on {on}: the earliest recorded is from {standard[0].as_of}"
 
 
+def price_history(row: ApiModel) -> list[ApiPricePoint]:
+    """Return every price point of a hosted model, oldest first (the lookup's ``history``).
+
+    Args:
+        row: the hosted model.
+    """
+    return sorted(row.prices, key=lambda p: (p.as_of, p.kind))
+
+
 def price_in_force(row: ApiModel, point: ApiPricePoint) -> PriceInForce:
     """Return one price point of a hosted model as a self-describing record.
 
@@ -184,6 +193,6 @@ def lookup_api_price(args: LookupApiPriceArgs) -> ApiPriceResult:
         price=price_in_force(row, point),
         variants=[price_in_force(row, p) for p in variants],
         reasoning=row.reasoning,
-        history=sorted(row.prices, key=lambda p: (p.as_of, p.kind)),
+        history=price_history(row),
         note=note,
     )

@@ -213,11 +213,16 @@ def find_unit(name: str) -> Unit | None:
     Args:
         name: the unit as written.
     """
-    spelled = " ".join(name.split())
+    spelled, key, singular = _spellings(name)
     index = _index()
-    key = fold(spelled)
-    singular = key[:-1] if key.endswith("s") else key
     return index.exact.get(spelled) or index.folded.get(key) or index.folded.get(singular)
+
+
+def _spellings(name: str) -> tuple[str, str, str]:
+    """Return a unit name as written (spaces squeezed), folded, and folded without a plural s."""
+    spelled = " ".join(name.split())
+    key = fold(spelled)
+    return spelled, key, key[:-1] if key.endswith("s") else key
 
 
 def same_dimension(a: str, b: str) -> bool:
@@ -241,8 +246,7 @@ def lookup_unit(name: str) -> Unit:
     if unit is not None:
         return unit
     index = _index()
-    key = fold(" ".join(name.split()))
-    singular = key[:-1] if key.endswith("s") else key
+    _, key, singular = _spellings(name)
     if key in index.ambiguous:
         options = [u.symbol for u in index.ambiguous[key]]
         raise UnknownNameError(
