@@ -8,7 +8,6 @@ tier of a looked-up figure, and for a calculator step, the weakest tier among it
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
@@ -138,7 +137,8 @@ class Trace:
     def _call(self, tool: str, args: dict[str, Any]) -> dict[str, Any]:
         if self.memo is None:
             return call(tool, args)
-        key = f"{tool} {json.dumps(args, sort_keys=True, default=str)}"
+        # repr of the sorted items is exact for the JSON values tools take, and cheaper than JSON.
+        key = f"{tool} {sorted(args.items())!r}"
         found = self.memo.get(key)
         if found is None:
             found = call(tool, args)

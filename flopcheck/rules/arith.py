@@ -17,7 +17,9 @@ from flopcheck.tools.units import convert, same_dimension
 _OPERAND = re.compile(number_pattern())
 _OP = re.compile(r"\s*([*/×+^]|x(?=\s?\d)|-(?=\s?\d))\s*")
 _UNIT = re.compile(r"\s?([A-Za-z][A-Za-z\-]*(?:\s(?:hours?|hour))?)")
+# The gate tries the words only at a space, "=", "," or a word starting with one of their letters.
 _EQUALS = re.compile(
+    r"(?=[\s=,]|\b[eioscwatEIOSCWAT])"
     r"\s*(?:=|\bequals\b|\bis equivalent to\b|\bis\b|\bor\b|,? so (?:roughly|about)\b"
     r"|\b(?:comes|works out|amounts) to(?: about| roughly)?|\btakes in(?: about)?)\s*",
     re.I,

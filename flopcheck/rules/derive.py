@@ -56,10 +56,8 @@ _DERIVES_CUE = (
     r"\bor (?:about|roughly|around)\b|\bso (?:about|roughly|around)\b|\bproduces?\b|"
     r"\breduce\w* the \w+ (?:time )?to\b)"
 )
-# A cue anywhere in a sentence (a cheap test before looking for one just before a figure).
-DERIVES_ANYWHERE = re.compile(_DERIVES_CUE, re.I)
-# The cue stands in the figure's own clause: no full stop or semicolon after it.
-DERIVES = re.compile(_DERIVES_CUE + r"[^.;]*$", re.I)
+# Every cue starts at "=", "→" or a word: the scan tries the cues only there.
+DERIVES = re.compile(rf"(?=[=→]|\b\w){_DERIVES_CUE}", re.I)
 # A percent figure is a change between two figures only when the words say so.
 CHANGE = re.compile(
     r"\bby\s*$|^\s*(?:more|less|fewer|higher|lower|larger|smaller|bigger|increase|decrease|"

@@ -14,7 +14,7 @@ from typing import Any
 
 from flopcheck.engine.report import Amount, ExtractedClaim, Extraction, Kind
 from flopcheck.rules.arith import find_arithmetic
-from flopcheck.rules.derive import DERIVES, DERIVES_ANYWHERE, EACH, derivations
+from flopcheck.rules.derive import DERIVES, EACH, derivations
 from flopcheck.rules.entities import ArticleContext, build_context
 from flopcheck.rules.napkin import budget, written_cluster, yardstick
 from flopcheck.rules.quantities import Quantity, find_quantities
@@ -218,12 +218,14 @@ def _derived(
     """Add the figures the sentence says follow from figures given just before ("would reach",
     "which translates to"), when their units compose to it: the article's own arithmetic."""
     kinds = {id(q): k for q, k in claims}
-    first = DERIVES_ANYWHERE.search(text, span[0], span[1])
+    # Most sentences have no derivation cue at all; one counts for a figure when it stands
+    # before it in its own clause (no full stop or semicolon between them).
+    cue_ends = [m.end() for m in DERIVES.finditer(text, span[0], span[1])]
     for i, q in enumerate(qs):
-        # A derivation's cue stands before its figure; most sentences have none at all.
-        if first is None or first.start() >= q.start or id(q) in details:
+        before = bisect_right(cue_ends, q.start)
+        if not before or id(q) in details:
             continue
-        if not DERIVES.search(text, span[0], q.start):
+        if any(c in ".;" for c in text[cue_ends[before - 1] : q.start]):
             continue
         context = text[max(span[0], q.start - 12) : q.start] + "\n" + text[q.end : q.end + 20]
         found = derivations(q, [*recent, *qs[:i]], context, span[0], text)

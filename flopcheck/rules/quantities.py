@@ -39,7 +39,8 @@ from typing import NamedTuple
 
 from flopcheck.errors import ToolInputError
 from flopcheck.tools.numbers import SP, literal_scale, literal_value, number_pattern, parse_number
-from flopcheck.tools.units import lookup_unit, text_pattern
+from flopcheck.tools.tries import initials
+from flopcheck.tools.units import find_unit, lookup_unit, text_pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +89,10 @@ _S = SP[1:-1]  # the horizontal spaces, for use inside a character class
 _J = rf"[-{_S}]"  # a joiner: one space or hyphen
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
           r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MONTH_AT = initials(list("JFMASOND"), fold=False)  # every month name starts with one of these
 _DATE = (rf"(?<![\w.])[0-9]{{1,2}}[-/{_S}]{_MONTH}[-/,{_S}]+[0-9]{{2,4}}(?!\w)"
-         rf"|\b{_MONTH}{SP}+[0-9]{{4}}\b"
-         rf"|\b{_MONTH}{SP}+[0-9]{{1,2}}(?:st|nd|rd|th)?(?:,?{SP}+[0-9]{{4}})?(?![0-9]|,[0-9])"
+         rf"|\b{_MONTH_AT}{_MONTH}{SP}+[0-9]{{4}}\b"
+         rf"|\b{_MONTH_AT}{_MONTH}{SP}+[0-9]{{1,2}}(?:st|nd|rd|th)?(?:,?{SP}+[0-9]{{4}})?(?![0-9]|,[0-9])"
          r"|(?<![\w.])[0-9]{4}-[0-9]{2}-[0-9]{2}\b|(?<![\w./])[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}\b")
 _FAMILY = (r"Llama|LLaMA|LLaMa|Code ?Llama|GPT|Gemini|Gemma|Claude|Mistral|Mixtral|Qwen|Phi"
            r"|Falcon|PaLM|Grok|Nemotron|Yi|OPT|BLOOM|MPT|Chinchilla|Gopher|Jamba|DBRX|OLMo"
@@ -98,7 +100,8 @@ _FAMILY = (r"Llama|LLaMA|LLaMa|Code ?Llama|GPT|Gemini|Gemma|Claude|Mistral|Mixtr
 _SIZE = r"[0-9]{1,4}(?:\.[0-9])?[BMT](?!\w)"
 _MOE = r"[0-9]{1,2}x[0-9]{1,4}(?:\.[0-9])?[BM](?!\w)"
 _VERSION = r"[vV]?[0-9]{1,2}(?:\.[0-9]{1,2})?[a-z]?(?![0-9,]|\.[0-9])"
-_MODEL = (rf"\b(?:{_FAMILY}){_J}?(?:{_MOE}|(?P<msize>{_SIZE})"
+_MODEL = (rf"\b{initials(_FAMILY.split('|'), fold=False)}(?:{_FAMILY})"
+          rf"{_J}?(?:{_MOE}|(?P<msize>{_SIZE})"
           rf"|{_VERSION}(?:{_J}(?:{_MOE}|(?P<msize2>{_SIZE})))?)")
 _VENDOR = rf"(?:(?:NVIDIA|Nvidia|nvidia|AMD|Google|Intel|Huawei|AWS){SP}+)?"
 # A chip name ("H800", "A100-80GB", "TPU v4"); each use renames the group "acc" to "acc" + tag.
@@ -107,14 +110,16 @@ _ACCEL = (r"(?!(?:FP|BF|TF|INT)[0-9])(?P<acc>(?:[A-Z]{1,2}[0-9]{2,4}[A-Z]?"
           rf"(?:[-{_S}](?:SXM[0-9]?|PCIe|NVL[0-9]*|[0-9]{{2,3}}{SP}?GB))?)")
 _ACCEL_H, _ACCEL_C, _ACCEL_P = (_ACCEL.replace("<acc>", f"<acc{t}>") for t in "hcp")
 _FRACTION = r"(?<![\w./,])(?P<fn>[0-9]{1,3})/(?P<fd>[0-9]{1,4})(?:th|rd|nd|st)?(?![\w/]|\.[0-9])"
-_OOM_WORDS = (rf"\b(?P<oomq>(?i:several|a{SP}+few|few|many|multiple|an){SP}+)?"
+_OOM_WORDS = (rf"\b{initials(['several', 'few', 'many', 'multiple', 'an', 'orders'])}"
+              rf"(?P<oomq>(?i:several|a{SP}+few|few|many|multiple|an){SP}+)?"
               rf"(?i:(?P<ooms>orders|order){SP}+of{SP}+magnitude)\b")
 _WORD_VALUES = {"one": 1.0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
                 "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "adozen": 12,
                 "ahundred": 100, "athousand": 1000}
 _TIME = r"seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?"
-_WORDQ = (rf"\b(?P<wn>(?i:{'|'.join(w for w in _WORD_VALUES if w[0] != 'a')}"
+_WORDQ = (rf"\b{initials(list(_WORD_VALUES))}"
+          rf"(?P<wn>(?i:{'|'.join(w for w in _WORD_VALUES if w[0] != 'a')}"
           rf"|a{SP}+(?:dozen|hundred|thousand))){_J}+"
           rf"(?P<wu>(?i:{_TIME}|times|fold|orders?{SP}+of{SP}+magnitude))\b")
 # Singular time words and abbreviations -> the unit names this grammar reports.
@@ -186,10 +191,12 @@ def _master() -> re.Pattern[str]:
         rf"|(?(between){SP}+and{SP}+|(?!)))(?P<n2>{number_pattern('2')}))?"
         rf"(?:(?P<plus>\+)?(?:{SP}{{0,2}}|-)(?P<tail>{_tail()}))?(?:{per})?)"
     )
-    return re.compile("|".join((
+    # Every branch starts at a digit, "$", "[" or the first letter of a word; testing that first
+    # lets the scan skip the other positions without trying each branch there.
+    return re.compile(r"(?=[0-9$\[]|\b[A-Za-z])(?:" + "|".join((
         rf"(?P<date>{_DATE})", rf"(?P<model>{_MODEL})", r"(?P<skip>\[[0-9]{1,3}\]|\b24/7\b)",
         rf"(?P<frac>{_FRACTION})", rf"(?P<wordq>{_WORDQ})", rf"(?P<oomw>{_OOM_WORDS})", numeric,
-    )))  # fmt: skip
+    )) + ")")  # fmt: skip
 
 
 def _make(text: str, span: tuple[int, int], values: _Values, reading: _Reading) -> Quantity:
@@ -429,11 +436,8 @@ def _per_unit(text: str, q: Quantity) -> Quantity:
     m = _PER_UNIT.match(text, q.end)
     if m is None:
         return q
-    try:
-        unit = lookup_unit(m.group("unit"))
-    except ToolInputError:
-        return q
-    if unit.dimension not in _PER_DIMENSIONS:
+    unit = find_unit(m.group("unit"))
+    if unit is None or unit.dimension not in _PER_DIMENSIONS:
         return q
     return replace(q, end=m.end(), text=text[q.start : m.end()], unit=f"{q.unit}/{unit.symbol}",
                    kind="rate")  # fmt: skip

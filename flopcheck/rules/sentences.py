@@ -8,7 +8,7 @@ from functools import cache
 from flopcheck.rules.quantities import Quantity
 
 _SENTENCE_END = re.compile(
-    r"(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bapprox\.)(?<!U\.S\.)(?<=[.!?])[\"”’)]*"
+    r"(?<=[.!?])(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bapprox\.)(?<!U\.S\.)[\"”’)]*"
     r"(?:\[[0-9]{1,3}\])*\s+(?=[\"“(‘]?[A-Z0-9$~])|\n[ \t]*\n\s*"
 )
 # Unless the text is hard-wrapped, a line break ends a sentence too (comments and bullet
@@ -16,7 +16,10 @@ _SENTENCE_END = re.compile(
 _SENTENCE_OR_LINE_END = re.compile(rf"{_SENTENCE_END.pattern}|[ \t]*\n\s*")
 # Clause separators inside a sentence; a claim's quote never crosses one that has another
 # claim's quantity on its other side.
-_CLAUSE_SEP = re.compile(r"\s*(?:[;:()\u2013\u2014]|,\s|\s-\s|\sand\s|\s\.\.\.?\s|…)\s*")
+# (The lookahead lets the scan skip positions where no separator can start.)
+_CLAUSE_SEP = re.compile(
+    r"(?=[\s;:()\u2013\u2014,…])\s*(?:[;:()\u2013\u2014]|,\s|\s-\s|\sand\s|\s\.\.\.?\s|…)\s*"
+)
 
 CUES: dict[str, re.Pattern[str]] = {
     "cost": re.compile(r"\bcost|\bspen[dt]|\bbudget|\bpaid|\bcapex|\bpric|\bcheap|\bexpens", re.I),
@@ -42,7 +45,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\breput|\brumou?r|\breported(?:ly)?\b|\bestimat|\bpossibly\b|\bsaid\b", re.I
     ),
     "energy": re.compile(r"\benergy|\bpower|\bwatt|\belectric|\bjoule|kwh|mwh|gwh", re.I),
-    "inactive": re.compile(r"isn[’']t used|not used|\bunused|\binactive|\bidle\b", re.I),
+    "inactive": re.compile(r"\bisn[’']t used|\bnot used|\bunused|\binactive|\bidle\b", re.I),
     "api": re.compile(
         r"\binput\b|\boutput\b|\bAPI\b|\bper (?:million|M)\b|\bcache|\blists? at\b"
         r"|\$[\d.]+ (?:in|out)\b",
@@ -117,7 +120,9 @@ def _any_cue() -> re.Pattern[str]:
         f"(?i:{p.pattern})" if p.flags & re.IGNORECASE else f"(?:{p.pattern})"
         for p in CUES.values()
     ]
-    return re.compile("|".join(parts))
+    # Every cue starts a word, except unit endings ("100kWh", "SparseMixture") and "$1 in": the
+    # scan tries the cues only where one can start.
+    return re.compile(r"(?=(?<!\w)\w|[kmgKMG$])(?:" + "|".join(parts) + ")")
 
 
 def clause_segment(text: str, span: tuple[int, int], figure: tuple[int, int]) -> tuple[int, int]:
@@ -149,9 +154,12 @@ def quote_span(
         others: the other claimed quantities of the sentence.
     """
     start, end = sentence
+    if not others:
+        return start, end
+    first_end, last_start = min(o.end for o in others), max(o.start for o in others)
     for sep in _CLAUSE_SEP.finditer(text, sentence[0], sentence[1]):
-        if sep.end() <= q.start and any(o.end <= sep.start() for o in others):
+        if sep.end() <= q.start and first_end <= sep.start():
             start = max(start, sep.end())
-        elif sep.start() >= q.end and any(o.start >= sep.end() for o in others):
+        elif sep.start() >= q.end and last_start >= sep.end():
             end = min(end, sep.start())
     return start, end

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from flopcheck.errors import ToolInputError
 from flopcheck.tools._results import MAX_MAGNITUDE
+from flopcheck.tools.tries import initials
 
 # Horizontal white space only: a number and its scale word never span a line break.
 SP = r"[ \t\u00a0\u2009\u202f]"
@@ -72,7 +73,7 @@ def number_pattern(tag: str = "", products: bool = True) -> str:
         ten = rf"10(?:\^(?P<tenexp{t}>[+\-−]?[0-9]+)|(?P<tensup{t}>[⁻−]?{_SUP_CLASS}+))"
         # "one million miles", "half a billion": a spelled-out count only before a scale word.
         spelt = (
-            rf"(?P<spelt{t}>(?i:{'|'.join(_SPELT)}))"
+            rf"{initials(list(_SPELT))}(?P<spelt{t}>(?i:{'|'.join(_SPELT)}))"
             rf"(?=(?:{SP}|-)(?i:thousand|million|billion|trillion)\b)"
         )
         body = rf"(?:{ten}|{plain}(?:{sci})?|{spelt})"

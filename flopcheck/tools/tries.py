@@ -43,3 +43,19 @@ def trie_pattern(spellings: list[str], joiner: str) -> str:
         return f"(?:{body})?" if "" in node else body
 
     return emit(tree)
+
+
+def initials(spellings: list[str], fold: bool = True) -> str:
+    """Return a lookahead for the first letters of spellings, to try an alternation only there.
+
+    A flat alternation costs one probe per spelling at every position the regex engine tries;
+    this lookahead rejects most positions in one.
+
+    Args:
+        spellings: the spellings an alternation matches.
+        fold: also admit the other case of each letter (for a case-insensitive alternation).
+    """
+    firsts = {s[0] for s in spellings if s}
+    if fold:
+        firsts |= {c.swapcase() for c in firsts}
+    return "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])"

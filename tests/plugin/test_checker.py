@@ -204,3 +204,22 @@ def test_a_check_pauses_the_cyclic_collector_and_restores_it() -> None:
     for t in threads:
         t.join()
     assert gc.isenabled()
+
+
+def test_after_a_check_its_objects_are_old_and_a_callers_freeze_is_kept() -> None:
+    import gc
+
+    gc.collect()
+    report = check("DeepSeek-V3 cost $5.6M to train on 2,048 H800s.")
+    # What the check built went to the oldest generation, so the next young pass skips it.
+    claim = report.claims[0]
+    assert any(o is claim for o in gc.get_objects(generation=2))
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        check("DeepSeek-V3 cost $5.6M to train.")
+        assert gc.get_freeze_count() >= frozen  # not unfrozen behind the caller's back
+    finally:
+        gc.unfreeze()
+    assert report.claims

@@ -1,0 +1,35 @@
+"""Regex tries and first-letter lookaheads."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from flopcheck.tools.tries import initials, trie_pattern
+
+
+@pytest.mark.parametrize(
+    ("words", "fold", "text", "found"),
+    [
+        (["one", "two", "ten"], True, "Two or ten or nine", ["Two", "ten"]),
+        (["one", "two", "ten"], False, "Two or ten or nine", ["ten"]),
+        (["March", "May"], False, "in May and march", ["May"]),
+    ],
+)
+def test_initials_admits_only_positions_a_spelling_can_start(
+    words: list[str], fold: bool, text: str, found: list[str]
+) -> None:
+    flags = re.I if fold else 0
+    pattern = re.compile(rf"\b{initials(words, fold)}(?:{'|'.join(words)})\b", flags)
+    assert pattern.findall(text) == found
+
+
+def test_initials_escapes_regex_characters() -> None:
+    assert re.fullmatch(initials(["$5", "-x"], fold=False) + ".+", "$5")
+
+
+def test_a_trie_matches_the_longest_spelling() -> None:
+    pattern = re.compile(trie_pattern(["h100", "h100 sxm"], r"[\s\-]"))
+    assert pattern.match("H100-SXM") is not None
+    assert pattern.match("H100-SXM").group() == "H100-SXM"  # type: ignore[union-attr]
