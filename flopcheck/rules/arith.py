@@ -93,11 +93,13 @@ def find_arithmetic(text: str, sentence: tuple[int, int]) -> list[Arithmetic]:
     """
     found = []
     s_start, s_end = sentence
-    numbers = [m.start() for m in NUMBER_RE.finditer(text, s_start, s_end)]
+    numbers: list[int] | None = None  # found once a result follows an "equals"; most never
     for eq in _EQUALS.finditer(text, s_start, s_end):
         rhs = _term_at(text, eq.end(), s_end)
         if rhs is None:
             continue
+        if numbers is None:
+            numbers = [m.start() for m in NUMBER_RE.finditer(text, s_start, s_end)]
         conversion = eq.group().strip().lower() != "=" and eq.group().strip().lower() != "equals"
         best = None
         for n in numbers:

@@ -18,6 +18,7 @@ from functools import cache
 
 from flopcheck.errors import FlopcheckError
 from flopcheck.rules.quantities import Quantity
+from flopcheck.tools.tries import starts_pattern
 from flopcheck.tools.units import lookup_unit
 
 Dims = tuple[tuple[str, int], ...]
@@ -49,15 +50,16 @@ _COUNTS: dict[str, tuple[dict[str, int], float]] = {
 }
 # Words before a figure, in its sentence, that say it follows from figures already given.
 _DERIVES_CUE = (
-    r"(?:=|→|=>|\btranslat\w+ (?:to|in)|\bwhich (?:means|is|gives|comes)|\bmeaning\b|"
+    r"=|→|=>|\btranslat\w+ (?:to|in)|\bwhich (?:means|is|gives|comes)|\bmeaning\b|"
     r"\bresult(?:s|ing)? in\b|\bbringing\b|\bbrings?\b|\bcomes? to\b|\bworks? out\b|"
     r"\bimpl(?:y|ies)\b|\bgiv(?:es|ing)\b|\bamounts? to\b|\bwould (?:be|reach|cost|take|need|"
     r"require|amount|mean)\b|\bthat(?:'s|’s| is)\b|\bthis is\b|\bexceed\w*\b|"
     r"\bor (?:about|roughly|around)\b|\bso (?:about|roughly|around)\b|\bproduces?\b|"
-    r"\breduce\w* the \w+ (?:time )?to\b)"
+    r"\breduce\w* the \w+ (?:time )?to\b"
 )
-# Every cue starts at "=", "→" or a word: the scan tries the cues only there.
-DERIVES = re.compile(rf"(?=[=→]|\b\w){_DERIVES_CUE}", re.I)
+DERIVES = re.compile(_DERIVES_CUE, re.I)
+# Where a cue may start ("=", "→" or one of a few words), found in one cheap pass.
+DERIVES_AT = re.compile(rf"(?=[=→]|\b\w)(?={starts_pattern([DERIVES])})")
 # A percent figure is a change between two figures only when the words say so.
 CHANGE = re.compile(
     r"\bby\s*$|^\s*(?:more|less|fewer|higher|lower|larger|smaller|bigger|increase|decrease|"

@@ -58,11 +58,12 @@ def _name_pattern(names: set[str]) -> str:
 
 
 @cache
-def _names_re() -> re.Pattern[str]:
-    """Return one pattern for chip, model and family names, tried in that order at each place.
+def _names_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Return the pattern of chip, model and family names, and one that finds where they start.
 
-    One scan instead of three: where a chip name and a model name start at one place the chip
-    wins, and a family name counts only where neither starts.
+    The first tries the three kinds in that order at one place: where a chip name and a model
+    name start together the chip wins, and a family name counts only where neither starts. The
+    second, one trie of every name, finds the places where it is worth trying (a superset).
     """
     chips = {n for a in accelerators() for n in (a.id, *a.aliases)}
     models = {n for r in training_runs() for n in (r.id, *r.aliases)}
@@ -70,13 +71,15 @@ def _names_re() -> re.Pattern[str]:
     models |= set(family_names())
     # Families with a usual run are found as that run (the model names); the rest as families.
     plain = {n for f in families() if not f.usual_run for n in (f.name, *f.aliases)}
+    every = _name_pattern(chips | models | plain | set(generation_names()))
+    where = re.compile(rf"(?<![\w.])(?=(?:NVIDIA\s+|AMD\s+|Google\s+)?(?:{every}))", re.I)
     return re.compile(
         rf"(?<![\w.])(?:(?P<accelerator>(?:NVIDIA\s+|AMD\s+|Google\s+)?"
         rf"(?:{_name_pattern(chips)}|{_GENERATIONS})(?:s|’s|'s)?)"
         rf"|(?P<model>(?:{_name_pattern(models)})(?:’s|'s)?)"
         rf"|(?P<family>(?:{_name_pattern(plain)})(?:’s|'s)?))(?![\w])",
         re.I,
-    )
+    ), where
 
 
 _SIZE = re.compile(r"\b[Tt]he (\d+(?:\.\d+)?[BM])(?![\w.])")
@@ -133,7 +136,13 @@ def find_mentions(text: str) -> list[Mention]:
     """
     found: list[Mention] = []
     families_found: list[Mention] = []
-    for m in _names_re().finditer(text):
+    names, where = _names_re()
+    end = 0
+    for at in where.finditer(text):
+        m = names.match(text, at.start()) if at.start() >= end else None
+        if m is None:
+            continue
+        end = m.end()
         kind = cast(EntityKind, m.lastgroup)
         if kind == "accelerator":
             key = _accelerator_key(m.group())

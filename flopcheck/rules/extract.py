@@ -14,7 +14,7 @@ from typing import Any
 
 from flopcheck.engine.report import Amount, ExtractedClaim, Extraction, Kind
 from flopcheck.rules.arith import find_arithmetic
-from flopcheck.rules.derive import DERIVES, EACH, derivations
+from flopcheck.rules.derive import DERIVES, DERIVES_AT, EACH, derivations
 from flopcheck.rules.entities import ArticleContext, build_context
 from flopcheck.rules.napkin import budget, written_cluster, yardstick
 from flopcheck.rules.quantities import Quantity, find_quantities
@@ -220,7 +220,8 @@ def _derived(
     kinds = {id(q): k for q, k in claims}
     # Most sentences have no derivation cue at all; one counts for a figure when it stands
     # before it in its own clause (no full stop or semicolon between them).
-    cue_ends = [m.end() for m in DERIVES.finditer(text, span[0], span[1])]
+    cues = (DERIVES.match(text, at.start(), span[1]) for at in DERIVES_AT.finditer(text, *span))
+    cue_ends = sorted(m.end() for m in cues if m is not None)
     for i, q in enumerate(qs):
         before = bisect_right(cue_ends, q.start)
         if not before or id(q) in details:

@@ -38,7 +38,14 @@ from functools import cache
 from typing import NamedTuple
 
 from flopcheck.errors import ToolInputError
-from flopcheck.tools.numbers import SP, literal_scale, literal_value, number_pattern, parse_number
+from flopcheck.tools.numbers import (
+    NUMBER_LETTERS,
+    SP,
+    literal_scale,
+    literal_value,
+    number_pattern,
+    parse_number,
+)
 from flopcheck.tools.tries import initials
 from flopcheck.tools.units import find_unit, lookup_unit, text_pattern
 
@@ -89,7 +96,8 @@ _S = SP[1:-1]  # the horizontal spaces, for use inside a character class
 _J = rf"[-{_S}]"  # a joiner: one space or hyphen
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
           r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-_MONTH_AT = initials(list("JFMASOND"), fold=False)  # every month name starts with one of these
+_MONTHS_START = "JFMASOND"  # every month name starts with one of these
+_MONTH_AT = initials(list(_MONTHS_START), fold=False)
 _DATE = (rf"(?<![\w.])[0-9]{{1,2}}[-/{_S}]{_MONTH}[-/,{_S}]+[0-9]{{2,4}}(?!\w)"
          rf"|\b{_MONTH_AT}{_MONTH}{SP}+[0-9]{{4}}\b"
          rf"|\b{_MONTH_AT}{_MONTH}{SP}+[0-9]{{1,2}}(?:st|nd|rd|th)?(?:,?{SP}+[0-9]{{4}})?(?![0-9]|,[0-9])"
@@ -110,7 +118,8 @@ _ACCEL = (r"(?!(?:FP|BF|TF|INT)[0-9])(?P<acc>(?:[A-Z]{1,2}[0-9]{2,4}[A-Z]?"
           rf"(?:[-{_S}](?:SXM[0-9]?|PCIe|NVL[0-9]*|[0-9]{{2,3}}{SP}?GB))?)")
 _ACCEL_H, _ACCEL_C, _ACCEL_P = (_ACCEL.replace("<acc>", f"<acc{t}>") for t in "hcp")
 _FRACTION = r"(?<![\w./,])(?P<fn>[0-9]{1,3})/(?P<fd>[0-9]{1,4})(?:th|rd|nd|st)?(?![\w/]|\.[0-9])"
-_OOM_WORDS = (rf"\b{initials(['several', 'few', 'many', 'multiple', 'an', 'orders'])}"
+_OOM_STARTS = ["several", "few", "many", "multiple", "an", "orders"]
+_OOM_WORDS = (rf"\b{initials(_OOM_STARTS)}"
               rf"(?P<oomq>(?i:several|a{SP}+few|few|many|multiple|an){SP}+)?"
               rf"(?i:(?P<ooms>orders|order){SP}+of{SP}+magnitude)\b")
 _WORD_VALUES = {"one": 1.0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -191,9 +200,13 @@ def _master() -> re.Pattern[str]:
         rf"|(?(between){SP}+and{SP}+|(?!)))(?P<n2>{number_pattern('2')}))?"
         rf"(?:(?P<plus>\+)?(?:{SP}{{0,2}}|-)(?P<tail>{_tail()}))?(?:{per})?)"
     )
-    # Every branch starts at a digit, "$", "[" or the first letter of a word; testing that first
-    # lets the scan skip the other positions without trying each branch there.
-    return re.compile(r"(?=[0-9$\[]|\b[A-Za-z])(?:" + "|".join((
+    # Every branch starts at a digit, "$", "[" or a word starting with one of a few letters;
+    # testing that first lets the scan skip the other positions without trying each branch.
+    words = [*_WORD_VALUES, *_OOM_STARTS, "between"]
+    letters = {c for w in words for c in (w[0], w[0].upper())} | NUMBER_LETTERS
+    letters |= set(_MONTHS_START) | {f[0] for f in _FAMILY.split("|")}
+    gate = rf"(?=[0-9$\[]|\b[{''.join(sorted(letters))}])"
+    return re.compile(gate + "(?:" + "|".join((
         rf"(?P<date>{_DATE})", rf"(?P<model>{_MODEL})", r"(?P<skip>\[[0-9]{1,3}\]|\b24/7\b)",
         rf"(?P<frac>{_FRACTION})", rf"(?P<wordq>{_WORDQ})", rf"(?P<oomw>{_OOM_WORDS})", numeric,
     )) + ")")  # fmt: skip

@@ -6,6 +6,7 @@ import re
 from functools import cache
 
 from flopcheck.rules.quantities import Quantity
+from flopcheck.tools.tries import starts_pattern
 
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bapprox\.)(?<!U\.S\.)[\"”’)]*"
@@ -13,7 +14,8 @@ _SENTENCE_END = re.compile(
 )
 # Unless the text is hard-wrapped, a line break ends a sentence too (comments and bullet
 # lists often drop the full stop).
-_SENTENCE_OR_LINE_END = re.compile(rf"{_SENTENCE_END.pattern}|[ \t]*\n\s*")
+# (Every end starts at white space or a closing mark; the lookahead skips other positions.)
+_SENTENCE_OR_LINE_END = re.compile(rf"(?=[\s\"”’)\[])(?:{_SENTENCE_END.pattern}|[ \t]*\n\s*)")
 # Clause separators inside a sentence; a claim's quote never crosses one that has another
 # claim's quantity on its other side.
 # (The lookahead lets the scan skip positions where no separator can start.)
@@ -116,13 +118,9 @@ def cues_of(sentence: str) -> frozenset[str]:
 
 @cache
 def _any_cue() -> re.Pattern[str]:
-    parts = [
-        f"(?i:{p.pattern})" if p.flags & re.IGNORECASE else f"(?:{p.pattern})"
-        for p in CUES.values()
-    ]
     # Every cue starts a word, except unit endings ("100kWh", "SparseMixture") and "$1 in": the
     # scan tries the cues only where one can start.
-    return re.compile(r"(?=(?<!\w)\w|[kmgKMG$])(?:" + "|".join(parts) + ")")
+    return re.compile(r"(?=(?<!\w)\w|[kmgKMG$])" + starts_pattern(list(CUES.values())))
 
 
 def clause_segment(text: str, span: tuple[int, int], figure: tuple[int, int]) -> tuple[int, int]:

@@ -54,6 +54,10 @@ _MAX_EXPONENT_DIGITS = 4
 LIMIT = f"1e{round(math.log10(MAX_MAGNITUDE))}"
 
 
+# The letters a number literal can start with: "US$", "USD" and the spelled counts.
+NUMBER_LETTERS = frozenset({"U"} | {c for w in _SPELT for c in (w[0].lower(), w[0].upper())})
+
+
 def number_pattern(tag: str = "", products: bool = True) -> str:
     """Return the regex source of one number literal, its groups suffixed with ``tag``.
 

@@ -59,3 +59,80 @@ def initials(spellings: list[str], fold: bool = True) -> str:
     if fold:
         firsts |= {c.swapcase() for c in firsts}
     return "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])"
+
+
+def alternatives(source: str) -> list[str]:
+    """Return the top-level alternatives of a regex source ("a|(b|c)" -> ["a", "(b|c)"]).
+
+    Args:
+        source: a regex source.
+    """
+    parts, depth, in_class, start, i = [], 0, False, 0, 0
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, source[start:]]
+
+
+def literal_start(alternative: str) -> tuple[bool, str]:
+    """Return whether a regex alternative starts with ``\\b``, and the literal text every match
+    of it starts with ("" when it starts with anything else).
+
+    Args:
+        alternative: one alternative, as from ``alternatives``.
+    """
+    at_word = alternative.startswith(r"\b")
+    i, out = (2 if at_word else 0), []
+    while i < len(alternative):
+        char = alternative[i]
+        if char == "\\" and i + 1 < len(alternative) and not alternative[i + 1].isalnum():
+            literal, step = alternative[i + 1], 2
+        elif char == "\\" or char in ".^$*+?{}[]()|":
+            break
+        else:
+            literal, step = char, 1
+        after = alternative[i + step : i + step + 1]
+        if after and after in "?*{":
+            break  # the literal may be absent
+        out.append(literal)
+        if after == "+":
+            break
+        i += step
+    return at_word, "".join(out)
+
+
+def starts_pattern(patterns: list[re.Pattern[str]]) -> str:
+    """Return a regex that matches wherever a match of one of ``patterns`` may start.
+
+    It matches at more places than that, never fewer: the patterns' literal beginnings form one
+    case-insensitive trie, which fails at the first wrong letter, and the few alternatives that
+    begin otherwise are kept whole. The caller then tries its patterns only there.
+
+    Args:
+        patterns: compiled patterns; their top-level alternatives are read from the source.
+    """
+    at_word: set[str] = set()
+    anywhere: set[str] = set()
+    rest: list[str] = []
+    for pattern in patterns:
+        for alternative in alternatives(pattern.pattern):
+            bounded, literal = literal_start(alternative)
+            if literal:
+                (at_word if bounded else anywhere).add(literal.lower())
+            else:
+                rest.append(f"(?i:{alternative})")
+    parts = [rf"\b{trie_pattern(sorted(at_word), ' ')}"] if at_word else []
+    parts += [trie_pattern(sorted(anywhere), " ")] if anywhere else []
+    return "(?:" + "|".join([*parts, *rest]) + ")"

@@ -26,6 +26,11 @@ def test_cues_match_each_group_searched_alone(article: Path) -> None:
         ("It is about 43% more than the H100's 700.", "versus"),  # "than" inside "more than the"
         ("The chip draws more power.", "energy"),  # "power" is compute and energy
         ("The chip draws more power.", "compute"),
+        ("The run used 100kWh.", "energy"),  # a cue inside a word
+        ("A SparseMixture of experts.", "experts"),
+        ("It lists at $2.50 in and $10 out.", "api"),
+        ("THE RUN WAS CHEAPER THAN THAT.", "versus"),  # case-insensitive cues
+        ("Had DeepSeek started later, it would cost more.", "counterfactual"),
     ],
 )
 def test_overlapping_cues_are_all_found(sentence: str, cue: str) -> None:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from flopcheck.tools.tries import initials, trie_pattern
+from flopcheck.tools.tries import alternatives, initials, literal_start, trie_pattern
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,27 @@ def test_a_trie_matches_the_longest_spelling() -> None:
     pattern = re.compile(trie_pattern(["h100", "h100 sxm"], r"[\s\-]"))
     assert pattern.match("H100-SXM") is not None
     assert pattern.match("H100-SXM").group() == "H100-SXM"  # type: ignore[union-attr]
+
+
+def test_alternatives_split_only_at_the_top_level() -> None:
+    assert alternatives(r"\bcost|(?:a|b)c|[|]x|\|y") == [r"\bcost", "(?:a|b)c", "[|]x", r"\|y"]
+
+
+@pytest.mark.parametrize(
+    ("alternative", "start"),
+    [
+        (r"\bcost", (True, "cost")),
+        (r"\bspen[dt]", (True, "spen")),
+        (r"\bpre-?train", (True, "pre")),  # the hyphen may be absent
+        (r"\bto run\b", (True, "to run")),
+        (r"\$[\d.]+ in", (False, "$")),
+        (r"kwh", (False, "kwh")),
+        (r"ab+c", (False, "ab")),
+        (r"^(?:It|They)\b", (False, "")),
+        (r"\b(?:the model|its)\b", (True, "")),
+    ],
+)
+def test_literal_start_is_what_every_match_begins_with(
+    alternative: str, start: tuple[bool, str]
+) -> None:
+    assert literal_start(alternative) == start
