@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal, cast
 
-from flopcheck.rules.quantities import find_precisions
+from flopcheck.rules.quantities import PRECISION_PATTERN, read_precision
 from flopcheck.tools.names import (
     find_training_run,
     normalize,
@@ -92,6 +92,8 @@ def _sizes(text: str, models: list[Mention]) -> list[Mention]:
         size = m.key.rsplit(" ", 1)[-1]
         if re.fullmatch(r"\d+(?:\.\d+)?[BM]", size):
             by_size.setdefault(size, set()).add(m.key)
+    if not by_size:
+        return []
     found = []
     for hit in _SIZE.finditer(text):
         keys = by_size.get(hit.group(1), set())
@@ -101,9 +103,12 @@ def _sizes(text: str, models: list[Mention]) -> list[Mention]:
     return found
 
 
-_URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+")
-
-_ORG_RE = re.compile(rf"\b(?:{_ORGS})(?:’s|'s)?(?![\w])")
+# Links, organisations and numeric formats, found in one scan (they never overlap but in a
+# link, whose names are dropped anyway).
+_MARKS = re.compile(
+    r"(?P<url>\bhttps?://\S+|\bwww\.\S+)"
+    rf"|(?P<org>\b(?:{_ORGS})(?:’s|'s)?(?![\w]))|(?P<precision>{PRECISION_PATTERN})"
+)
 
 
 def _model_key(text: str) -> str | None:
@@ -161,13 +166,16 @@ def find_mentions(text: str) -> list[Mention]:
         i = bisect_left(models, (f.end, 0))
         if not (i and models[i - 1][1] > f.start):
             found.append(f)
-    for m in _ORG_RE.finditer(text):
-        org = m.group().removesuffix("’s").removesuffix("'s").lower()
-        found.append(Mention(m.start(), m.end(), "org", org, m.group()))
-    for p in find_precisions(text):
-        found.append(Mention(p.start, p.end, "precision", p.precision, p.text))
+    links = []
+    for m in _MARKS.finditer(text):
+        if m.lastgroup == "url":
+            links.append((m.start(), m.end()))
+        elif m.lastgroup == "org":
+            org = m.group().removesuffix("’s").removesuffix("'s").lower()
+            found.append(Mention(m.start(), m.end(), "org", org, m.group()))
+        else:
+            found.append(Mention(m.start(), m.end(), "precision", read_precision(m)[0], m.group()))
     # A name inside a link ("github.com/meta-llama/llama-models") names nothing in the prose.
-    links = [(m.start(), m.end()) for m in _URL.finditer(text)]
     if links:
         starts = [s for s, _ in links]
         found = [x for x in found if not _inside(x.start, starts, links)]

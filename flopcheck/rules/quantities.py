@@ -97,10 +97,9 @@ _J = rf"[-{_S}]"  # a joiner: one space or hyphen
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
           r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _MONTHS_START = "JFMASOND"  # every month name starts with one of these
-_MONTH_AT = initials(list(_MONTHS_START), fold=False)
 _DATE = (rf"(?<![\w.])[0-9]{{1,2}}[-/{_S}]{_MONTH}[-/,{_S}]+[0-9]{{2,4}}(?!\w)"
-         rf"|\b{_MONTH_AT}{_MONTH}{SP}+[0-9]{{4}}\b"
-         rf"|\b{_MONTH_AT}{_MONTH}{SP}+[0-9]{{1,2}}(?:st|nd|rd|th)?(?:,?{SP}+[0-9]{{4}})?(?![0-9]|,[0-9])"
+         rf"|\b{_MONTH}{SP}+[0-9]{{4}}\b"
+         rf"|\b{_MONTH}{SP}+[0-9]{{1,2}}(?:st|nd|rd|th)?(?:,?{SP}+[0-9]{{4}})?(?![0-9]|,[0-9])"
          r"|(?<![\w.])[0-9]{4}-[0-9]{2}-[0-9]{2}\b|(?<![\w./])[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}\b")
 _FAMILY = (r"Llama|LLaMA|LLaMa|Code ?Llama|GPT|Gemini|Gemma|Claude|Mistral|Mixtral|Qwen|Phi"
            r"|Falcon|PaLM|Grok|Nemotron|Yi|OPT|BLOOM|MPT|Chinchilla|Gopher|Jamba|DBRX|OLMo"
@@ -141,9 +140,11 @@ _APPROX_RE = re.compile(
 # Cheap tests before the regex: a marker ends right before the number in one of _MARKER_ENDS,
 # or before white space in one of _HEDGE_ENDS (the last letters of "about", "roughly", ...).
 _MARKER_ENDS, _HEDGE_ENDS = frozenset("~≈∼-"), frozenset("~≈∼tdyx.aeo")
-_PRECISION_RE = re.compile(
+PRECISION_PATTERN = (
     r"(?<![A-Za-z0-9])(?:(?P<fam>FP|fp|BF|bf|TF|tf|INT|int)(?P<bits>4|6|8|16|32|64)"
-    r"|(?P<word>bfloat16|float16|float32|E4M3|E5M2))(?![A-Za-z0-9])")
+    r"|(?P<word>bfloat16|float16|float32|E4M3|E5M2))(?![A-Za-z0-9])"
+)
+_PRECISION_RE = re.compile(PRECISION_PATTERN)
 _PRECISION_WORDS = {"bfloat16": ("bf16", 16), "float16": ("fp16", 16), "float32": ("fp32", 32),
                     "E4M3": ("fp8", 8), "E5M2": ("fp8", 8)}
 _GPU_NAME = re.compile(r"[A-Z]{1,2}[0-9]")
@@ -207,7 +208,8 @@ def _master() -> re.Pattern[str]:
     letters |= set(_MONTHS_START) | {f[0] for f in _FAMILY.split("|")}
     gate = rf"(?=[0-9$\[]|\b[{''.join(sorted(letters))}])"
     return re.compile(gate + "(?:" + "|".join((
-        rf"(?P<date>{_DATE})", rf"(?P<model>{_MODEL})", r"(?P<skip>\[[0-9]{1,3}\]|\b24/7\b)",
+        rf"(?P<date>(?=[0-9{_MONTHS_START}])(?:{_DATE}))", rf"(?P<model>{_MODEL})",
+        r"(?P<skip>\[[0-9]{1,3}\]|\b24/7\b)",
         rf"(?P<frac>{_FRACTION})", rf"(?P<wordq>{_WORDQ})", rf"(?P<oomw>{_OOM_WORDS})", numeric,
     )) + ")")  # fmt: skip
 
@@ -462,11 +464,16 @@ def find_precisions(text: str) -> list[PrecisionMention]:
     Args:
         text: any text.
     """
-    found = []
-    for m in _PRECISION_RE.finditer(text):
-        if m.group("word") is not None:
-            name, bits = _PRECISION_WORDS[m.group("word")]
-        else:
-            name, bits = m.group("fam").lower() + m.group("bits"), int(m.group("bits"))
-        found.append(PrecisionMention(m.start(), m.end(), m.group(0), name, bits))
-    return found
+    return [PrecisionMention(m.start(), m.end(), m.group(0), *read_precision(m))
+            for m in _PRECISION_RE.finditer(text)]  # fmt: skip
+
+
+def read_precision(m: re.Match[str]) -> tuple[str, int]:
+    """Return the format a match of ``PRECISION_PATTERN`` names, and its bits ("fp8", 8).
+
+    Args:
+        m: a match of a pattern holding ``PRECISION_PATTERN``.
+    """
+    if m.group("word") is not None:
+        return _PRECISION_WORDS[m.group("word")]
+    return m.group("fam").lower() + m.group("bits"), int(m.group("bits"))
