@@ -8,22 +8,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flopcheck.errors import FlopcheckError
 from flopcheck.tools.numbers import NUMBER_RE, literal_value, number_pattern
+from flopcheck.tools.tries import gated
 from flopcheck.tools.units import convert, same_dimension
 
 # Inside arithmetic a number may follow an operator with no space ("/3", "x365").
 _OPERAND = re.compile(number_pattern())
 _OP = re.compile(r"\s*([*/×+^]|x(?=\s?\d)|-(?=\s?\d))\s*")
 _UNIT = re.compile(r"\s?([A-Za-z][A-Za-z\-]*(?:\s(?:hours?|hour))?)")
-# The gate tries the words only at a space, "=", "," or a word starting with one of their letters.
-_EQUALS = re.compile(
-    r"(?=[\s=,]|\b[eioscwatEIOSCWAT])"
-    r"\s*(?:=|\bequals\b|\bis equivalent to\b|\bis\b|\bor\b|,? so (?:roughly|about)\b"
-    r"|\b(?:comes|works out|amounts) to(?: about| roughly)?|\btakes in(?: about)?)\s*",
+# The words that state a result; the white space around them is part of the "equals".
+_EQUALS = gated(re.compile(
+    r"=|\bequals\b|\bis equivalent to\b|\bis\b|\bor\b|, so (?:roughly|about)\b"
+    r"| so (?:roughly|about)\b|\bcomes to(?: about| roughly)?|\bworks out to(?: about| roughly)?"
+    r"|\bamounts to(?: about| roughly)?|\btakes in(?: about)?",
     re.I,
-)
+))  # fmt: skip
 CONVERT_TARGETS = ("J", "Wh", "W", "s", "FLOP", "g", "m", "B")
 
 
@@ -84,6 +86,28 @@ def _lhs(text: str, start: int, stop: int) -> list[tuple[str, Term]] | None:
     return terms if pos == stop else None
 
 
+class _Span(NamedTuple):
+    start: int
+    end: int
+
+
+def _around(text: str, word: re.Match[str], first: int, last: int) -> _Span:
+    """Return the span of an "equals" word with the white space on either side of it.
+
+    Args:
+        text: the article text.
+        word: the word's match.
+        first: where the white space before it may begin at the earliest.
+        last: where the white space after it must end at the latest.
+    """
+    start, end = word.start(), word.end()
+    while start > first and text[start - 1].isspace():
+        start -= 1
+    while end < last and text[end].isspace():
+        end += 1
+    return _Span(start, end)
+
+
 def find_arithmetic(text: str, sentence: tuple[int, int]) -> list[Arithmetic]:
     """Return the ``lhs = rhs`` claims of one sentence.
 
@@ -94,18 +118,23 @@ def find_arithmetic(text: str, sentence: tuple[int, int]) -> list[Arithmetic]:
     found = []
     s_start, s_end = sentence
     numbers: list[int] | None = None  # found once a result follows an "equals"; most never
-    for eq in _EQUALS.finditer(text, s_start, s_end):
-        rhs = _term_at(text, eq.end(), s_end)
+    last = s_start
+    for word in _EQUALS.finditer(text, s_start, s_end):
+        if word.start() < last:
+            continue
+        eq = _around(text, word, last, s_end)
+        last = eq.end
+        rhs = _term_at(text, eq.end, s_end)
         if rhs is None:
             continue
         if numbers is None:
             numbers = [m.start() for m in NUMBER_RE.finditer(text, s_start, s_end)]
-        conversion = eq.group().strip().lower() != "=" and eq.group().strip().lower() != "equals"
+        conversion = word.group().strip().lower() not in ("=", "equals")
         best = None
         for n in numbers:
-            if n >= eq.start():
+            if n >= eq.start:
                 break
-            terms = _lhs(text, n, eq.start())
+            terms = _lhs(text, n, eq.start)
             if terms and (len(terms) > 1 or (conversion and terms[0][1].unit)):
                 best = terms
                 break

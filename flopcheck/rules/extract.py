@@ -207,6 +207,9 @@ def extract(text: str, ctx: ArticleContext | None = None) -> list[Candidate]:
     return candidates
 
 
+_CLAUSE_END = re.compile("[.;]")
+
+
 def _derived(
     text: str,
     span: tuple[int, int],
@@ -226,7 +229,7 @@ def _derived(
         before = bisect_right(cue_ends, q.start)
         if not before or id(q) in details:
             continue
-        if any(c in ".;" for c in text[cue_ends[before - 1] : q.start]):
+        if _CLAUSE_END.search(text, cue_ends[before - 1], q.start):
             continue
         context = text[max(span[0], q.start - 12) : q.start] + "\n" + text[q.end : q.end + 20]
         found = derivations(q, [*recent, *qs[:i]], context, span[0], text)

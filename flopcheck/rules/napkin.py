@@ -13,6 +13,7 @@ from typing import Any
 from flopcheck.engine.report import Kind
 from flopcheck.rules.entities import ArticleContext
 from flopcheck.rules.quantities import Quantity
+from flopcheck.tools.tries import gated
 
 _WALL_CLOCK = {"days", "weeks", "months", "hours"}
 _DERIVES = re.compile(
@@ -146,11 +147,11 @@ def written_cluster(text: str, qs: list[Quantity]) -> dict[str, Any] | None:
 
 # "comparable to driving a petrol car one million miles", "as much as 1,000 cars emit in a
 # year", "enough to power 1,900 US homes for a year".
-_YARDSTICK = re.compile(
-    r"\b(?:comparable to|equivalent to|the same as|as much as|equal to|similar to|enough to|"
-    r"like driving)\b",
+_YARDSTICK = gated(re.compile(
+    r"\bcomparable to\b|\bequivalent to\b|\bthe same as\b|\bas much as\b|\bequal to\b"
+    r"|\bsimilar to\b|\benough to\b|\blike driving\b",
     re.I,
-)
+))  # fmt: skip
 _CO2 = re.compile(r"\s*(?:of\s+)?(?:CO2|CO₂|carbon)", re.I)
 _DRIVING = re.compile(r"\bdriv|\bcars?\b|\bvehicles?\b", re.I)
 _HOMES = re.compile(r"\b(?:homes?|households?|houses?)\b", re.I)

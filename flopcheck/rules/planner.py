@@ -21,6 +21,7 @@ from flopcheck.rules.plans_hardware import HARDWARE_PLANS
 from flopcheck.rules.plans_prices import PRICE_PLANS
 from flopcheck.rules.plans_runs import HEDGE, PLANS
 from flopcheck.rules.plans_written import written_plan
+from flopcheck.tools.tries import gated
 
 ALL_PLANS: dict[str, Callable[[Builder], None]] = {
     **PLANS,
@@ -29,13 +30,15 @@ ALL_PLANS: dict[str, Callable[[Builder], None]] = {
     **COMPUTE_PLANS,
     "arithmetic": plan_arithmetic,
 }
-_FORECAST = re.compile(
+_FORECAST = gated(re.compile(
     r"\bwill\b|\bby 20[2-9]\d\b|\bexpects?\b|\bodds\b|\bforecast|\bpredict|\bnext generation",
     re.I,
-)
+))  # fmt: skip
 _POSSESSIVE = re.compile(r"\b([A-Z][A-Za-z]+)['’]s\b")
 # Chips a company owns or has ordered are not a training run's cluster.
-_HOLDINGS = re.compile(r"\b(?:have|has|own|owns|on order|stockpil\w*|bought|buys?)\b", re.I)
+_HOLDINGS = gated(re.compile(
+    r"\bhave\b|\bhas\b|\bowns?\b|\bon order\b|\bstockpil\w*\b|\bbought\b|\bbuys?\b", re.I
+))  # fmt: skip
 
 
 def screen(b: Builder) -> None:

@@ -17,8 +17,11 @@ from flopcheck.engine.report import Amount
 from flopcheck.rules.builder import Builder, Handle, Unplannable
 from flopcheck.rules.grounding import is_run, referred_run, run_subject, sentence_runs
 from flopcheck.tools.tables import TrainingRun, training_runs
+from flopcheck.tools.tries import gated
 
-HEDGE = re.compile(r"\brumou?red\b|\breportedly\b|\bis said to\b|\ballegedly\b|\bpossibly\b", re.I)
+HEDGE = gated(
+    re.compile(r"\brumou?red\b|\breportedly\b|\bis said to\b|\ballegedly\b|\bpossibly\b", re.I)
+)
 _WHOLE = re.compile(
     r"\bwhole\b|\bentire\b|\ball-in\b|\boverall\b|\bin total\b|\btotal (?:cost|spend)", re.I
 )

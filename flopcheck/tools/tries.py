@@ -136,3 +136,19 @@ def starts_pattern(patterns: list[re.Pattern[str]]) -> str:
     parts = [rf"\b{trie_pattern(sorted(at_word), ' ')}"] if at_word else []
     parts += [trie_pattern(sorted(anywhere), " ")] if anywhere else []
     return "(?:" + "|".join([*parts, *rest]) + ")"
+
+
+def gated(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """Return ``pattern`` behind a lookahead of its literal beginnings (``starts_pattern``).
+
+    It matches exactly where ``pattern`` does, but most positions fail at the trie's first
+    letter instead of at each alternative in turn. A pattern whose groups would be copied into
+    the lookahead is returned as it is.
+
+    Args:
+        pattern: a compiled pattern.
+    """
+    gate = starts_pattern([pattern])
+    if re.compile(gate).groups:
+        return pattern
+    return re.compile(f"(?={gate})(?:{pattern.pattern})", pattern.flags)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from flopcheck.tools.tries import alternatives, initials, literal_start, trie_pattern
+from flopcheck.tools.tries import alternatives, gated, initials, literal_start, trie_pattern
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,18 @@ def test_literal_start_is_what_every_match_begins_with(
     alternative: str, start: tuple[bool, str]
 ) -> None:
     assert literal_start(alternative) == start
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["It costs $5 in and $9 out.", "The result is 42, so about 40.", "nothing here", "=5 or so"],
+)
+def test_a_gated_pattern_matches_exactly_where_the_pattern_does(text: str) -> None:
+    pattern = re.compile(r"\bis\b|\bcosts?|, so (?:about|roughly)|=|\$\d+ in", re.I)
+    spans = [m.span() for m in pattern.finditer(text)]
+    assert [m.span() for m in gated(pattern).finditer(text)] == spans
+
+
+def test_a_pattern_whose_groups_would_be_copied_is_not_gated() -> None:
+    pattern = re.compile(r"(a)|\bb")
+    assert gated(pattern) is pattern
