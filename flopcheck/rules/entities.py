@@ -10,10 +10,10 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal, cast
 
-from flopcheck.rules.quantities import PRECISION_PATTERN, read_precision
+from flopcheck.rules.quantities import PRECISION_INITIALS, PRECISION_PATTERN, read_precision
 from flopcheck.tools.names import (
     find_training_run,
     normalize,
@@ -21,7 +21,7 @@ from flopcheck.tools.names import (
     resolve_family,
 )
 from flopcheck.tools.tables import accelerators, api_prices, families, training_runs
-from flopcheck.tools.tries import trie_pattern
+from flopcheck.tools.tries import initials, trie_pattern
 from flopcheck.tools.vocabulary import (
     family_names,
     family_usual_runs,
@@ -105,15 +105,28 @@ def _sizes(text: str, models: list[Mention]) -> list[Mention]:
     return found
 
 
-# Links, organisations and numeric formats, found in one scan (they never overlap but in a
-# link, whose names are dropped anyway).
+# Links, organisations and numeric formats, found in one scan that tries them only where one
+# of their first letters stands (they never overlap but in a link, whose names are dropped).
 _MARKS = re.compile(
-    r"(?P<url>\bhttps?://\S+|\bwww\.\S+)"
-    rf"|(?P<org>\b(?:{_ORGS})(?:’s|'s)?(?![\w]))|(?P<precision>{PRECISION_PATTERN})"
+    initials(["http", "www", *_ORGS.split("|"), *PRECISION_INITIALS], fold=False)
+    + r"(?:(?P<url>\bhttps?://\S+|\bwww\.\S+)"
+    rf"|(?P<org>\b(?:{_ORGS})(?:’s|'s)?(?![\w]))|(?P<precision>{PRECISION_PATTERN}))"
 )
 
 
+@cache
+def _priced_models() -> dict[str, str]:
+    """Return the model of each priced name's lookup key (the first listed wins)."""
+    keys: dict[str, str] = {}
+    for price in api_prices():
+        for name in (price.model, *price.aliases):
+            keys.setdefault(normalize(name), price.model)
+    return keys
+
+
+@lru_cache(maxsize=4096)
 def _model_key(text: str) -> str | None:
+    # Cached by spelling: an article names the same few models again and again.
     text = text.removesuffix("’s").removesuffix("'s")
     key = normalize(text)
     usual = family_usual_runs().get(key)
@@ -122,12 +135,10 @@ def _model_key(text: str) -> str | None:
     run = find_training_run(text)
     if run is not None:
         return run.id
-    for price in api_prices():
-        if key in {normalize(n) for n in (price.model, *price.aliases)}:
-            return price.model
-    return None
+    return _priced_models().get(key)
 
 
+@lru_cache(maxsize=4096)
 def _accelerator_key(text: str) -> str | None:
     try:
         return resolve_accelerator(text).record.id

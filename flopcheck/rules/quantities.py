@@ -144,6 +144,7 @@ PRECISION_PATTERN = (
     r"(?<![A-Za-z0-9])(?:(?P<fam>FP|fp|BF|bf|TF|tf|INT|int)(?P<bits>4|6|8|16|32|64)"
     r"|(?P<word>bfloat16|float16|float32|E4M3|E5M2))(?![A-Za-z0-9])"
 )
+PRECISION_INITIALS = "FfBbTtIiE"  # the letters a format's name starts with
 _PRECISION_RE = re.compile(PRECISION_PATTERN)
 _PRECISION_WORDS = {"bfloat16": ("bf16", 16), "float16": ("fp16", 16), "float32": ("fp32", 32),
                     "E4M3": ("fp8", 8), "E5M2": ("fp8", 8)}

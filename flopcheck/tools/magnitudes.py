@@ -8,6 +8,7 @@ but the result says it is probably a unit slip: "37" written for 37 billion para
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from pydantic import BaseModel
 
@@ -86,6 +87,12 @@ def warning_for(name: str, x: float) -> str | None:
     return f"{message}; check the units"
 
 
+@cache
+def _checked(model: type[BaseModel]) -> tuple[str, ...]:
+    """Return the argument names of a tool that have a plausible range (most have none)."""
+    return tuple(name for name in model.model_fields if name in PLAUSIBLE)
+
+
 def magnitude_warnings(args: BaseModel) -> list[str]:
     """Return a warning for each numeric argument outside its plausible range.
 
@@ -93,7 +100,7 @@ def magnitude_warnings(args: BaseModel) -> list[str]:
         args: a validated tool argument model.
     """
     warnings = []
-    for name in type(args).model_fields:
+    for name in _checked(type(args)):
         value = getattr(args, name)
         if isinstance(value, int | float) and not isinstance(value, bool):
             warning = warning_for(name, float(value))
