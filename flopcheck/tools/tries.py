@@ -151,4 +151,8 @@ def gated(pattern: re.Pattern[str]) -> re.Pattern[str]:
     gate = starts_pattern([pattern])
     if re.compile(gate).groups:
         return pattern
+    # The trie spells out both cases; the pattern's own case-folding is scoped to the pattern,
+    # since the engine compares faster without it.
+    if pattern.flags & re.IGNORECASE:
+        return re.compile(f"(?={gate})(?i:{pattern.pattern})", pattern.flags & ~re.IGNORECASE)
     return re.compile(f"(?={gate})(?:{pattern.pattern})", pattern.flags)
