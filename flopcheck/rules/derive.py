@@ -152,6 +152,7 @@ def derivations(
     context: str = "",
     sentence_start: int = 0,
     text: str = "",
+    sentence: list[Quantity] | None = None,
 ) -> list[Derivation]:
     """Return the ways a figure follows from earlier ones with matching dimensions: a figure
     restated right before it in other units first, then pairs of premises, nearest first.
@@ -163,6 +164,8 @@ def derivations(
             when they say so: "exceeded that by 6%", "a 20% increase").
         sentence_start: where the figure's sentence begins.
         text: the article (to tell a counted noun, "100 servers", from a bare ratio).
+        sentence: the figures of the target's sentence; a ratio in a sentence that names what
+            it compares ("7 times less than 4e15 FLOP/s") is a ratio of figures of that kind.
     """
     goal = measure(target)
     if goal is None or not target.value:
@@ -180,6 +183,9 @@ def derivations(
         and (m := measure(q)) is not None
         and (not local_only or q.start >= sentence_start)
     ]
+    about = {m.dims for q in sentence or [] if q is not target and (m := measure(q)) and m.dims}
+    if not goal.dims and about:
+        measured = [(q, m) for q, m in measured if m.dims in about]
     found: list[Derivation] = []
     for q, m in measured:
         if goal.dims and m.dims == goal.dims and q.unit != target.unit and _restated(q, target):

@@ -232,7 +232,7 @@ def _derived(
         if _CLAUSE_END.search(text, cue_ends[before - 1], q.start):
             continue
         context = text[max(span[0], q.start - 12) : q.start] + "\n" + text[q.end : q.end + 20]
-        found = derivations(q, [*recent, *qs[:i]], context, span[0], text)
+        found = derivations(q, [*recent, *qs[:i]], context, span[0], text, qs)
         if found:
             details[id(q)] = {"derivations": found}
             kinds.setdefault(id(q), "arithmetic")

@@ -127,3 +127,16 @@ def test_energy_follows_from_the_fleet_just_described(text: str, label: str) -> 
     # 10,000 x 30 days x 24 h x 700 W = 5.04 GWh for the chips; with hosts and PUE up to 14.5.
     claim = claim_with(check_rules(text), "GWh")
     assert claim.verdict.label == label, claim.verdict.explanation
+
+
+def test_a_ratio_about_a_named_quantity_is_not_derived_from_figures_of_another_kind() -> None:
+    text = (
+        "Budgets went from $20 million to $100 million. The A100 gives 3.12e14 FLOP/s in BF16, "
+        "3 times less than 9.9e14 FLOP/s in BF16 from an H100."
+    )
+    figures = find_quantities(text)
+    ratio = next(q for q in figures if q.unit == "x")
+    sentence = [q for q in figures if q.start >= text.index("The A100")]
+    found = derivations(ratio, figures[: figures.index(ratio)], " less than", 0, text, sentence)
+    assert all(q.unit == "FLOP/s" for d in found for q in d.operands)
+    assert not [c.quote for c in check_rules(text).claims if c.verdict.label == "refuted"]
