@@ -214,6 +214,7 @@ class ArticleContext:
     mentions: tuple[Mention, ...]
     subject: str | None
     topic: str | None = None
+    family: str | None = None
     _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _by_kind: dict[str, tuple[tuple[int, ...], tuple[Mention, ...]]] = field(
         init=False, repr=False, compare=False
@@ -285,11 +286,15 @@ def build_context(text: str) -> ArticleContext:
         text: the article text.
     """
     mentions = tuple(find_mentions(text))
+    families = Counter(m.key for m in mentions if m.kind == "family")
+    # An organisation's flagship is only a guess at what its name means; a family of its own
+    # that the article names is better evidence, so the guess then counts for nothing.
+    makers = {f.organisation.lower() for f in map(resolve_family, families) if f is not None}
     counts: Counter[str] = Counter()
     for m in mentions:
         if m.kind == "model":
             counts[m.key] += 2
-        elif m.kind == "org" and m.key in ORG_DEFAULT_RUN:
+        elif m.kind == "org" and m.key in ORG_DEFAULT_RUN and m.key not in makers:
             counts[ORG_DEFAULT_RUN[m.key]] += 1
     ranked = counts.most_common(2)
     subject = ranked[0][0] if ranked else None
@@ -297,4 +302,14 @@ def build_context(text: str) -> ArticleContext:
     named = sum(1 for m in mentions if m.kind == "model" and m.key == subject)
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     dominant = bool(ranked) and named >= _TOPIC_MENTIONS and ranked[0][1] >= 2 * runner_up
-    return ArticleContext(mentions=mentions, subject=subject, topic=subject if dominant else None)
+    # The article's family: one it names at least twice, when no model is named as often.
+    top = families.most_common(1)
+    family = None
+    if top and top[0][1] >= _TOPIC_MENTIONS and top[0][1] * 2 > (ranked[0][1] if ranked else 0):
+        family = top[0][0]
+    return ArticleContext(
+        mentions=mentions,
+        subject=subject,
+        topic=subject if dominant else None,
+        family=family,
+    )

@@ -10,7 +10,7 @@ import re
 from flopcheck.engine.vocab import Grounding
 from flopcheck.rules.builder import Builder, Unplannable
 from flopcheck.rules.entities import Mention
-from flopcheck.rules.grounding import is_run
+from flopcheck.rules.grounding import is_run, sentence_runs
 from flopcheck.tools.names import resolve_family, resolve_training_run
 from flopcheck.tools.tables import Family
 
@@ -77,7 +77,19 @@ def _family_of(b: Builder) -> tuple[Family, str, Grounding] | None:
         family = resolve_family(run.family) if run.family else None
         if family is not None:
             return family, "the article's models", "inferred"
-    return None
+    return _article_family(b)
+
+
+def _article_family(b: Builder) -> tuple[Family, str, Grounding] | None:
+    """Return the family the article is about, for a sentence that names no model and no
+    organisation but the family's maker: inferred only."""
+    family = resolve_family(b.ctx.family) if b.ctx.family else None
+    if family is None or sentence_runs(b):
+        return None
+    orgs = {m.key for m in b.ctx.starting(*b.cand.sentence) if m.kind == "org"}
+    if orgs - {family.organisation.lower()}:
+        return None
+    return family, "the article's family", "inferred"
 
 
 def _field(b: Builder) -> str | None:

@@ -73,3 +73,41 @@ def test_a_figure_for_a_family_named_right_after_it_is_the_family_s() -> None:
     assert first.program is not None
     assert first.program.subjects[0].record == "Llama 2"
     assert first.verdict.label == "supported", first.verdict.explanation
+
+
+_ABOUT_LLAMA_2 = (
+    "Meta built Llama 2 on its own clusters. Meta's write-up of Llama 2 is long. "
+    "Meta released it in the summer. "
+)
+
+
+@pytest.mark.parametrize(
+    ("last", "record", "label"),
+    [
+        pytest.param(
+            "The total pre-training time came to 3.3 million GPU hours.",
+            "Llama 2",
+            "supported",
+            id="the-article's-family",
+        ),
+        pytest.param(
+            "The total pre-training time came to 33 million GPU hours.",
+            "Llama 2",
+            "unverifiable",  # an inferred subject may support a figure, never refute it
+            id="inferred-never-refutes",
+        ),
+    ],
+)
+def test_a_sentence_naming_nothing_falls_to_the_family_the_article_is_about(
+    last: str, record: str, label: str
+) -> None:
+    claim = check_rules(_ABOUT_LLAMA_2 + last).claims[-1]
+    assert claim.program is not None
+    assert [(s.record, s.grounding) for s in claim.program.subjects] == [(record, "inferred")]
+    assert claim.verdict.label == label, claim.verdict.explanation
+
+
+def test_a_sentence_naming_another_maker_is_not_about_the_articles_family() -> None:
+    claim = check_rules(_ABOUT_LLAMA_2 + "OpenAI's total came to 3.3 million GPU hours.").claims[-1]
+    assert claim.program is not None
+    assert all(s.record != "Llama 2" for s in claim.program.subjects)
