@@ -76,8 +76,10 @@ def _kind(
     if kind == "flop_rate":
         return "hardware_ratio"
     if kind == "power":
-        # A rated power next to a chip is a spec to check (its TDP, or a cluster's total).
-        return "other" if ctx.within(*span, "accelerator") else None
+        # A rated power next to a chip, or "this GPU", is a spec to check (its TDP, or a
+        # cluster's total).
+        near_chip = ctx.within(*span, "accelerator") or _CHIP_REFERENCE.search(text, *span)
+        return "other" if near_chip else None
     if kind in ("data", "data_rate"):
         # Memory or bandwidth next to a chip is a spec, unless it is what a model needs.
         segment = clause_segment(text, span, (q.start, q.end))

@@ -387,11 +387,19 @@ def _spec_chip(b: Builder) -> str:
         b.ground(chosen.text, chosen.key, "named")
         return chosen.key
     previous = {m.key for m in b.ctx.within(previous_sentence_start(b), start, "accelerator")}
+    reference = _THIS_CHIP.search(b.sentence)
+    if not previous and reference:
+        # "this GPU" reaches further back, to the one chip the paragraph has named.
+        previous = {m.key for m in b.ctx.before(start, "accelerator", limit=_THIS_CHIP_REACH)}
     if len(previous) == 1:
         key = next(iter(previous))
-        b.ground("this chip", key, "anaphor")
+        b.ground(reference.group() if reference else "this chip", key, "anaphor")
         return key
     raise Unplannable("the spec names no accelerator")
+
+
+_THIS_CHIP = re.compile(r"\b(?:this|that|the same) (?:GPU|chip|card|accelerator)\b", re.I)
+_THIS_CHIP_REACH = 400  # characters: about the two sentences before
 
 
 def plan_spec(b: Builder) -> None:

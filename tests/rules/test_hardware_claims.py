@@ -170,3 +170,35 @@ def test_a_spec_belongs_to_the_chip_that_owns_it(text: str, fragment: str, chip:
     assert claim.verdict.label == "supported", claim.verdict.explanation
     assert claim.program is not None
     assert [s.record for s in claim.program.subjects] == [chip]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        pytest.param(
+            "The lab trains on the MI300X. The racks are liquid cooled. The TDP of this GPU is "
+            "750 W.",
+            "supported",
+            id="this-gpu-two-sentences-back",
+        ),
+        pytest.param(
+            "The lab trains on the MI300X. The racks are liquid cooled. The TDP of this GPU is "
+            "300 W.",
+            "refuted",
+            id="this-gpu-wrong-tdp",
+        ),
+        pytest.param(
+            "The lab compares the MI300X and the H100. The TDP of this GPU is 750 W.",
+            "unverifiable",
+            id="this-gpu-after-two-chips-is-ambiguous",
+        ),
+        pytest.param(
+            "Demand for power grows. The TDP of this GPU is 750 W.",
+            "unverifiable",
+            id="this-gpu-with-no-chip-named",
+        ),
+    ],
+)
+def test_this_gpu_refers_back_to_the_one_chip_named_before(text: str, label: str) -> None:
+    claim = check_rules(text).claims[-1]
+    assert claim.verdict.label == label, claim.verdict.explanation
