@@ -23,6 +23,7 @@ from flopcheck.tools.tables import (
     Speedup,
     accelerators,
     measured_speedups,
+    systems,
     vendor_claims,
 )
 from flopcheck.tools.units import convert, lookup_unit
@@ -406,6 +407,14 @@ def plan_spec(b: Builder) -> None:
     """Compare a chip's memory, memory bandwidth or rated power with its datasheet."""
     key = _spec_chip(b)
     dimension = b.cand.claimed.unit and _dimension(b.cand.claimed.unit)
+    segment = b.segment_text()
+    if _SYSTEM.search(segment) and not _PER_CHIP.search(segment):
+        if dimension != "power" or not system_power(b, key):
+            raise Unplannable(
+                "the figure is for a server, node or rack, not one chip, and flopcheck has no "
+                f"one system of {chip(key).id} to set it against"
+            )
+        return
     path, what = _SPEC_FIELDS.get(dimension or "", ("", ""))
     if dimension == "data_rate" and _LINK.search(b.sentence):
         path, what = "accelerator.scale_up_bandwidth_gb_s", "scale-up link bandwidth"
@@ -416,6 +425,50 @@ def plan_spec(b: Builder) -> None:
         raise Unplannable(f"no {what} is published for {chip(key).id}")
     looked = b.call("lookup_accelerator", accelerator=key)
     b.compare(looked, path, f"{chip(key).id}'s {what}")
+
+
+# What kind of system a word names; "cluster" or "system" names none in particular.
+_SYSTEM_KINDS = {"node": "node", "server": "node", "machine": "node", "box": "node",
+                 "dgx": "node", "hgx": "node", "rack": "rack", "pod": "pod"}  # fmt: skip
+
+
+def system_power(b: Builder, key: str, count: float | None = None) -> bool:
+    """Compare a server's or node's power with the vendor's one system of that chip (of that
+    many chips, when the count is given) that publishes a system power; False when the clause
+    names no server, node or rack, or there is no such one system.
+
+    Inferred when the article names the chip, not the system. A node's, rack's or cluster's figure
+    is never set against one chip's datasheet.
+
+    Args:
+        b: the claim.
+        key: the chip's id.
+        count: how many chips the figure is for, if the sentence says.
+    """
+    word = _SYSTEM.search(b.segment_text())
+    kind = _SYSTEM_KINDS.get(word.group().lower()) if word else None
+    if word is None:
+        return False
+    found = [
+        s
+        for s in systems()
+        if s.accelerator == key
+        and s.kind == kind
+        and s.system_power_kw is not None
+        and (count is None or s.accelerator_count == count)
+    ]
+    if len(found) != 1:
+        return False
+    system = found[0]
+    segment = b.segment_text().lower()
+    named = [n for n in (system.id, *system.aliases) if n.lower() in segment]
+    if named:
+        b.ground(named[0], system.id, "named")
+    else:
+        b.ground(word.group(), system.id, "inferred")
+    looked = b.call("lookup_system", name=system.id)
+    b.compare(looked, "system.system_power_kw", f"{system.id}'s system power ({system.kind})")
+    return True
 
 
 def _dimension(unit: str) -> str | None:

@@ -14,7 +14,7 @@ from typing import Any
 from flopcheck.rules.builder import Builder, Unplannable
 from flopcheck.rules.entities import Mention
 from flopcheck.rules.grounding import hardware_of, is_run, run_subject
-from flopcheck.rules.plans_hardware import chip, chips_of, plan_spec, precisions_of
+from flopcheck.rules.plans_hardware import chip, chips_of, plan_spec, precisions_of, system_power
 from flopcheck.rules.plans_runs import lookup, record
 from flopcheck.rules.plans_yardsticks import plan_yardstick
 from flopcheck.rules.quantities import Quantity
@@ -217,9 +217,21 @@ def plan_power_written(b: Builder) -> None:
         raise Unplannable("the power figure names no accelerator")
     if chip(chips[0]).tdp_w is None:
         raise Unplannable(f"no TDP is published for {chip(chips[0]).id}")
+    if system_power(b, chips[0], count.value):
+        return
     looked = b.call("lookup_accelerator", accelerator=chips[0])
-    total = b.calc("x1 * x2", x1=count.value, x2=looked.ref("accelerator.tdp_w"))
-    b.compare(total, label=f"{count.value:,.0f} x {chip(chips[0]).id}'s rated power", unit="W")
+    alone = b.calc("x1 * x2", x1=count.value, x2=looked.ref("accelerator.tdp_w"))
+    most = b.calc("x1 * x2", x1=alone.ref(), x2=_OVERHEAD_MAX)
+    name = f"{count.value:,.0f} x {chip(chips[0]).id}"
+    b.compare(
+        b.call("span", low=alone.ref(), high=most.ref(), unit="W"),
+        label=f"{name}'s rated power, up to {_OVERHEAD_MAX:g}x with hosts and cooling",
+    )
+
+
+# What more than its chips a fleet draws: DGX A100's 6.5 kW system power is 2.0x its eight
+# chips' TDP, and a data centre's PUE (1.1-1.6) comes on top.
+_OVERHEAD_MAX = 3.0
 
 
 def plan_table_ratio(b: Builder) -> None:

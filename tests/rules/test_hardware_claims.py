@@ -202,3 +202,51 @@ def test_a_spec_belongs_to_the_chip_that_owns_it(text: str, fragment: str, chip:
 def test_this_gpu_refers_back_to_the_one_chip_named_before(text: str, label: str) -> None:
     claim = check_rules(text).claims[-1]
     assert claim.verdict.label == label, claim.verdict.explanation
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "against"),
+    [
+        pytest.param(
+            "Each server with A100 GPUs draws about 6.5 kW.",
+            "supported",
+            "DGX A100's system power",
+            id="a-server-is-the-vendor-node-not-one-chip",
+        ),
+        pytest.param(
+            "Each server with A100 GPUs draws about 20 kW.",
+            "unverifiable",  # the node is inferred: it may support, never refute
+            "DGX A100's system power",
+            id="an-inferred-node-never-refutes",
+        ),
+        pytest.param(
+            "The DGX H100 draws 5 kW.",
+            "refuted",
+            "DGX H100's system power",
+            id="a-named-node-can-refute",
+        ),
+        pytest.param(
+            "A B200 rack draws 120 kW.",
+            "unverifiable",  # no rack of B200s with a published power; a node is no rack
+            "",
+            id="a-rack-is-not-a-node",
+        ),
+        pytest.param(
+            "The cluster of 16,384 H100s draws 20 MW.",
+            "supported",  # more than the chips alone: hosts and cooling
+            "16,384 x H100 SXM's rated power",
+            id="a-fleet-draws-more-than-its-chips",
+        ),
+        pytest.param(
+            "The cluster of 16,384 H100s draws 5 MW.",
+            "refuted",
+            "16,384 x H100 SXM's rated power",
+            id="a-fleet-draws-at-least-its-chips",
+        ),
+    ],
+)
+def test_a_node_or_fleet_power_is_never_one_chip_s(text: str, label: str, against: str) -> None:
+    claim = claim_with(check_rules(text), "W")
+    assert claim.verdict.label == label, claim.verdict.explanation
+    assert against in claim.verdict.explanation
+    assert "rated power (TDP): " not in claim.verdict.explanation
