@@ -69,7 +69,11 @@ CHANGE = re.compile(
 _MAX_DERIVATIONS = 4
 _MAX_PLAIN_COUNT = 10_000
 # A figure per item: "6.5 kW each", "$30K per A100".
-EACH = re.compile(r"\s*(?:each|apiece|per (?:server|GPU|node|machine|chip|card|unit|box))\b", re.I)
+EACH = re.compile(
+    r"\s*(?:each|apiece|per (?:server|GPU|node|machine|chip|card|unit|box)"
+    r"|per (?:an? )?(?-i:[A-Z]{1,2}[0-9]{2,4}[A-Za-z]?))\b",
+    re.I,
+)
 _COUNTED = re.compile(r"\s+(?:[a-z]+-)?[a-z]+s\b")
 _RESTATED_GAP = 40
 
@@ -195,6 +199,9 @@ def derivations(
         for b, mb in measured[i + 1 :]:
             if _per_unit(a, text) != _per_unit(b, text) and not (_count(a) or _count(b)):
                 continue  # "6.5 kW each" times a duration still lacks the count of servers
+            if _per_unit(a, text) != _per_unit(b, text):
+                # "9K A100s" x "$30K per A100": the count says how many of the item there are.
+                ma, mb = (Measure((), a.value), mb) if _count(a) else (ma, Measure((), b.value))
             found += _pair(target, goal, scale, ((a, ma), (b, mb)), change)
     return [d for d in found if _reading_fits(d, text)][:_MAX_DERIVATIONS]
 
@@ -209,11 +216,17 @@ _CUT = re.compile(
 )
 
 
+# A percent that says how well something is used, not how much of a figure is meant.
+_RATE_OF_USE = re.compile(r"\s*(?:MFU|utili[sz]ation|efficiency|of (?:the |its )?peak)\b", re.I)
+
+
 def _reading_fits(d: Derivation, text: str) -> bool:
     percents = [q for q in d.operands if _percent(q)]
     if not percents or not text:
         return True
     after = percents[0].end
+    if _RATE_OF_USE.match(text, after):
+        return False  # "at 30% utilization" is no share of the other figure, nor a cut in it
     cut = d.expression.startswith("x1 * (1 - x2 / 100)")
     if _SHARE_OF.match(text, after):
         return not cut

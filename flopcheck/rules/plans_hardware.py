@@ -421,10 +421,32 @@ def plan_spec(b: Builder) -> None:
     if not path:
         raise Unplannable("flopcheck has no datasheet field for this figure")
     field = path.split(".")[-1]
-    if getattr(chip(key), field, None) is None:
+    published = getattr(chip(key), field, None)
+    if published is None:
         raise Unplannable(f"no {what} is published for {chip(key).id}")
+    if dimension == "power" and _many_chips(b, key, published):
+        raise Unplannable(
+            f"the figure is the power of many {chip(key).id}s, and the sentence does not say "
+            "how many"
+        )
     looked = b.call("lookup_accelerator", accelerator=key)
     b.compare(looked, path, f"{chip(key).id}'s {what}")
+
+
+def _many_chips(b: Builder, key: str, tdp_w: float) -> bool:
+    """Whether a power figure is for many chips: the chip is named in the plural ("training on
+    H100s needs 150 MW"), or the figure is far beyond what one chip draws."""
+    plural = any(
+        m.key == key and m.text.rstrip("’'").endswith("s") and not m.text.endswith(("'s", "’s"))
+        for m in b.ctx.within(*b.cand.sentence, "accelerator")
+    )
+    amount = b.cand.claimed
+    value = amount.value if amount.value is not None else amount.low or 0.0
+    watts = convert(value, amount.unit, "W")
+    return plural or watts > _ONE_CHIP_MAX * tdp_w
+
+
+_ONE_CHIP_MAX = 10  # a figure over ten times a chip's TDP is not that chip's power
 
 
 # What kind of system a word names; "cluster" or "system" names none in particular.

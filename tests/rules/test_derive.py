@@ -140,3 +140,41 @@ def test_a_ratio_about_a_named_quantity_is_not_derived_from_figures_of_another_k
     found = derivations(ratio, figures[: figures.index(ratio)], " less than", 0, text, sentence)
     assert all(q.unit == "FLOP/s" for d in found for q in d.operands)
     assert not [c.quote for c in check_rules(text).claims if c.verdict.label == "refuted"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "label", "expression"),
+    [
+        pytest.param(
+            "The lab would need 4K H100s. At $25K per H100, the fleet would cost $100 million.",
+            "$100 million",
+            "supported",
+            "x1 * x2",
+            id="a-count-times-a-price-per-chip",
+        ),
+        pytest.param(
+            "The lab would need 4K H100s. At $25K per H100, the fleet would cost $300 million.",
+            "$300 million",
+            "refuted",
+            "x1 * x2",
+            id="a-count-times-a-price-per-chip-off-by-three",
+        ),
+    ],
+)
+def test_a_price_per_item_times_a_count_is_the_articles_arithmetic(
+    text: str, fragment: str, label: str, expression: str
+) -> None:
+    claim = claim_with(check_rules(text), fragment)
+    assert claim.verdict.label == label, claim.verdict.explanation
+    assert expression in claim.verdict.explanation
+
+
+def test_a_utilization_is_no_cut_in_a_price() -> None:
+    text = (
+        "The chips run at 40% utilization. Each costs $30K, which brings the cluster to "
+        "$18K per chip."
+    )
+    figures = find_quantities(text)
+    target = figures[-1]
+    found = derivations(target, figures[:-1], " per chip", 0, text)
+    assert not [d for d in found if "40%" in d.text]

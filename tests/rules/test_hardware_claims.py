@@ -250,3 +250,20 @@ def test_a_node_or_fleet_power_is_never_one_chip_s(text: str, label: str, agains
     assert claim.verdict.label == label, claim.verdict.explanation
     assert against in claim.verdict.explanation
     assert "rated power (TDP): " not in claim.verdict.explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Training on H100s for 200 days needs 150 megawatts.",  # chips in the plural
+        "The H100 build-out draws 150 MW today.",  # far beyond what one chip draws
+    ],
+)
+def test_a_power_of_many_chips_is_not_set_against_one_chip(text: str) -> None:
+    claim = next(c for c in check_rules(text).claims if c.kind == "other")
+    assert claim.verdict.label == "unverifiable", claim.verdict.explanation
+    assert "many H100" in claim.verdict.explanation
+
+
+def test_one_chip_s_power_is_still_checked_against_its_tdp() -> None:
+    assert claim_with(check_rules("The H100 draws 300 W."), "300 W").verdict.label == "refuted"
