@@ -197,6 +197,8 @@ def derivations(
             found.append(_derived("x1 * x2", (q,), factor, f"{q.text} in {target.unit}"))
     for i, (a, ma) in enumerate(measured):
         for b, mb in measured[i + 1 :]:
+            if ma.dims == mb.dims and _said_twice(a, b, text):
+                continue  # "one million miles (1.609 million km)" is one figure said twice
             if _per_unit(a, text) != _per_unit(b, text) and not (_count(a) or _count(b)):
                 continue  # "6.5 kW each" times a duration still lacks the count of servers
             if _per_unit(a, text) != _per_unit(b, text):
@@ -266,6 +268,18 @@ def _counted(q: Quantity, text: str) -> bool:
 def _same_figure(q: Quantity, target: Quantity) -> bool:
     """The figure itself, said again earlier, is not a premise of it."""
     return q.unit == target.unit and q.value == target.value
+
+
+# Between a figure and its restatement: "(", "(or", ", or", "i.e.".
+_RESTATING = re.compile(r"\s*(?:\(\s*(?:or\s+)?|,?\s*or\s+|,?\s*i\.e\.,?\s*)(?:about\s+|~)?\Z")
+
+
+def _said_twice(a: Quantity, b: Quantity, text: str) -> bool:
+    """Whether one figure restates the other in other words: "one million miles (1.609
+    million km)", "7280 days, or ~20 years"."""
+    first, second = (a, b) if a.end <= b.start else (b, a)
+    gap = text[first.end : second.start]
+    return len(gap) <= _RESTATED_GAP and _RESTATING.match(gap) is not None
 
 
 def _restated(q: Quantity, target: Quantity) -> bool:

@@ -178,3 +178,14 @@ def test_a_utilization_is_no_cut_in_a_price() -> None:
     target = figures[-1]
     found = derivations(target, figures[:-1], " per chip", 0, text)
     assert not [d for d in found if "40%" in d.text]
+
+
+@pytest.mark.parametrize(
+    "restated",
+    ["one million miles (1.609 million km)", "one million miles, or 1.609 million km"],
+)
+def test_a_figure_and_its_restatement_are_not_two_figures(restated: str) -> None:
+    text = f"The fleet drove {restated} last year. This year it exceeded that by 6%."
+    figures = find_quantities(text)
+    found = derivations(figures[-1], figures[:-1], " exceeded that by", 0, text)
+    assert not [d for d in found if "km" in d.text and "miles" in d.text]
