@@ -144,11 +144,17 @@ def _subject_of(b: Builder, mentions: list[Mention]) -> Mention | None:
         if _owns(b, m):
             return m
     for m in mentions:
-        if m.start >= b.cand.anchor[1] and not COMPARED.search(
-            b.text[max(0, m.start - 24) : m.start]
-        ):
+        if m.start < b.cand.anchor[1] or _NEW_CLAUSE.search(b.text, b.cand.anchor[1], m.start):
+            continue  # "$1 billion ..., and Gemini's report says" is not about Gemini
+        if not COMPARED.search(b.text[max(0, m.start - 24) : m.start]):
             return m
     return None
+
+
+# Where a sentence starts a clause of its own, with its own subject.
+_NEW_CLAUSE = re.compile(
+    r",\s+(?:and|but|while|whereas|although|though|so|yet)\s|;\s|\s(?:but|whereas)\s", re.I
+)
 
 
 def unknown_model(b: Builder, start: int, end: int) -> str | None:

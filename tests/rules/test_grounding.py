@@ -87,3 +87,36 @@ def test_the_owner_of_a_figure_is_found_in_a_sentence_with_two_models(
     text: str, fragment: str
 ) -> None:
     assert claim_with(check_rules(text), fragment).verdict.label == "supported"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "grounding"),
+    [
+        pytest.param(
+            "The $900 million budget covers several clusters, and GPT-4's report says little "
+            "about them.",
+            "$900 million",
+            "inferred",
+            id="a-model-in-the-next-clause-is-not-the-subject",
+        ),
+        pytest.param(
+            "The $900 million training cost is a guess; GPT-4's report says little about it.",
+            "$900 million",
+            "inferred",
+            id="after-a-semicolon",
+        ),
+        pytest.param(
+            "For about $5.6 million, DeepSeek-V3 was trained on 2,048 H800s.",
+            "$5.6 million",
+            "named",
+            id="a-model-after-a-comma-still-owns-the-figure",
+        ),
+    ],
+)
+def test_the_subject_after_a_figure_is_in_its_own_clause(
+    text: str, fragment: str, grounding: str
+) -> None:
+    claim = next(c for c in check_rules(text).claims if fragment in c.quote)
+    assert claim.program is not None
+    assert [s.grounding for s in claim.program.subjects][:1] in ([grounding], [])
+    assert claim.verdict.label != "refuted" or grounding == "named"
