@@ -365,12 +365,14 @@ def _guarded(
     """Refuse to refute what is not grounded or only rumoured: that is unverifiable."""
     if label == "refuted":
         if weakest_grounding(program) == "inferred":
+            guessed = [s for s in program.subjects if s.grounding == "inferred"]
+            why = (
+                "the sentence does not say how the figure follows from the ones before it"
+                if all(s.record is None for s in guessed)
+                else "the claim does not name its subject clearly enough"
+            )
             return assemble(
-                program,
-                trace,
-                "unverifiable",
-                "the claim does not name its subject clearly enough to refute it. " + text,
-                reference,
+                program, trace, "unverifiable", f"{why} to refute it. " + text, reference
             )
         if reference.tier == "rumour":
             return assemble(

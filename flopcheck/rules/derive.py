@@ -58,6 +58,12 @@ _DERIVES_CUE = (
     r"\breduce\w* the \w+ (?:time )?to\b"
 )
 DERIVES = re.compile(_DERIVES_CUE, re.I)
+# Cues that may as well introduce a comparison as arithmetic ("which is slightly more than a
+# quarter of", "exceeding"): which figures the result follows from is a guess, so a mismatch
+# is no refutation.
+LOOSE_CUE = re.compile(
+    r"which is|exceed|(?:or|so) (?:about|roughly|around)", re.I
+)
 # Where a cue may start ("=", "→" or one of a few words), found in one cheap pass.
 DERIVES_AT = re.compile(rf"(?=[=→]|\b\w)(?={starts_pattern([DERIVES])})")
 # A percent figure is a change between two figures only when the words say so.
@@ -186,6 +192,8 @@ def derivations(
         and not _same_figure(q, target)
         and (m := measure(q)) is not None
         and (not local_only or q.start >= sentence_start)
+        # A share or a cut is written with its percent: "60% renewable, which brings it to".
+        and (not _percent(q) or q.start >= sentence_start)
     ]
     about = {m.dims for q in sentence or [] if q is not target and (m := measure(q)) and m.dims}
     if not goal.dims and about:

@@ -14,7 +14,7 @@ from typing import Any
 
 from flopcheck.engine.report import Amount, ExtractedClaim, Extraction, Kind
 from flopcheck.rules.arith import find_arithmetic
-from flopcheck.rules.derive import DERIVES, DERIVES_AT, EACH, derivations
+from flopcheck.rules.derive import DERIVES, DERIVES_AT, EACH, LOOSE_CUE, derivations
 from flopcheck.rules.entities import ArticleContext, build_context
 from flopcheck.rules.napkin import budget, written_cluster, yardstick
 from flopcheck.rules.quantities import Quantity, find_quantities
@@ -226,7 +226,8 @@ def _derived(
     # Most sentences have no derivation cue at all; one counts for a figure when it stands
     # before it in its own clause (no full stop or semicolon between them).
     cues = (DERIVES.match(text, at.start(), span[1]) for at in DERIVES_AT.finditer(text, *span))
-    cue_ends = sorted(m.end() for m in cues if m is not None)
+    found_cues = sorted((m.end(), m.group()) for m in cues if m is not None)
+    cue_ends = [end for end, _ in found_cues]
     for i, q in enumerate(qs):
         before = bisect_right(cue_ends, q.start)
         if not before or id(q) in details:
@@ -236,7 +237,8 @@ def _derived(
         context = text[max(span[0], q.start - 12) : q.start] + "\n" + text[q.end : q.end + 20]
         found = derivations(q, [*recent, *qs[:i]], context, span[0], text, qs)
         if found:
-            details[id(q)] = {"derivations": found}
+            loose = LOOSE_CUE.match(found_cues[before - 1][1]) is not None
+            details[id(q)] = {"derivations": found, "loose": loose}
             kinds.setdefault(id(q), "arithmetic")
     return [(q, kinds[id(q)]) for q in qs if id(q) in kinds]
 

@@ -104,6 +104,8 @@ def budget(
             continue
         if q.kind == "time" and q.unit not in {"hours", "days", "months", "years"}:
             continue
+        if text.count("(", turn, q.start) > text.count(")", turn, q.start):
+            continue  # "(... the total 39.3 million hours for all three models)": an aside
         # Hours of a FLOP budget with no cluster size are accelerator-hours.
         details[id(q)] = {"budget": premises}
         kinds[id(q)] = "gpu_hours" if q.unit == "hours" else kind

@@ -279,7 +279,10 @@ def _records_ratio(b: Builder, swap: bool) -> bool:
 
 def plan_derived(b: Builder) -> None:
     """Recompute a figure the article derives from figures it gave just before."""
-    _article(b)
+    if b.cand.detail.get("loose"):
+        b.ground("how it follows from the figures before it", None, "inferred")
+    else:
+        _article(b)
     for d in b.cand.detail["derivations"][:_MAX_READINGS]:
         names = dict(zip(VARIABLES, d.values, strict=False))
         result = b.calc(d.expression, **names)

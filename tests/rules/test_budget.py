@@ -89,3 +89,13 @@ def test_hours_per_trillion_tokens_are_a_rate_not_the_total() -> None:
     assert claim.verdict.label == "supported", claim.verdict.explanation
     assert claim.verdict.computed is not None
     assert claim.verdict.computed.value == pytest.approx(2.664e6 / 14.8, rel=0.02)
+
+
+def test_a_figure_in_an_aside_is_not_the_budget_s_conclusion() -> None:
+    text = (
+        "At full utilization on the H100, the 3.8e25 FLOPs take about 10.6 million hours (a "
+        "quarter of the 39.3 million hours for all three models)."
+    )
+    report = check_rules(text)
+    assert claim_with(report, "10.6 million").verdict.label == "supported"
+    assert all(c.verdict.label != "refuted" for c in report.claims)

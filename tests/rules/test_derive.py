@@ -189,3 +189,17 @@ def test_a_figure_and_its_restatement_are_not_two_figures(restated: str) -> None
     figures = find_quantities(text)
     found = derivations(figures[-1], figures[:-1], " exceeded that by", 0, text)
     assert not [d for d in found if "km" in d.text and "miles" in d.text]
+
+
+def test_a_comparison_introduced_like_arithmetic_is_never_refuted_by_a_guessed_derivation() -> None:
+    text = (
+        "The model card covers all 3 models. Training the largest took approximately 10.6 "
+        "million hours (which is slightly more than a quarter of the total 39.3 million hours)."
+    )
+    claim = claim_with(check_rules(text), "39.3 million")
+    assert claim.verdict.label != "refuted", claim.verdict.explanation
+
+
+def test_the_articles_arithmetic_after_a_plain_cue_can_refute() -> None:
+    text = "The lab bought 4K H100s at $25K per H100. That is $300 million in all."
+    assert claim_with(check_rules(text), "$300 million").verdict.label == "refuted"
