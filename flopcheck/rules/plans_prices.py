@@ -25,9 +25,15 @@ _FIELDS = ("input_usd_per_mtok", "output_usd_per_mtok")
 
 
 def _which_price(b: Builder) -> str:
-    """Return the price field the text around the figure names (cached, input, output)."""
+    """Return the price field the text around the figure names (cached, input, output): in a
+    table, its row's label; else the words near it in its sentence."""
     start, end = b.cand.anchor
-    around = b.text[max(b.cand.sentence[0], start - 60) : end + 40].lower()
+    label = b.cand.detail.get("table_label")
+    if isinstance(label, str):
+        around = label.lower()
+    else:
+        around = b.text[max(b.cand.sentence[0], start - 60) : min(end + 40, b.cand.sentence[1])]
+        around = around.lower()
     if re.search(r"cache[- ]hit|cached", around):
         return "cached_input_usd_per_mtok"
     if "output" in around and "input" not in around:

@@ -93,3 +93,14 @@ def test_a_column_with_no_entity_attributes_nothing() -> None:
 )
 def test_a_row_label_names_a_run_field(label: str, field: str | None) -> None:
     assert run_field(label) == field
+
+
+def test_a_price_cell_is_the_price_its_row_names_not_the_next_row_s() -> None:
+    text = (
+        "Prices per million tokens:\n\n| Price | GPT-4o | DeepSeek R1 |\n|---|---|---|\n"
+        "| Output price | $10.00 | $2.19 |\n| Cached input price | $1.25 | $0.14 |\n"
+    )
+    claims = {c.quote: c for c in check_rules(text).claims}
+    assert "output price" in claims["$2.19"].verdict.explanation
+    assert claims["$2.19"].verdict.label == "supported"
+    assert "cached input price" in claims["$0.14"].verdict.explanation
