@@ -61,9 +61,7 @@ DERIVES = re.compile(_DERIVES_CUE, re.I)
 # Cues that may as well introduce a comparison as arithmetic ("which is slightly more than a
 # quarter of", "exceeding"): which figures the result follows from is a guess, so a mismatch
 # is no refutation.
-LOOSE_CUE = re.compile(
-    r"which is|exceed|(?:or|so) (?:about|roughly|around)", re.I
-)
+LOOSE_CUE = re.compile(r"which is|exceed|(?:or|so) (?:about|roughly|around)", re.I)
 # Where a cue may start ("=", "→" or one of a few words), found in one cheap pass.
 DERIVES_AT = re.compile(rf"(?=[=→]|\b\w)(?={starts_pattern([DERIVES])})")
 # A percent figure is a change between two figures only when the words say so.
