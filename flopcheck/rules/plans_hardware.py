@@ -157,7 +157,7 @@ def plan_hardware_ratio(b: Builder) -> None:
     if len(chips) < 2:
         raise Unplannable("a hardware ratio needs two accelerators the claim names")
     _ratio_claimed(b)
-    if _POWER.search(b.segment_text()):
+    if _about_power(b):
         _power_ratio(b, chips)
         return
     named = precisions_of(b, local=True)
@@ -250,6 +250,21 @@ def _unlike_readings(b: Builder, a: str, c: str, precision: str) -> None:
 def _dense_ref(b: Builder, key: str, precision: str) -> Ref:
     looked = b.call("lookup_accelerator", accelerator=key)
     return looked.ref(f"accelerator.dense_peak_tflops.{precision}")
+
+
+def _about_power(b: Builder) -> bool:
+    """Whether a ratio compares power: its clause says so, or its sentence's figures are watts
+    and its clause speaks of no compute ("rated at 1,000 watts, about 43% more than the H100's
+    700")."""
+    segment = b.segment_text()
+    if _POWER.search(segment):
+        return True
+    s, e = b.cand.sentence
+    watts = [q for q in b.cand.operands if q.kind == "power" and s <= q.start < e]
+    return bool(watts) and not _COMPUTE.search(segment)
+
+
+_COMPUTE = re.compile(r"FLOP|flops|performance|throughput|faster|compute|peak", re.I)
 
 
 def _power_ratio(b: Builder, chips: list[str]) -> None:

@@ -267,3 +267,16 @@ def test_a_power_of_many_chips_is_not_set_against_one_chip(text: str) -> None:
 
 def test_one_chip_s_power_is_still_checked_against_its_tdp() -> None:
     assert claim_with(check_rules("The H100 draws 300 W."), "300 W").verdict.label == "refuted"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("The MI300X is rated at 750 watts, about 7% more than the H100's 700.", "supported"),
+        ("The MI300X is rated at 750 watts, about 70% more than the H100's 700.", "refuted"),
+    ],
+)
+def test_a_ratio_in_a_sentence_about_watts_compares_power(text: str, label: str) -> None:
+    claim = claim_with(check_rules(text), "% more")
+    assert claim.verdict.label == label, claim.verdict.explanation
+    assert "rated power" in claim.verdict.explanation
