@@ -157,6 +157,9 @@ def plan_hardware_ratio(b: Builder) -> None:
     if len(chips) < 2:
         raise Unplannable("a hardware ratio needs two accelerators the claim names")
     _ratio_claimed(b)
+    if _PER_WATT.search(b.segment_text()):
+        _efficiency_ratio(b, chips)
+        return
     if _about_power(b):
         _power_ratio(b, chips)
         return
@@ -252,6 +255,40 @@ def _dense_ref(b: Builder, key: str, precision: str) -> Ref:
     return looked.ref(f"accelerator.dense_peak_tflops.{precision}")
 
 
+_PER_WATT = re.compile(r"\bper watt\b|\bperf(?:ormance)?/W\b|\befficiency\b", re.I)
+
+
+def _efficiency_ratio(b: Builder, chips: list[str]) -> None:
+    """Compare a ratio of performance per watt: dense peak over TDP, chip against chip, at the
+    precision the sentence names; the first chip's 'with sparsity' figure over the second's
+    dense one is diagnosed."""
+    named = precisions_of(b)
+    precision = named[0] if named else "bf16"
+    a, c = chips[0], chips[1]
+    if any(_peak(k, precision) is None or chip(k).tdp_w is None for k in (a, c)):
+        raise Unplannable(f"a {precision.upper()} peak or a TDP is not published for a chip")
+    efficiency = {k: (_peak(k, precision) or 0) / (chip(k).tdp_w or 1) for k in (a, c)}
+    if (efficiency[a] < efficiency[c]) != b.below_one():
+        a, c = c, a
+    first = b.call("lookup_accelerator", accelerator=a)
+    second = b.call("lookup_accelerator", accelerator=c)
+    peak = f"accelerator.dense_peak_tflops.{precision}"
+    per_watt_c = b.calc("x1 / x2", x1=second.ref(peak), x2=second.ref("accelerator.tdp_w"))
+    per_watt_a = b.calc("x1 / x2", x1=first.ref(peak), x2=first.ref("accelerator.tdp_w"))
+    ratio = b.calc("x1 / x2", x1=per_watt_a.ref(), x2=per_watt_c.ref())
+    label = f"dense {precision.upper()} peak per watt of TDP, {a} / {c}"
+    b.compare(ratio, label=label, unit="ratio")
+    if chip(a).sparse_multiplier:
+        sparse = b.calc(
+            "x1 * x2 / x3",
+            x1=per_watt_a.ref(),
+            x2=first.ref("accelerator.sparse_multiplier"),
+            x3=per_watt_c.ref(),
+        )
+        label = f"{a}'s 'with sparsity' {precision.upper()} per watt against {c}'s dense"
+        b.diagnose(sparse, "value", "sparse_as_dense", label, unit="ratio")
+
+
 def _about_power(b: Builder) -> bool:
     """Whether a ratio compares power: its clause says so, or its sentence's figures are watts
     and its clause speaks of no compute ("rated at 1,000 watts, about 43% more than the H100's
@@ -264,7 +301,9 @@ def _about_power(b: Builder) -> bool:
     return bool(watts) and not _COMPUTE.search(segment)
 
 
-_COMPUTE = re.compile(r"FLOP|flops|performance|throughput|faster|compute|peak", re.I)
+_COMPUTE = re.compile(
+    r"\bFLOP|\bflops\b|\bperformance|\bthroughput|\bfaster|\bcompute|\bpeak", re.I
+)
 
 
 def _power_ratio(b: Builder, chips: list[str]) -> None:

@@ -280,3 +280,30 @@ def test_a_ratio_in_a_sentence_about_watts_compares_power(text: str, label: str)
     claim = claim_with(check_rules(text), "% more")
     assert claim.verdict.label == label, claim.verdict.explanation
     assert "rated power" in claim.verdict.explanation
+
+
+def test_a_compute_ratio_in_a_sentence_with_watts_still_compares_peaks() -> None:
+    text = (
+        "The B200 is rated at 1,000 watts and delivers about 2.3 times the H100's BF16 performance."
+    )
+    claim = claim_with(check_rules(text), "2.3 times")
+    assert claim.verdict.label == "supported", claim.verdict.explanation
+    assert "peak ratio" in claim.verdict.explanation
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("At FP8 the B200 offers about 1.6 times the H100's performance per watt.", "supported"),
+        ("At FP8 the B200 offers five times the H100's performance per watt.", "refuted"),
+        (
+            "Quoting sparse FP8 figures, the B200 offers more than three times the H100's "
+            "performance per watt.",
+            "misleading",
+        ),
+    ],
+)
+def test_performance_per_watt_is_peak_over_tdp(text: str, label: str) -> None:
+    claim = next(c for c in check_rules(text).claims if c.kind == "hardware_ratio")
+    assert claim.verdict.label == label, claim.verdict.explanation
+    assert "per watt" in claim.verdict.explanation
