@@ -169,9 +169,15 @@ def plan_hardware_ratio(b: Builder) -> None:
         raise Unplannable(f"flopcheck has no {precision.upper()} peaks to compare")
     a, c = chips[0], chips[1]
     low_claim = b.below_one()
-    pa, pc = _peak(a, precision), _peak(c, precision)
-    if pa is None or pc is None:
-        raise Unplannable(f"one of the chips has no {precision.upper()} peak")
+    if _peak(a, precision) is None or _peak(c, precision) is None:
+        # "A100s in BF16 ... 7 times less than ... FP8 from an H100": the A100 has no FP8, so
+        # the like-for-like ratio is at the sentence's other precision, and the claim's own
+        # reading is diagnosed as different precisions.
+        shared = [p for p in precisions_of(b) if p in _PEAKS and _peak(a, p) and _peak(c, p)]
+        if not shared:
+            raise Unplannable(f"one of the chips has no {precision.upper()} peak")
+        precision, named = shared[0], []
+    pa, pc = _peak(a, precision) or 0.0, _peak(c, precision) or 1.0
     if (pa / pc < 1) != low_claim:
         a, c = c, a
     same = b.call("compare_accelerators", a=a, b=c, precision_a=precision, precision_b=precision)

@@ -307,3 +307,18 @@ def test_performance_per_watt_is_peak_over_tdp(text: str, label: str) -> None:
     claim = next(c for c in check_rules(text).claims if c.kind == "hardware_ratio")
     assert claim.verdict.label == label, claim.verdict.explanation
     assert "per watt" in claim.verdict.explanation
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("The A100 trains in BF16, about 6 times slower than the H100 in FP8.", "misleading"),
+        ("The A100 trains in BF16, about 3 times slower than the H100 in FP8.", "supported"),
+    ],
+)
+def test_a_ratio_at_a_precision_one_chip_lacks_is_read_at_the_precision_both_have(
+    text: str, label: str
+) -> None:
+    claim = next(c for c in check_rules(text).claims if c.kind == "hardware_ratio")
+    assert claim.verdict.label == label, claim.verdict.explanation
+    assert "dense BF16 peak ratio" in claim.verdict.explanation
