@@ -231,9 +231,37 @@ def subject(b: Builder, accept: Accept) -> str:
         topic = _topic(b, segment, accept) or _topic(b, b.sentence[:40], accept)
         if topic:
             return topic
-    if _GENERIC.search(segment):
-        raise Unplannable("the claim is about models in general, not one with figures")
+    generic = _GENERIC.search(segment)
+    if generic:
+        topic = _described_topic(b, generic.group(), accept)
+        if topic is None:
+            raise Unplannable("the claim is about models in general, not one with figures")
+        b.ground("the article's topic", topic, "inferred")
+        return topic
     return _inferred_run(b, accept)
+
+
+def _described_topic(b: Builder, generic: str, accept: Accept) -> str | None:
+    """Return the article's topic when "a model" describes it: an article about one model that
+    tells what was done ("achieved ... training a frontier-level model for $5.6 million"), not
+    how things are in general ("training a model today costs"). Inferred only: never refuted.
+
+    Args:
+        b: the claim.
+        generic: the generic words the claim's clause uses.
+        accept: which mentions can be the subject.
+    """
+    topic = b.ctx.topic
+    s_start, s_end = b.cand.sentence
+    if topic is None or not generic.lower().startswith("a ") or _runs(b, s_start, s_end, accept):
+        return None
+    if not _DONE.search(b.sentence) or _NOWADAYS.search(b.sentence):
+        return None
+    return topic if accept(Mention(0, 0, "model", topic, topic)) else None
+
+
+_DONE = re.compile(r"\b(?:achieved|managed|trained|built|developed|released|unveiled|did)\b", re.I)
+_NOWADAYS = re.compile(r"\b(?:today|now|typically|usually|generally|nowadays|costs|takes)\b", re.I)
 
 
 def referred_run(b: Builder) -> str | None:

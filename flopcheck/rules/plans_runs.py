@@ -223,12 +223,19 @@ def plan_training_cost(b: Builder) -> None:
     orgs = [m for m in b.ctx.within(s, e, "org") if m.key not in run.organisation.lower()]
     if final_run and _WHOLE.search(b.segment_text()):
         b.frame("rental_vs_total", "the figure is the rental cost of the final run only")
-    elif final_run and b.has("versus") and (others or orgs):
+    elif final_run and b.has("versus") and (others or orgs or _INDUSTRY.search(b.sentence)):
         b.frame(
             "rental_vs_total",
             "a final run's rental cost is set against other labs' total spending",
         )
 
+
+# What a single lab's run is set against when no other lab is named.
+_INDUSTRY = re.compile(
+    r"\bindustry\b|\btraditional\b|\bcompetitors?\b|\brivals?\b|\bincumbents?\b"
+    r"|\bother (?:labs|companies|models)\b|\bBig Tech\b",
+    re.I,
+)
 
 _PURCHASE = re.compile(
     r"\bper (?:GPU|chip|accelerator|server|node|unit|card)\b|\beach\b|\bapiece\b|\bretail|"

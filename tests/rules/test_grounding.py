@@ -120,3 +120,33 @@ def test_the_subject_after_a_figure_is_in_its_own_clause(
     assert claim.program is not None
     assert [s.grounding for s in claim.program.subjects][:1] in ([grounding], [])
     assert claim.verdict.label != "refuted" or grounding == "named"
+
+
+_ABOUT_V3 = "DeepSeek-V3 is the subject here. DeepSeek-V3 was released in December. "
+
+
+@pytest.mark.parametrize(
+    ("last", "label", "grounding"),
+    [
+        pytest.param(
+            "Last month a small team achieved what few expected: training a frontier model for "
+            "$5.6 million.",
+            "supported",
+            ["inferred"],
+            id="a-model-described-in-an-article-about-one",
+        ),
+        pytest.param(
+            "Training a frontier model today costs under $20 million.",
+            "unverifiable",
+            [],
+            id="models-in-general",
+        ),
+    ],
+)
+def test_a_model_the_article_describes_is_its_topic_inferred(
+    last: str, label: str, grounding: list[str]
+) -> None:
+    claim = [c for c in check_rules(_ABOUT_V3 + last).claims if "$" in c.quote][-1]
+    assert claim.program is not None
+    assert [s.grounding for s in claim.program.subjects] == grounding
+    assert claim.verdict.label == label, claim.verdict.explanation

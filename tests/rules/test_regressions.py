@@ -85,3 +85,11 @@ def test_a_claimed_range_is_not_widened_by_rounding() -> None:
     compare = [s for s in claim.verdict.steps if s.tool == "compare_claim"][-1]
     assert compare.args["claimed"] == 1_000_000
     assert compare.args["claimed_high"] == 2_000_000
+
+
+def test_a_final_run_s_rental_cost_against_industry_standards_is_misleading() -> None:
+    claim = check(
+        "DeepSeek-V3 cost $5.6 million to train, far less than industry standards."
+    ).claims[0]
+    assert claim.verdict.label == "misleading", claim.verdict.explanation
+    assert claim.verdict.reasons == ["rental_vs_total"]
