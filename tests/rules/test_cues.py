@@ -35,3 +35,17 @@ def test_cues_match_each_group_searched_alone(article: Path) -> None:
 )
 def test_overlapping_cues_are_all_found(sentence: str, cue: str) -> None:
     assert cue in cues_of(sentence)
+
+
+def test_a_list_item_is_about_what_the_items_before_it_said() -> None:
+    from flopcheck.plugin.checker import check_rules
+
+    text = (
+        "Reported numbers:\n\n  • GPT-3 (2020): ~21 % MFU on V100s.\n"
+        "  • PaLM (2022): 46 % on TPUv4.\n\nPaLM (2022): 46 % on TPUv4.\n"
+    )
+    claims = check_rules(text).claims
+    palm = [c for c in claims if "46 %" in c.quote]
+    assert len(palm) == 1  # the bullet, read as a utilization; the bare line is no claim
+    assert palm[0].verdict.label == "supported", palm[0].verdict.explanation
+    assert "MFU" in palm[0].verdict.explanation
