@@ -19,7 +19,7 @@ from flopcheck.engine.vocab import Grounding
 from flopcheck.rules.builder import Builder, Unplannable
 from flopcheck.rules.entities import ORG_DEFAULT_RUN, Mention
 from flopcheck.rules.sentences import split_sentences
-from flopcheck.tools.names import normalize
+from flopcheck.tools.names import family_members, normalize, resolve_family
 from flopcheck.tools.tables import api_prices, training_runs
 
 # How far back the article's own statements of who used which hardware are looked for.
@@ -353,6 +353,9 @@ def _inferred_run(b: Builder, accept: Accept) -> str:
             (previous_start, s_start),
         )
     ]
+    flagship = _family_flagship(b, accept)
+    if flagship is not None:
+        return flagship
     for place in places:
         for m in place:
             if COMPARED.search(b.text[max(0, m.start - 24) : m.start]):
@@ -366,6 +369,23 @@ def _inferred_run(b: Builder, accept: Accept) -> str:
         b.ground("the article's subject", subject_key, "inferred")
         return subject_key
     raise Unplannable("the claim names no model flopcheck has reported figures for")
+
+
+def _family_flagship(b: Builder, accept: Accept) -> str | None:
+    """Return the largest model of the family the claim's clause names ("Llama 3: 38-43% MFU
+    on H100s"), for a figure that belongs to one run: inferred, so it can support the figure
+    but never refute it."""
+    seg_start, seg_end = b.segment()
+    for m in b.ctx.starting(seg_start, seg_end):
+        family = resolve_family(m.key) if m.kind == "family" else None
+        if family is None:
+            continue
+        members = [r for r in family_members(family) if accept(Mention(0, 0, "model", r.id, r.id))]
+        if members:
+            largest = max(members, key=lambda r: r.total_params.mid() if r.total_params else 0.0)
+            b.ground(f"{m.text}'s largest model", largest.id, "inferred")
+            return largest.id
+    return None
 
 
 def hardware_of(b: Builder, mention: Mention) -> tuple[str, Grounding] | None:

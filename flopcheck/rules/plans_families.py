@@ -40,6 +40,8 @@ def family_plan(b: Builder) -> bool:
     family, mention, grounding = found
     field = _field(b)
     if field is None:
+        if grounding == "named":
+            return False  # a figure of one run: the family's largest model, inferred (grounding)
         raise Unplannable(f"{family.name} is a family of models; the claim names none of them")
     b.ground(mention, family.name, grounding)
     looked = b.call("lookup_family", family=family.name)

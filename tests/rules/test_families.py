@@ -111,3 +111,21 @@ def test_a_sentence_naming_another_maker_is_not_about_the_articles_family() -> N
     claim = check_rules(_ABOUT_LLAMA_2 + "OpenAI's total came to 3.3 million GPU hours.").claims[-1]
     assert claim.program is not None
     assert all(s.record != "Llama 2" for s in claim.program.subjects)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Llama 2 trained at about 40% MFU on A100s.", "supported"),
+        ("Llama 2 trained at about 90% MFU on A100s.", "unverifiable"),  # inferred: no refute
+    ],
+)
+def test_a_figure_of_one_run_named_by_its_family_is_the_family_s_largest_inferred(
+    text: str, label: str
+) -> None:
+    claim = check_rules(text).claims[-1]
+    assert claim.program is not None
+    assert [(s.record, s.grounding) for s in claim.program.subjects] == [
+        ("Llama 2 70B", "inferred")
+    ]
+    assert claim.verdict.label == label, claim.verdict.explanation
