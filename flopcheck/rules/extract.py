@@ -64,6 +64,8 @@ def _kind(
         return "training_cost" if cues & {"cost", "train"} else None
     if kind == "currency_rate" and q.unit == "USD/Mtok":
         return "price_ratio"
+    if kind == "currency_rate" and q.unit in _HOURLY and ctx.within(*span, "accelerator"):
+        return "training_cost"  # "H800s could be rented for $2/hr": a rental price
     if kind == "tokens" and _PER_SECOND.match(text, q.end):
         return None
     if kind in {"gpu_hours", "params", "tokens"}:

@@ -189,6 +189,9 @@ def plan_training_cost(b: Builder) -> None:
 
     if "capex" in b.sentence.lower():
         raise Unplannable("capital spending is not disclosed; flopcheck computes rental cost only")
+    if b.cand.claimed.unit in _HOURLY:
+        _rental_price(b)
+        return
     if _unit_price(b):
         raise Unplannable(
             "a price per accelerator, server or cluster is not a training run's cost; "
@@ -243,6 +246,30 @@ _PURCHASE = re.compile(
     r"\bcluster would cost\b|\bhardware (?:cost|procurement)",
     re.I,
 )
+
+
+_HOURLY = frozenset({"USD/GPU-hour", "USD/hour"})
+
+
+def _rental_price(b: Builder) -> None:
+    """Compare an hourly price with the market's rental prices for the chip it names."""
+    start, end = b.cand.anchor
+    chips = b.ctx.within(*b.cand.sentence, "accelerator")
+    if not chips:
+        raise Unplannable("the hourly price names no accelerator")
+    # The chip nearest the price owns it ("H800 GPUs could be rented for $2/hr").
+    nearest = min(chips, key=lambda m: abs(m.end - start) if m.end <= start else m.start - end)
+    b.ground(nearest.text, nearest.key, "named")
+    looked = b.call("lookup_rental_price", accelerator=nearest.key)
+    # Rental prices vary by market, commitment and month, and the table holds a few quotes:
+    # only a price far outside them (half the lowest, half again the highest) is refuted.
+    low = b.calc("x1 * x2", x1=looked.ref("value.low"), x2=0.5)
+    high = b.calc("x1 * x2", x1=looked.ref("value.high"), x2=1.5)
+    b.compare(
+        b.call("span", low=low.ref(), high=high.ref(), unit="USD/accelerator-hour"),
+        label=f"{nearest.key} rental prices on the market, from half the lowest to half again "
+        "the highest quote",
+    )
 
 
 def _unit_price(b: Builder) -> bool:

@@ -93,3 +93,20 @@ def test_a_final_run_s_rental_cost_against_industry_standards_is_misleading() ->
     ).claims[0]
     assert claim.verdict.label == "misleading", claim.verdict.explanation
     assert claim.verdict.reasons == ["rental_vs_total"]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("The estimate assumes H800 GPUs can be rented for $2/hr.", "supported"),
+        ("H100s rent for about $1.50 an hour these days.", "supported"),  # within the market
+        ("H100s rent for about $0.20 an hour.", "refuted"),  # far below any quote
+    ],
+)
+def test_an_hourly_price_for_a_named_chip_is_checked_against_rental_prices(
+    text: str, label: str
+) -> None:
+    claim = check(text).claims[0]
+    assert claim.kind == "training_cost"
+    assert claim.verdict.label == label, claim.verdict.explanation
+    assert "rental prices on the market" in claim.verdict.explanation
