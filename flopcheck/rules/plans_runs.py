@@ -366,12 +366,24 @@ def plan_params(b: Builder) -> None:
 
 
 def plan_tokens(b: Builder) -> None:
-    """Compare a token count with the run's reported training tokens."""
+    """Compare a token count with the run's reported training tokens, or tokens per parameter
+    ("40 tokens/parameter") with their ratio."""
+    per_param = _PER_PARAM.match(b.text, b.cand.anchor[1]) is not None
     run_id = run_subject(b)
-    if not record(run_id).tokens:
-        raise Unplannable(f"{run_id} did not disclose its training tokens")
+    run = record(run_id)
+    if not run.tokens or (per_param and not run.total_params):
+        raise Unplannable(f"{run_id} did not disclose its training tokens and parameters")
     s1 = lookup(b, run_id)
-    b.compare(s1, "run.tokens", f"{run_id}'s reported training tokens")
+    if not per_param:
+        b.compare(s1, "run.tokens", f"{run_id}'s reported training tokens")
+        return
+    claimed = b.cand.claimed
+    b.claim_as(Amount(value=claimed.value, low=claimed.low, high=claimed.high, unit="ratio"))
+    ratio = b.calc("x1 / x2", x1=s1.ref("run.tokens.value"), x2=s1.ref("run.total_params.value"))
+    b.compare(ratio, label=f"{run_id}'s training tokens per parameter", unit="ratio")
+
+
+_PER_PARAM = re.compile(r"\s*(?:/|per)\s*param(?:eter)?s?\b", re.I)
 
 
 def plan_cluster(b: Builder) -> None:

@@ -110,3 +110,16 @@ def test_an_hourly_price_for_a_named_chip_is_checked_against_rental_prices(
     assert claim.kind == "training_cost"
     assert claim.verdict.label == label, claim.verdict.explanation
     assert "rental prices on the market" in claim.verdict.explanation
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Llama 3.1 405B got about 40 tokens/parameter.", "supported"),
+        ("Llama 3.1 405B got 100 tokens per parameter.", "refuted"),
+    ],
+)
+def test_tokens_per_parameter_is_a_ratio_not_a_token_count(text: str, label: str) -> None:
+    claim = check(text).claims[0]
+    assert claim.verdict.label == label, claim.verdict.explanation
+    assert "tokens per parameter" in claim.verdict.explanation
