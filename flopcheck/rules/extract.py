@@ -266,7 +266,7 @@ def _fleet_energy(
 ) -> list[tuple[Quantity, Kind]]:
     """Add an energy figure that follows from a fleet the article has just described: "25,000
     A100s for 90 to 100 days at 400 W per GPU ... consumption reached 50 GWh"."""
-    watts = [q for q in context if q.kind == "power" and q.unit == "W"]
+    watts = [q for q in context if q.kind == "power"]
     counts = [q for q in context if q.kind == "count" and q.unit in {"GPUs", "accelerators"}]
     spans = [q for q in context if q.kind == "time" and q.unit in {"days", "weeks", "months"}]
     if hours_seen or not (watts and counts and spans):

@@ -20,6 +20,8 @@ from flopcheck.rules.plans_yardsticks import plan_yardstick
 from flopcheck.rules.quantities import Quantity
 from flopcheck.rules.tables import run_field
 from flopcheck.tools.arithmetic import VARIABLES
+from flopcheck.tools.tables import systems
+from flopcheck.tools.units import convert
 
 # A figure may follow from the figures before it in more than one way; the nearest are tried.
 _MAX_READINGS = 4
@@ -88,14 +90,28 @@ def plan_fleet_energy(b: Builder) -> None:
     b.ground(before[0].text, key, "named")
     duration = fleet["duration"]
     days = b.call("convert_units", value=duration.value, from_unit=duration.unit, to_unit="days")
+    power = fleet["power"]
+    watts = convert(power.value, power.unit, "W")
+    overhead = None
+    if _PER_NODE.search(b.text, max(0, power.start - 60), power.end + 20):
+        # "The servers used about 6.5 kW each": a node's power, hosts included, shared by the
+        # chips of the vendor's node of that chip.
+        nodes = [s for s in systems() if s.accelerator == key and s.kind == "node"]
+        if len({s.accelerator_count for s in nodes}) != 1:
+            raise Unplannable(f"how many {key}s a server holds is not known")
+        watts, overhead = watts / nodes[0].accelerator_count, 1.0
     energy = b.call(
         "energy",
         accelerator=key,
         accelerator_count=fleet["count"].value,
         days=days.ref(),
-        power_w=fleet["power"].value,
+        power_w=watts,
+        server_overhead=overhead,
     )
     b.compare(energy, "energy_kwh", label="the stated fleet, days and watts, with overhead and PUE")
+
+
+_PER_NODE = re.compile(r"\b(?:servers?|nodes?|machines?|DGX|HGX)\b", re.I)
 
 
 def plan_serving_written(b: Builder) -> None:

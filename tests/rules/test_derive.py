@@ -203,3 +203,16 @@ def test_a_comparison_introduced_like_arithmetic_is_never_refuted_by_a_guessed_d
 def test_the_articles_arithmetic_after_a_plain_cue_can_refute() -> None:
     text = "The lab bought 4K H100s at $25K per H100. That is $300 million in all."
     assert claim_with(check_rules(text), "$300 million").verdict.label == "refuted"
+
+
+@pytest.mark.parametrize(("energy", "label"), [("30 GWh", "supported"), ("300 GWh", "refuted")])
+def test_a_fleet_s_energy_from_a_server_s_power_shares_it_among_the_node_s_chips(
+    energy: str, label: str
+) -> None:
+    text = (
+        "The lab ran 16,000 H100 GPUs for 60 days. The servers drew about 10.2 kW each, "
+        f"resulting in roughly {energy} of energy."
+    )
+    claim = next(c for c in check_rules(text).claims if "GWh" in c.quote)
+    assert claim.verdict.label == label, claim.verdict.explanation
+    assert "1275 W x overhead 1-1" in claim.verdict.explanation  # 10.2 kW / 8, hosts included
