@@ -162,6 +162,41 @@ _PER_YEAR = re.compile(r"\s*(?:a|per|each|every|/)\s*(?:year|yr)\b|\s*annually\b
 _YEAR = re.compile(r"\b(?:a|per|one|each|for a) year\b|\bannual|\byearly\b", re.I)
 
 
+# "0.02% of the electricity California generates in a year", "1% of US electricity use".
+_GRID_SHARE = re.compile(
+    r"\s*of\s+(?:all\s+)?(?:the\s+)?(?:(?P<a>California|the U\.?S\.?|US|the United States|"
+    r"America)(?:'s|’s)?\s+)?(?:annual\s+|yearly\s+|total\s+)?(?:electricity|power)\b"
+    r"(?:\s+(?:that\s+)?(?P<b>California|the U\.?S\.?|the United States|America))?",
+    re.I,
+)
+
+
+def _grid_share(
+    text: str,
+    span: tuple[int, int],
+    qs: list[Quantity],
+    recent: list[Quantity],
+    claims: list[tuple[Quantity, Kind]],
+    details: dict[int, dict[str, Any]],
+) -> list[tuple[Quantity, Kind]]:
+    """Find an energy figure set against a region's yearly electricity as a percent ("This
+    energy usage is about 0.02% of the electricity California generates in a year")."""
+    for q in qs:
+        m = _GRID_SHARE.match(text, q.end) if q.kind == "percent" else None
+        region = (m.group("a") or m.group("b")) if m else None
+        if region is None or id(q) in details:
+            continue
+        energies = [e for e in qs if e.kind == "energy" and e.end <= q.start]
+        energies = energies or [e for e in recent if e.kind == "energy"]
+        if not energies:
+            continue
+        name = "California" if region.lower() == "california" else "the US"
+        details[id(q)] = {"yardstick": {"footprint": energies[-1], "per": "grid", "rate": name}}
+        kept = [(x, k) for x, k in claims if x is not q]
+        return sorted([*kept, (q, "energy")], key=lambda pair: pair[0].start)
+    return claims
+
+
 def yardstick(
     text: str,
     span: tuple[int, int],
@@ -189,7 +224,7 @@ def yardstick(
     sentence = text[span[0] : span[1]]
     cue = _YARDSTICK.search(sentence)
     if cue is None:
-        return claims
+        return _grid_share(text, span, qs, recent, claims, details)
     turn = span[0] + cue.start()
     stated = [q for q in qs if q.end <= turn and _PER_YEAR.match(text, q.end)]
     earlier = [q for q in qs if q.end <= turn and q not in stated] or (recent if stated else [])

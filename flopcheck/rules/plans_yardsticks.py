@@ -39,6 +39,9 @@ def plan_yardstick(b: Builder) -> None:
             driven = b.call("convert_units", value=handle.ref(), from_unit=per, to_unit=unit)
             b.compare(driven, label=f"{footprint.text} of CO2 as distance driven by {who}")
         return
+    if found["per"] == "grid":
+        _grid_share(b, footprint, found["rate"])
+        return
     rate: Quantity | None = found["rate"]
     if rate is None and _AMERICAN.search(b.sentence) is None:
         raise Unplannable("flopcheck has yardsticks for US cars and homes only")
@@ -54,3 +57,26 @@ def plan_yardstick(b: Builder) -> None:
         size, whose = _reference(b, record), f"a US {per_year.split('-')[0]}'s year"
     count = b.calc("x1 / x2", x1=total.ref(), x2=size)
     b.compare(count, label=f"{footprint.text} at {whose}", unit="number")
+
+
+# A region's yearly electricity, one reference per year the tables hold.
+_GRID = {
+    "California": [
+        f"california-total-system-electric-generation-{year}-twh" for year in (2019, 2023, 2024)
+    ],
+    "the US": [
+        "united-states-net-generation-utility-scale-2021-twh",
+        "united-states-net-generation-utility-scale-2022-twh",
+        "united-states-total-electric-generation-2023-twh",
+    ],
+}
+
+
+def _grid_share(b: Builder, footprint: Quantity, region: str) -> None:
+    """Recompute an energy figure as a percent of a region's yearly electricity, for each year
+    the tables hold."""
+    kwh = b.call("convert_units", value=footprint.value, from_unit=footprint.unit, to_unit="kWh")
+    for record in _GRID[region]:
+        year = record.split("-")[-2]
+        share = b.calc("x1 / (x2 * 1e9) * 100", x1=kwh.ref(), x2=_reference(b, record))
+        b.compare(share, label=f"{footprint.text} of {region}'s {year} electricity", unit="percent")

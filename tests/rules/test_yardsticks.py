@@ -62,3 +62,25 @@ def test_over_a_distance_driven_is_not_a_lower_bound() -> None:
     ).claims[-1]
     assert claim.program is not None
     assert claim.program.claimed.written.bound is None
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        (
+            "The run used 50 GWh. That is about 0.02% of the electricity California generates "
+            "in a year.",
+            "supported",
+        ),
+        (
+            "The run used 50 GWh. That is about 2% of the electricity California generates in "
+            "a year.",
+            "refuted",
+        ),
+        ("The run used 4 TWh, or 0.1% of US electricity.", "supported"),
+    ],
+)
+def test_an_energy_as_a_share_of_a_region_s_yearly_electricity(text: str, label: str) -> None:
+    claim = next(c for c in check_rules(text).claims if "%" in c.quote)
+    assert claim.verdict.label == label, claim.verdict.explanation
+    assert "electricity" in claim.verdict.explanation
