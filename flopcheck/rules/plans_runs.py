@@ -16,7 +16,7 @@ from flopcheck.engine.program import Ref
 from flopcheck.engine.report import Amount
 from flopcheck.rules.builder import Builder, Handle, Unplannable
 from flopcheck.rules.grounding import is_run, referred_run, run_subject, sentence_runs
-from flopcheck.tools.tables import TrainingRun, training_runs
+from flopcheck.tools.tables import TrainingRun, systems, training_runs
 from flopcheck.tools.tries import gated
 
 HEDGE = gated(
@@ -193,10 +193,8 @@ def plan_training_cost(b: Builder) -> None:
         _rental_price(b)
         return
     if _unit_price(b):
-        raise Unplannable(
-            "a price per accelerator, server or cluster is not a training run's cost; "
-            "flopcheck has no purchase prices to check it against"
-        )
+        _purchase_price(b)
+        return
     if b.cand.claimed.unit in {"percent", "ratio", "x"}:
         _cost_ratio(b)
         return
@@ -270,6 +268,51 @@ def _rental_price(b: Builder) -> None:
         label=f"{nearest.key} rental prices on the market, from half the lowest to half again "
         "the highest quote",
     )
+
+
+def _purchase_price(b: Builder) -> None:
+    """Compare a price that buys one chip or one vendor node with the purchase prices on record.
+
+    Prices vary by date, volume and reseller, and the table holds a few listings: only a price
+    far outside them (half the lowest, twice the highest) is refuted. A price "with
+    infrastructure" or for a whole cluster is more than the item, so it can only be supported.
+    """
+    seg_start, seg_end = b.segment()
+    chips = b.ctx.within(seg_start, seg_end, "accelerator") or b.ctx.within(
+        *b.cand.sentence, "accelerator"
+    )
+    if not chips or b.cand.claimed.unit != "USD":
+        raise Unplannable(
+            "a price per accelerator, server or cluster is not a training run's cost, and the "
+            "sentence names no chip whose purchase price is on record"
+        )
+    start = b.cand.anchor[0]
+    chip = min(chips, key=lambda m: abs(m.start - start))
+    segment = b.segment_text()
+    node = _NODE.search(segment)
+    item = chip.key
+    if node:
+        nodes = [s.id for s in systems() if s.accelerator == chip.key and s.kind == "node"]
+        if not nodes:
+            raise Unplannable(f"flopcheck has no purchase price for a server of {chip.key}s")
+        item = nodes[0]
+    looked = b.call("lookup_purchase_price", item=item)
+    more = _MORE_THAN_ITEM.search(segment) is not None or bool(_CLUSTER.search(segment))
+    guessed = more or (node is not None and item.lower() not in segment.lower())
+    b.ground(item if node else chip.text, item, "inferred" if guessed else "named")
+    low = b.calc("x1 * x2", x1=looked.ref("value.low"), x2=0.5)
+    high = b.calc("x1 * x2", x1=looked.ref("value.high"), x2=2.0)
+    b.compare(
+        b.call("span", low=low.ref(), high=high.ref(), unit="USD"),
+        label=f"{item} purchase prices on record, from half the lowest to twice the highest",
+    )
+
+
+_NODE = re.compile(r"\b(?:server|node|DGX|HGX|box|machine)s?\b", re.I)
+_CLUSTER = re.compile(r"\bcluster|\bsupercomputer|\bdata ?cent(?:er|re)", re.I)
+_MORE_THAN_ITEM = re.compile(
+    r"\binfrastructure|\ball-in|\bincluding|\bwith (?:networking|storage)|\bfully loaded", re.I
+)
 
 
 def _unit_price(b: Builder) -> bool:

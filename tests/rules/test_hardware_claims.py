@@ -63,7 +63,8 @@ def test_a_peak_quoted_with_sparsity_is_misleading_with_the_note() -> None:
 def test_a_unit_price_is_never_checked_against_a_training_run() -> None:
     text = "DeepSeek-V3 was cheap to train. Each H800 GPU costs about $30,000 to buy."
     claim = claim_with(check_rules(text), "$30,000")
-    assert claim.verdict.label == "unverifiable"
+    assert "DeepSeek-V3" not in claim.verdict.explanation
+    assert "H800 SXM purchase prices on record" in claim.verdict.explanation
 
 
 def test_fp32_is_not_checked_against_tf32() -> None:

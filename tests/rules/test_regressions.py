@@ -123,3 +123,22 @@ def test_tokens_per_parameter_is_a_ratio_not_a_token_count(text: str, label: str
     claim = check(text).claims[0]
     assert claim.verdict.label == label, claim.verdict.explanation
     assert "tokens per parameter" in claim.verdict.explanation
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("An H100 costs about $30,000 each.", "supported"),
+        ("An H100 costs about $3,000 each.", "refuted"),
+        ("A DGX H100 server costs about $350,000.", "supported"),
+        ("An 8-GPU H100 server costs about $3 million.", "unverifiable"),  # the node is inferred
+        (
+            "Assuming a price of $300K per A100 with associated infrastructure, the cost adds up.",
+            "unverifiable",  # more than the chip: never refuted against the chip's price
+        ),
+    ],
+)
+def test_a_price_per_chip_or_node_is_checked_against_purchase_prices(text: str, label: str) -> None:
+    claim = check(text).claims[0]
+    assert claim.verdict.label == label, claim.verdict.explanation
+    assert "purchase prices on record" in claim.verdict.explanation
