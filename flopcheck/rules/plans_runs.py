@@ -16,6 +16,7 @@ from flopcheck.engine.program import Ref
 from flopcheck.engine.report import Amount
 from flopcheck.rules.builder import Builder, Handle, Unplannable
 from flopcheck.rules.grounding import is_run, referred_run, run_subject, sentence_runs
+from flopcheck.tools.market import purchase_range
 from flopcheck.tools.tables import TrainingRun, systems, training_runs
 from flopcheck.tools.tries import gated
 
@@ -289,13 +290,23 @@ def _purchase_price(b: Builder) -> None:
     start = b.cand.anchor[0]
     chip = min(chips, key=lambda m: abs(m.start - start))
     segment = b.segment_text()
-    node = _NODE.search(segment)
+    lead = b.text[b.cand.sentence[0] : b.cand.anchor[1]]
+    node = _NODE.search(lead)
+    plural = chip.text.endswith("s") and not chip.text.endswith(("'s", "’s"))
+    if plural and not _EACH.search(b.sentence):
+        raise Unplannable("a sum for many chips is no price of one; the sentence gives no count")
     item = chip.key
     if node:
         nodes = [s.id for s in systems() if s.accelerator == chip.key and s.kind == "node"]
         if not nodes:
             raise Unplannable(f"flopcheck has no purchase price for a server of {chip.key}s")
         item = nodes[0]
+    prices = purchase_range(item)
+    claimed = b.cand.claimed
+    value = claimed.value if claimed.value is not None else claimed.low or 0.0
+    if prices is None or not prices[0] / 10 <= value <= prices[1] * 10:
+        # Ten times off the listings is not a price of that item at all (a budget, a fleet).
+        raise Unplannable(f"the figure is not the price of one {item}")
     looked = b.call("lookup_purchase_price", item=item)
     more = _MORE_THAN_ITEM.search(segment) is not None or bool(_CLUSTER.search(segment))
     guessed = more or (node is not None and item.lower() not in segment.lower())
@@ -309,6 +320,7 @@ def _purchase_price(b: Builder) -> None:
 
 
 _NODE = re.compile(r"\b(?:server|node|DGX|HGX|box|machine)s?\b", re.I)
+_EACH = re.compile(r"\beach\b|\bper\b|\bapiece\b|\ba piece\b|\ba single\b|\bone\b", re.I)
 _CLUSTER = re.compile(r"\bcluster|\bsupercomputer|\bdata ?cent(?:er|re)", re.I)
 _MORE_THAN_ITEM = re.compile(
     r"\binfrastructure|\ball-in|\bincluding|\bwith (?:networking|storage)|\bfully loaded", re.I

@@ -58,6 +58,20 @@ def _purchase_rows(item: str) -> tuple[list[PurchasePrice], str]:
     return rows, chip.id
 
 
+def purchase_range(item: str) -> tuple[float, float] | None:
+    """Return the lowest and highest USD purchase price on record for an item, or None.
+
+    Args:
+        item: a chip or system name.
+    """
+    try:
+        rows, _ = _purchase_rows(item)
+    except ToolInputError:
+        return None
+    ranges = [r for p in rows if (r := p.usd_range()) is not None]
+    return (min(r[0] for r in ranges), max(r[2] for r in ranges)) if ranges else None
+
+
 def lookup_purchase_price(args: LookupPurchasePriceArgs) -> PurchasePriceResult:
     """What buying one accelerator or one system costs in USD: list, street and reseller prices
     and analysts' estimates, dated, with their range (capital cost, not the cost of a run).

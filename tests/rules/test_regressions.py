@@ -133,7 +133,7 @@ def test_tokens_per_parameter_is_a_ratio_not_a_token_count(text: str, label: str
         ("A DGX H100 server costs about $350,000.", "supported"),
         ("An 8-GPU H100 server costs about $3 million.", "unverifiable"),  # the node is inferred
         (
-            "Assuming a price of $300K per A100 with associated infrastructure, the cost adds up.",
+            "Assuming a price of $50K per A100 with associated infrastructure, the cost adds up.",
             "unverifiable",  # more than the chip: never refuted against the chip's price
         ),
     ],
@@ -142,3 +142,15 @@ def test_a_price_per_chip_or_node_is_checked_against_purchase_prices(text: str, 
     claim = check(text).claims[0]
     assert claim.verdict.label == label, claim.verdict.explanation
     assert "purchase prices on record" in claim.verdict.explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Training on H100s for 200 days would cost $1 billion.",  # a budget, not a unit price
+        "An HGX H100 server with NICs and chassis runs about $350K.",  # the node, not the chip
+    ],
+)
+def test_a_budget_or_a_node_price_is_never_refuted_against_one_chip_s_price(text: str) -> None:
+    claim = next(c for c in check(text).claims if "$" in c.quote)
+    assert claim.verdict.label != "refuted", claim.verdict.explanation
