@@ -148,7 +148,7 @@ def test_a_price_per_chip_or_node_is_checked_against_purchase_prices(text: str, 
     "text",
     [
         "Training on H100s for 200 days would cost $1 billion.",  # a budget, not a unit price
-        "An HGX H100 server with NICs and chassis runs about $350K.",  # the node, not the chip
+        "An HGX H100 server with NICs and chassis costs about $350K.",  # the node, not the chip
     ],
 )
 def test_a_budget_or_a_node_price_is_never_refuted_against_one_chip_s_price(text: str) -> None:
