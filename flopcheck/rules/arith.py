@@ -7,6 +7,7 @@ and plans their exact check with ``calculate`` and ``convert_units``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -131,7 +132,9 @@ def find_arithmetic(text: str, sentence: tuple[int, int]) -> list[Arithmetic]:
             numbers = [m.start() for m in NUMBER_RE.finditer(text, s_start, s_end)]
         conversion = word.group().strip().lower() not in ("=", "equals")
         best = None
-        for n in numbers:
+        # A written chain is short; looking further back would make a sentence of many "="
+        # cost the square of its length.
+        for n in numbers[bisect_left(numbers, eq.start - _LHS_REACH) :]:
             if n >= eq.start:
                 break
             terms = _lhs(text, n, eq.start)
@@ -154,6 +157,7 @@ def find_arithmetic(text: str, sentence: tuple[int, int]) -> list[Arithmetic]:
 
 
 _OPS = {"×": "*", "x": "*", "^": "^"}
+_LHS_REACH = 200  # characters before an "equals" where its left-hand side may begin
 
 
 def _operand(term: Term, rhs: Term) -> str:

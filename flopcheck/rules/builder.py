@@ -61,6 +61,9 @@ class Unplannable(Exception):  # noqa: N818 - a plan outcome, not a fault
     """The claim has nothing to compute; the message is the claim's ``unverifiable`` reason."""
 
 
+_QUOTE_MAX = 2000  # Program.quote's limit
+
+
 @dataclass(frozen=True)
 class Handle:
     """A step of the program being built, to reference its result from later steps."""
@@ -270,10 +273,15 @@ class Builder:
         Args:
             unverifiable: why nothing can be computed, if so.
         """
+        start, end = self.cand.start, self.cand.end
+        if end - start > _QUOTE_MAX:
+            # Never longer than a program's quote may be: the part around the figure.
+            start = max(start, min(self.cand.anchor[0] - _QUOTE_MAX // 2, end - _QUOTE_MAX))
+            end = start + _QUOTE_MAX
         return Program(
-            quote=self.quote,
-            start=self.cand.start,
-            end=self.cand.end,
+            quote=self.text[start:end],
+            start=start,
+            end=end,
             kind=self.cand.kind,
             claimed=self.claimed(),
             subjects=self.subjects,

@@ -220,6 +220,7 @@ def extract(text: str, ctx: ArticleContext | None = None) -> list[Candidate]:
 
 
 _CLAUSE_END = re.compile("[.;]")
+_PREMISES = 12
 # A list item ("• Llama 2 (2023): 38 % on A100s.") is about what the items before it said
 # ("• GPT-3 (2020): ~21 % MFU on V100s."): these cue groups carry down a list.
 _BULLET = re.compile(r"[•*\-–]\s")
@@ -249,7 +250,11 @@ def _derived(
         if _CLAUSE_END.search(text, cue_ends[before - 1], q.start):
             continue
         context = text[max(span[0], q.start - 12) : q.start] + "\n" + text[q.end : q.end + 20]
-        found = derivations(q, [*recent, *qs[:i]], context, span[0], text, qs)
+        # The premises are the figures just before; a bounded few, so that a sentence of many
+        # figures costs its length, not the square of it.
+        near = qs[max(0, i - _PREMISES) : i + _PREMISES]
+        earlier = [*recent, *qs[max(0, i - _PREMISES) : i]][-_PREMISES:]
+        found = derivations(q, earlier, context, span[0], text, near)
         if found:
             loose = LOOSE_CUE.match(found_cues[before - 1][1]) is not None
             details[id(q)] = {"derivations": found, "loose": loose}

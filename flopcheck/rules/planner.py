@@ -82,6 +82,11 @@ def plan_claim(cand: Candidate, text: str, ctx: ArticleContext) -> Program:
             raise Unplannable("nothing to compare the figure with")
     except Unplannable as exc:
         return b.program(unverifiable=str(exc))
+    except Exception as exc:  # one claim's planner fault must not lose the article's others
+        return b.program(
+            unverifiable=f"the rules planner failed on this claim ({type(exc).__name__}); "
+            "the other claims are unaffected; please report it"
+        )
     return b.program()
 
 

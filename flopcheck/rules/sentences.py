@@ -90,8 +90,34 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         while e > s and text[e - 1].isspace():
             e -= 1
         if e > s:
-            out.append((s, e))
+            out += _pieces(text, s, e)
     return out
+
+
+# Longer than any sentence a writer means: such a run (a list with no full stops, or hostile
+# input) is cut at clause breaks, else at spaces, so the work per sentence, and so per claim,
+# stays bounded.
+MAX_SENTENCE = 1500
+_BREAKS = (re.compile(r"[;,:]\s+"), re.compile(r"\s+"))
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Return a sentence span, cut into pieces of at most MAX_SENTENCE characters."""
+    pieces = []
+    while end - start > MAX_SENTENCE:
+        cut = start + MAX_SENTENCE
+        for pattern in _BREAKS:
+            found = list(pattern.finditer(text, start + MAX_SENTENCE // 2, cut))
+            if found:
+                cut = found[-1].end()
+                break
+        stop = cut
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        pieces.append((start, stop))
+        start = cut
+    pieces.append((start, end))
+    return pieces
 
 
 def cues_of(sentence: str) -> frozenset[str]:

@@ -154,3 +154,34 @@ def test_a_price_per_chip_or_node_is_checked_against_purchase_prices(text: str, 
 def test_a_budget_or_a_node_price_is_never_refuted_against_one_chip_s_price(text: str) -> None:
     claim = next(c for c in check(text).claims if "$" in c.quote)
     assert claim.verdict.label != "refuted", claim.verdict.explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "= 1 " * 4000,  # a "sentence" of thousands of equals signs
+        "2,048 GPUs, " * 4000,  # thousands of claims with no full stop
+        "\x00\x01\x02 1 GPU" * 2000,  # control characters and no sentence end
+        "5% of the electricity California generates, " * 2000,
+    ],
+)
+def test_hostile_runs_are_cut_into_bounded_sentences(text: str) -> None:
+    from flopcheck.rules.sentences import MAX_SENTENCE, split_sentences
+
+    # Unbounded, each of these took minutes: the work per claim grew with its sentence.
+    assert all(e - s <= MAX_SENTENCE for s, e in split_sentences(text))
+    report = check(text)
+    assert all(len(c.quote) <= 2000 for c in report.claims)
+
+
+def test_a_planner_fault_on_one_claim_keeps_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flopcheck.rules import planner
+
+    def broken(b: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setitem(planner.ALL_PLANS, "params", broken)
+    report = check("DeepSeek-V3 has 671B parameters. It cost $5.6M to train.")
+    labels = {c.kind: c.verdict for c in report.claims}
+    assert "planner failed" in labels["params"].explanation
+    assert labels["training_cost"].label == "supported"
