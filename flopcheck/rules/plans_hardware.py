@@ -12,10 +12,8 @@ import re
 from collections.abc import Callable
 
 from flopcheck.engine.program import Ref
-from flopcheck.errors import FlopcheckError
 from flopcheck.rules.builder import Builder, Unplannable
-from flopcheck.rules.entities import Mention
-from flopcheck.rules.grounding import ANAPHOR, COMPARED, is_run, previous_sentence_start
+from flopcheck.rules.grounding import ANAPHOR, is_run, previous_sentence_start
 from flopcheck.rules.plans_runs import as_ratio, record
 from flopcheck.tools.names import resolve_accelerator
 from flopcheck.tools.tables import (
@@ -23,10 +21,9 @@ from flopcheck.tools.tables import (
     Speedup,
     accelerators,
     measured_speedups,
-    systems,
     vendor_claims,
 )
-from flopcheck.tools.units import convert, lookup_unit
+from flopcheck.tools.units import convert
 from flopcheck.tools.vocabulary import precision_bits
 
 _BITS = precision_bits()
@@ -35,12 +32,12 @@ _GAIN = re.compile(r"\s*(?:lead|more|faster|higher|increase|better|boost|jump|ga
 _SPARSE = re.compile(r"\bsparse|\bsparsity", re.I)
 _DENSE = re.compile(r"\bdense\b", re.I)
 _POWER = re.compile(r"\bwatts?\b|\bpower draw|\bTDP\b", re.I)
-_SYSTEM = re.compile(
+SYSTEM = re.compile(
     r"\b(?:node|server|rack|pod|cluster|system|superchip|supercomputer|DGX|HGX|NVL\d+|"
     r"machine|box)\b",
     re.I,
 )
-_PER_CHIP = re.compile(
+PER_CHIP = re.compile(
     r"\b(?:each|every|per|a single|one) (?:\w+ )?(?:GPU|chip|accelerator)\b", re.I
 )
 _GAINS = re.compile(r"\bgains?\b|\bspeed-?ups?\b|\bjumps?\b|\bleaps?\b|\bfaster\b", re.I)
@@ -342,7 +339,7 @@ def _system_count(b: Builder) -> float | None:
     rack or cluster ("a 72-GPU rack", "16,384 H100s"); a figure for a system whose count the
     sentence does not give cannot be set against one chip."""
     s, e = b.cand.sentence
-    if _PER_CHIP.search(b.segment_text()):
+    if PER_CHIP.search(b.segment_text()):
         return None
     counts = [
         q
@@ -351,7 +348,7 @@ def _system_count(b: Builder) -> float | None:
     ]
     if counts:
         return min(counts, key=lambda q: abs(q.start - b.cand.anchor[0])).value
-    if _SYSTEM.search(b.segment_text()):
+    if SYSTEM.search(b.segment_text()):
         raise Unplannable(
             "the figure is for a node, rack or cluster whose chip count the sentence does not "
             "give; it is not one chip's"
@@ -412,152 +409,6 @@ def _peak_claim(b: Builder) -> None:
         sparse = b.calc("x1 * x2 * x3", x1=count or 1.0, x2=dense, x3=sparsity)
         label = f"{name}'s 'with sparsity' {options[0].upper()} figure"
         b.diagnose(sparse, "value", "sparse_as_dense", label, unit="TFLOP/s")
-
-
-# Which datasheet field a spec figure is, by what it measures and the words around it.
-_LINK = re.compile(r"\bNVLink|\binterconnect|\blink\b|\bscale-up|\bInfinity Fabric|\bICI\b", re.I)
-_SPEC_FIELDS = {
-    "data": ("accelerator.memory_gb", "memory"),
-    "data_rate": ("accelerator.hbm_bandwidth_tb_s", "memory bandwidth"),
-    "power": ("accelerator.tdp_w", "rated power (TDP)"),
-}
-# A chip named right after a figure owns it: "2 TB/s on the A100".
-_SPEC_OWNER = re.compile(r"[^.;]{0,20}?\b(?:on|for|of|in)\s+(?:the\s+|an?\s+)?$", re.I)
-
-
-def _compared(b: Builder, m: Mention) -> bool:
-    """Whether a chip is set against another ("than the H100"), unless it owns the figure
-    outright ("than the MI300X's 192GB")."""
-    owns = m.text.endswith(("'s", "’s")) and m.end + 3 >= b.cand.anchor[0]
-    return not owns and COMPARED.search(b.text[max(0, m.start - 24) : m.start]) is not None
-
-
-def _spec_chip(b: Builder) -> str:
-    """Ground the chip a spec figure is about: named right after it ("on the A100"), else the
-    nearest named before it, else the one chip of the sentence before ("this GPU")."""
-    start, end = b.cand.anchor
-    mentions = b.ctx.within(*b.cand.sentence, "accelerator")
-    after = [m for m in mentions if m.start >= end and _SPEC_OWNER.match(b.text[end : m.start])]
-    # "The MI300X is ... a third more than the H100, and carries 192GB": a chip set against
-    # another ("than the H100") is the comparator, not the one the spec belongs to.
-    before = [m for m in mentions if m.end <= start and not _compared(b, m)] or [
-        m for m in mentions if m.end <= start
-    ]
-    chosen = after[0] if after else before[-1] if before else None
-    if chosen is not None:
-        b.ground(chosen.text, chosen.key, "named")
-        return chosen.key
-    previous = {m.key for m in b.ctx.within(previous_sentence_start(b), start, "accelerator")}
-    reference = _THIS_CHIP.search(b.sentence)
-    if not previous and reference:
-        # "this GPU" reaches further back, to the one chip the paragraph has named.
-        previous = {m.key for m in b.ctx.before(start, "accelerator", limit=_THIS_CHIP_REACH)}
-    if len(previous) == 1:
-        key = next(iter(previous))
-        b.ground(reference.group() if reference else "this chip", key, "anaphor")
-        return key
-    raise Unplannable("the spec names no accelerator")
-
-
-_THIS_CHIP = re.compile(r"\b(?:this|that|the same) (?:GPU|chip|card|accelerator)\b", re.I)
-_THIS_CHIP_REACH = 400  # characters: about the two sentences before
-
-
-def plan_spec(b: Builder) -> None:
-    """Compare a chip's memory, memory bandwidth or rated power with its datasheet."""
-    key = _spec_chip(b)
-    dimension = b.cand.claimed.unit and _dimension(b.cand.claimed.unit)
-    segment = b.segment_text()
-    if _SYSTEM.search(segment) and not _PER_CHIP.search(segment):
-        if dimension != "power" or not system_power(b, key):
-            raise Unplannable(
-                "the figure is for a server, node or rack, not one chip, and flopcheck has no "
-                f"one system of {chip(key).id} to set it against"
-            )
-        return
-    path, what = _SPEC_FIELDS.get(dimension or "", ("", ""))
-    if dimension == "data_rate" and _LINK.search(b.sentence):
-        path, what = "accelerator.scale_up_bandwidth_gb_s", "scale-up link bandwidth"
-    if not path:
-        raise Unplannable("flopcheck has no datasheet field for this figure")
-    field = path.split(".")[-1]
-    published = getattr(chip(key), field, None)
-    if published is None:
-        raise Unplannable(f"no {what} is published for {chip(key).id}")
-    if dimension == "power" and _many_chips(b, key, published):
-        raise Unplannable(
-            f"the figure is the power of many {chip(key).id}s, and the sentence does not say "
-            "how many"
-        )
-    looked = b.call("lookup_accelerator", accelerator=key)
-    b.compare(looked, path, f"{chip(key).id}'s {what}")
-
-
-def _many_chips(b: Builder, key: str, tdp_w: float) -> bool:
-    """Whether a power figure is for many chips: the chip is named in the plural ("training on
-    H100s needs 150 MW"), or the figure is far beyond what one chip draws."""
-    plural = any(
-        m.key == key and m.text.rstrip("’'").endswith("s") and not m.text.endswith(("'s", "’s"))
-        for m in b.ctx.within(*b.cand.sentence, "accelerator")
-    )
-    amount = b.cand.claimed
-    value = amount.value if amount.value is not None else amount.low or 0.0
-    watts = convert(value, amount.unit, "W")
-    return plural or watts > _ONE_CHIP_MAX * tdp_w
-
-
-_ONE_CHIP_MAX = 10  # a figure over ten times a chip's TDP is not that chip's power
-
-
-# What kind of system a word names; "cluster" or "system" names none in particular.
-_SYSTEM_KINDS = {"node": "node", "server": "node", "machine": "node", "box": "node",
-                 "dgx": "node", "hgx": "node", "rack": "rack", "pod": "pod"}  # fmt: skip
-
-
-def system_power(b: Builder, key: str, count: float | None = None) -> bool:
-    """Compare a server's or node's power with the vendor's one system of that chip (of that
-    many chips, when the count is given) that publishes a system power; False when the clause
-    names no server, node or rack, or there is no such one system.
-
-    Inferred when the article names the chip, not the system. A node's, rack's or cluster's figure
-    is never set against one chip's datasheet.
-
-    Args:
-        b: the claim.
-        key: the chip's id.
-        count: how many chips the figure is for, if the sentence says.
-    """
-    word = _SYSTEM.search(b.segment_text())
-    kind = _SYSTEM_KINDS.get(word.group().lower()) if word else None
-    if word is None:
-        return False
-    found = [
-        s
-        for s in systems()
-        if s.accelerator == key
-        and s.kind == kind
-        and s.system_power_kw is not None
-        and (count is None or s.accelerator_count == count)
-    ]
-    if len(found) != 1:
-        return False
-    system = found[0]
-    segment = b.segment_text().lower()
-    named = [n for n in (system.id, *system.aliases) if n.lower() in segment]
-    if named:
-        b.ground(named[0], system.id, "named")
-    else:
-        b.ground(word.group(), system.id, "inferred")
-    looked = b.call("lookup_system", name=system.id)
-    b.compare(looked, "system.system_power_kw", f"{system.id}'s system power ({system.kind})")
-    return True
-
-
-def _dimension(unit: str) -> str | None:
-    try:
-        return lookup_unit(unit).dimension
-    except FlopcheckError:
-        return None
 
 
 def plan_precision_speedup(b: Builder) -> None:

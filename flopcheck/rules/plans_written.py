@@ -14,8 +14,9 @@ from typing import Any
 from flopcheck.rules.builder import Builder, Unplannable
 from flopcheck.rules.entities import Mention
 from flopcheck.rules.grounding import hardware_of, is_run, run_subject
-from flopcheck.rules.plans_hardware import chip, chips_of, plan_spec, precisions_of, system_power
+from flopcheck.rules.plans_hardware import chip, chips_of, precisions_of
 from flopcheck.rules.plans_runs import lookup, record
+from flopcheck.rules.plans_specs import plan_spec, system_power
 from flopcheck.rules.plans_yardsticks import plan_yardstick
 from flopcheck.rules.quantities import Quantity
 from flopcheck.rules.tables import run_field
