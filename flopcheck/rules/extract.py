@@ -77,17 +77,14 @@ def _kind(
         return "compute_flops"
     if kind == "flop_rate":
         return "hardware_ratio"
-    if kind == "power":
-        # A rated power next to a chip, or "this GPU", is a spec to check (its TDP, or a
-        # cluster's total).
+    if kind in ("power", "data", "data_rate"):
+        # A rated power, memory or bandwidth next to a chip, or "this GPU", is a spec to check
+        # (a power may be a cluster's total); memory or bandwidth a model needs is not.
         near_chip = ctx.within(*span, "accelerator") or _CHIP_REFERENCE.search(text, *span)
-        return "other" if near_chip else None
-    if kind in ("data", "data_rate"):
-        # Memory or bandwidth next to a chip is a spec, unless it is what a model needs.
+        if kind == "power" or not near_chip:
+            return "other" if near_chip else None
         segment = clause_segment(text, span, (q.start, q.end))
-        near_chip = ctx.within(*span, "accelerator") or _CHIP_REFERENCE.search(text, *span)
-        needed = _NEEDED.search(text, *segment)
-        return "other" if near_chip and not needed else None
+        return None if _NEEDED.search(text, *segment) else "other"
     if kind in _ENERGY_KINDS:
         # Energy figures about anything but a model or its hardware (a brain, a country) are
         # out of scope: flopcheck has nothing to recompute them from.

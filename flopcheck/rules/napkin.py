@@ -173,7 +173,6 @@ _GRID_SHARE = re.compile(
 
 def _grid_share(
     text: str,
-    span: tuple[int, int],
     qs: list[Quantity],
     recent: list[Quantity],
     claims: list[tuple[Quantity, Kind]],
@@ -191,10 +190,17 @@ def _grid_share(
         if not energies:
             continue
         name = "California" if region.lower() == "california" else "the US"
-        details[id(q)] = {"yardstick": {"footprint": energies[-1], "per": "grid", "rate": name}}
-        kept = [(x, k) for x, k in claims if x is not q]
-        return sorted([*kept, (q, "energy")], key=lambda pair: pair[0].start)
+        details[id(q)] = {"yardstick": {"footprint": energies[-1], "per": "grid", "region": name}}
+        return _as_energy(claims, q)
     return claims
+
+
+def _as_energy(
+    claims: list[tuple[Quantity, Kind]], target: Quantity
+) -> list[tuple[Quantity, Kind]]:
+    """Return the claims with ``target`` among them as an energy claim, in text order."""
+    kept = [(q, k) for q, k in claims if q is not target]
+    return sorted([*kept, (target, "energy")], key=lambda pair: pair[0].start)
 
 
 def yardstick(
@@ -224,7 +230,7 @@ def yardstick(
     sentence = text[span[0] : span[1]]
     cue = _YARDSTICK.search(sentence)
     if cue is None:
-        return _grid_share(text, span, qs, recent, claims, details)
+        return _grid_share(text, qs, recent, claims, details)
     turn = span[0] + cue.start()
     stated = [q for q in qs if q.end <= turn and _PER_YEAR.match(text, q.end)]
     earlier = [q for q in qs if q.end <= turn and q not in stated] or (recent if stated else [])
@@ -251,5 +257,4 @@ def yardstick(
     if found is None or target is None:
         return claims
     details[id(target)] = {"yardstick": found}
-    kept = [(q, k) for q, k in claims if q is not target]
-    return sorted([*kept, (target, "energy")], key=lambda pair: pair[0].start)
+    return _as_energy(claims, target)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from flopcheck.rules.builder import Builder, Unplannable
+from flopcheck.rules.builder import Builder, Handle, Unplannable
 from flopcheck.rules.grounding import is_run
 from flopcheck.tools.market import purchase_range
 from flopcheck.tools.tables import systems
@@ -36,15 +36,12 @@ def rental_price(b: Builder) -> None:
     nearest = min(chips, key=lambda m: abs(m.end - start) if m.end <= start else m.start - end)
     b.ground(nearest.text, nearest.key, "named")
     looked = b.call("lookup_rental_price", accelerator=nearest.key)
-    # Rental prices vary by market, commitment and month, and the table holds a few quotes:
-    # only a price far outside them (half the lowest, half again the highest) is refuted.
-    low = b.calc("x1 * x2", x1=looked.ref("value.low"), x2=0.5)
-    high = b.calc("x1 * x2", x1=looked.ref("value.high"), x2=1.5)
-    b.compare(
-        b.call("span", low=low.ref(), high=high.ref(), unit="USD/accelerator-hour"),
-        label=f"{nearest.key} rental prices on the market, from half the lowest to half again "
-        "the highest quote",
-    )
+    # Rental prices vary by market, commitment and month, and the table holds a few quotes.
+    _within_quotes(
+        b, looked, 1.5, "USD/accelerator-hour",
+        f"{nearest.key} rental prices on the market, from half the lowest to half again the "
+        "highest quote",
+    )  # fmt: skip
 
 
 def purchase_price(b: Builder) -> None:
@@ -87,12 +84,26 @@ def purchase_price(b: Builder) -> None:
     more = _MORE_THAN_ITEM.search(segment) is not None or bool(_CLUSTER.search(segment))
     guessed = more or (node is not None and item.lower() not in segment.lower())
     b.ground(item if node else chip.text, item, "inferred" if guessed else "named")
+    _within_quotes(
+        b, looked, 2.0, "USD",
+        f"{item} purchase prices on record, from half the lowest to twice the highest",
+    )  # fmt: skip
+
+
+def _within_quotes(b: Builder, looked: Handle, above: float, unit: str, label: str) -> None:
+    """Compare the claim with a looked-up price range widened to half its low end and
+    ``above`` times its high end: only a price far outside every quote is refuted.
+
+    Args:
+        b: the claim.
+        looked: the lookup step whose ``value`` holds the quotes' range.
+        above: the factor on the highest quote.
+        unit: the prices' unit.
+        label: what the range is, for the explanation.
+    """
     low = b.calc("x1 * x2", x1=looked.ref("value.low"), x2=0.5)
-    high = b.calc("x1 * x2", x1=looked.ref("value.high"), x2=2.0)
-    b.compare(
-        b.call("span", low=low.ref(), high=high.ref(), unit="USD"),
-        label=f"{item} purchase prices on record, from half the lowest to twice the highest",
-    )
+    high = b.calc("x1 * x2", x1=looked.ref("value.high"), x2=above)
+    b.compare(b.call("span", low=low.ref(), high=high.ref(), unit=unit), label=label)
 
 
 _NODE = re.compile(r"\b(?:server|node|DGX|HGX|box|machine)s?\b", re.I)

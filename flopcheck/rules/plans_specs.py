@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 
-from flopcheck.errors import FlopcheckError
 from flopcheck.rules.builder import Builder, Unplannable
 from flopcheck.rules.entities import Mention
 from flopcheck.rules.grounding import COMPARED, previous_sentence_start
 from flopcheck.rules.plans_hardware import PER_CHIP, SYSTEM, chip
 from flopcheck.tools.tables import systems
-from flopcheck.tools.units import convert, lookup_unit
+from flopcheck.tools.units import convert, find_unit
 
 # Which datasheet field a spec figure is, by what it measures and the words around it.
 _LINK = re.compile(r"\bNVLink|\binterconnect|\blink\b|\bscale-up|\bInfinity Fabric|\bICI\b", re.I)
@@ -132,9 +131,9 @@ def system_power(b: Builder, key: str, count: float | None = None) -> bool:
         count: how many chips the figure is for, if the sentence says.
     """
     word = SYSTEM.search(b.segment_text())
-    kind = _SYSTEM_KINDS.get(word.group().lower()) if word else None
     if word is None:
         return False
+    kind = _SYSTEM_KINDS.get(word.group().lower())
     found = [
         s
         for s in systems()
@@ -158,7 +157,5 @@ def system_power(b: Builder, key: str, count: float | None = None) -> bool:
 
 
 def _dimension(unit: str) -> str | None:
-    try:
-        return lookup_unit(unit).dimension
-    except FlopcheckError:
-        return None
+    found = find_unit(unit)
+    return found.dimension if found else None

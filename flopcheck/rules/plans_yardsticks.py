@@ -40,7 +40,7 @@ def plan_yardstick(b: Builder) -> None:
             b.compare(driven, label=f"{footprint.text} of CO2 as distance driven by {who}")
         return
     if found["per"] == "grid":
-        _grid_share(b, footprint, found["rate"])
+        _grid_share(b, footprint, found["region"])
         return
     rate: Quantity | None = found["rate"]
     if rate is None and _AMERICAN.search(b.sentence) is None:
